@@ -1,0 +1,250 @@
+//! The types of `core_mqtt.h`: the connection context (which is the engine's
+//! whole state), state records, callbacks and the enums that go with them.
+
+use super::serializer_types::{
+    MQTTFixedBuffer_t, MQTTPacketInfo, MQTTPublishInfo_t, MQTTQoSRaw, MQTTStatus_t,
+};
+use super::transport_interface::{TransportInterface_t, TransportOutVector_t};
+
+/// The version string of the coreMQTT line whose API this library provides.
+pub const MQTT_LIBRARY_VERSION: &str = "v2.3.1+";
+/// Packet identifier 0 is invalid in MQTT 3.1.1.
+pub const MQTT_PACKET_ID_INVALID: u16 = 0;
+
+/// Whether a context holds a connection.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTConnectionStatus {
+    /// No connection.
+    MQTTNotConnected = 0,
+    /// Connected.
+    MQTTConnected = 1,
+    /// A transport error happened; the application must disconnect.
+    MQTTDisconnectPending = 2,
+}
+
+/// `MQTTConnectionStatus_t`, the typedef applications use.
+pub type MQTTConnectionStatus_t = MQTTConnectionStatus;
+/// An `MQTTConnectionStatus_t` as C stores it. Appears as
+/// `MQTTConnectionStatus_t` in C.
+pub type MQTTConnectionStatusRaw = u32;
+
+/// The state of one QoS 1 or QoS 2 publish in the state records.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTPublishState {
+    /// Empty record.
+    MQTTStateNull = 0,
+    /// An outgoing PUBLISH is to be sent.
+    MQTTPublishSend = 1,
+    /// A PUBACK is to be sent for an incoming PUBLISH.
+    MQTTPubAckSend = 2,
+    /// A PUBREC is to be sent for an incoming PUBLISH.
+    MQTTPubRecSend = 3,
+    /// A PUBREL is to be sent for an incoming PUBREC.
+    MQTTPubRelSend = 4,
+    /// A PUBCOMP is to be sent for an incoming PUBREL.
+    MQTTPubCompSend = 5,
+    /// Waiting for the PUBACK of an outgoing PUBLISH.
+    MQTTPubAckPending = 6,
+    /// Waiting for the PUBREC of an outgoing PUBLISH.
+    MQTTPubRecPending = 7,
+    /// Waiting for the PUBREL of an incoming PUBLISH.
+    MQTTPubRelPending = 8,
+    /// Waiting for the PUBCOMP of an outgoing PUBLISH.
+    MQTTPubCompPending = 9,
+    /// The exchange is complete.
+    MQTTPublishDone = 10,
+}
+
+/// `MQTTPublishState_t`, the typedef applications use.
+pub type MQTTPublishState_t = MQTTPublishState;
+/// An `MQTTPublishState_t` as C stores it. Appears as `MQTTPublishState_t` in C.
+pub type MQTTPublishStateRaw = u32;
+
+/// The four publish acknowledgement packets.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTPubAckType {
+    /// PUBACK, answering a QoS 1 PUBLISH.
+    MQTTPuback = 0,
+    /// PUBREC, answering a QoS 2 PUBLISH.
+    MQTTPubrec = 1,
+    /// PUBREL, answering a PUBREC.
+    MQTTPubrel = 2,
+    /// PUBCOMP, answering a PUBREL.
+    MQTTPubcomp = 3,
+}
+
+/// `MQTTPubAckType_t`, the typedef applications use.
+pub type MQTTPubAckType_t = MQTTPubAckType;
+/// An `MQTTPubAckType_t` as C passes it. Appears as `MQTTPubAckType_t` in C.
+pub type MQTTPubAckTypeRaw = u32;
+
+/// SUBACK return codes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTSubAckStatus {
+    /// Granted at QoS 0.
+    MQTTSubAckSuccessQos0 = 0x00,
+    /// Granted at QoS 1.
+    MQTTSubAckSuccessQos1 = 0x01,
+    /// Granted at QoS 2.
+    MQTTSubAckSuccessQos2 = 0x02,
+    /// Refused.
+    MQTTSubAckFailure = 0x80,
+}
+
+/// `MQTTSubAckStatus_t`, the typedef applications use.
+pub type MQTTSubAckStatus_t = MQTTSubAckStatus;
+
+/// One state record of a QoS 1 or QoS 2 publish. A free record has
+/// `packetId` 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MQTTPubAckInfo {
+    /// Packet identifier of the PUBLISH.
+    pub packetId: u16,
+    /// Its QoS (`MQTTQoS_t` in C).
+    pub qos: MQTTQoSRaw,
+    /// Where the exchange stands (`MQTTPublishState_t` in C).
+    pub publishState: MQTTPublishStateRaw,
+}
+
+/// `MQTTPubAckInfo_t`, the typedef applications use.
+pub type MQTTPubAckInfo_t = MQTTPubAckInfo;
+
+/// The vectors of one outgoing PUBLISH, handed to the store callback. Opaque
+/// to C: measure it with `MQTT_GetBytesInMQTTVec` and flatten it with
+/// `MQTT_SerializeMQTTVec`.
+#[repr(C)]
+pub struct MQTTVec {
+    /// The vectors.
+    pub pVector: *mut TransportOutVector_t,
+    /// How many.
+    pub vectorLen: usize,
+}
+
+/// `MQTTVec_t`, the typedef applications use.
+pub type MQTTVec_t = MQTTVec;
+
+/// Milliseconds since an arbitrary epoch, wrapping at 2^32.
+pub type MQTTGetCurrentTimeFunc_t = Option<unsafe extern "C" fn() -> u32>;
+
+/// Called for every incoming PUBLISH and acknowledgement.
+pub type MQTTEventCallback_t = Option<
+    unsafe extern "C" fn(
+        pContext: *mut MQTTContext,
+        pPacketInfo: *mut MQTTPacketInfo,
+        pDeserializedInfo: *mut MQTTDeserializedInfo,
+    ),
+>;
+
+/// Stores an outgoing publish for resending after a reconnect.
+pub type MQTTStorePacketForRetransmit =
+    Option<unsafe extern "C" fn(pContext: *mut MQTTContext, packetId: u16, pMqttVec: *mut MQTTVec_t) -> bool>;
+
+/// Gives back a stored publish, flattened by `MQTT_SerializeMQTTVec`.
+pub type MQTTRetrievePacketForRetransmit = Option<
+    unsafe extern "C" fn(
+        pContext: *mut MQTTContext,
+        packetId: u16,
+        pSerializedMqttVec: *mut *mut u8,
+        pSerializedMqttVecLen: *mut usize,
+    ) -> bool,
+>;
+
+/// Forgets a stored publish once it is acknowledged.
+pub type MQTTClearPacketForRetransmit = Option<unsafe extern "C" fn(pContext: *mut MQTTContext, packetId: u16)>;
+
+/// One MQTT connection: everything the engine knows lives here, laid out as
+/// coreMQTT lays it out, because applications read these fields.
+#[repr(C)]
+pub struct MQTTContext {
+    /// State records of outgoing QoS 1/2 publishes (caller's array).
+    pub outgoingPublishRecords: *mut MQTTPubAckInfo_t,
+    /// State records of incoming QoS 1/2 publishes (caller's array).
+    pub incomingPublishRecords: *mut MQTTPubAckInfo_t,
+    /// Length of `outgoingPublishRecords`.
+    pub outgoingPublishRecordMaxCount: usize,
+    /// Length of `incomingPublishRecords`.
+    pub incomingPublishRecordMaxCount: usize,
+    /// The transport, copied in by `MQTT_Init`.
+    pub transportInterface: TransportInterface_t,
+    /// The receive buffer.
+    pub networkBuffer: MQTTFixedBuffer_t,
+    /// Next packet identifier `MQTT_GetPacketId` hands out.
+    pub nextPacketId: u16,
+    /// Connection status (`MQTTConnectionStatus_t` in C).
+    pub connectStatus: MQTTConnectionStatusRaw,
+    /// Clock.
+    pub getTime: MQTTGetCurrentTimeFunc_t,
+    /// Event callback.
+    pub appCallback: MQTTEventCallback_t,
+    /// When a packet was last sent.
+    pub lastPacketTxTime: u32,
+    /// When a packet was last received.
+    pub lastPacketRxTime: u32,
+    /// Whether a packet went out during the current loop call.
+    pub controlPacketSent: bool,
+    /// Bytes of a partial packet held in `networkBuffer`.
+    pub index: usize,
+    /// Keep-alive interval in seconds.
+    pub keepAliveIntervalSec: u16,
+    /// When the outstanding PINGREQ was sent.
+    pub pingReqSendTimeMs: u32,
+    /// Whether a PINGRESP is awaited.
+    pub waitingForPingResp: bool,
+    /// Retransmit store callback.
+    pub storeFunction: MQTTStorePacketForRetransmit,
+    /// Retransmit retrieve callback.
+    pub retrieveFunction: MQTTRetrievePacketForRetransmit,
+    /// Retransmit clear callback.
+    pub clearFunction: MQTTClearPacketForRetransmit,
+}
+
+/// `MQTTContext_t`, the typedef applications use.
+pub type MQTTContext_t = MQTTContext;
+
+/// What the event callback learns about a packet beyond its fixed header.
+#[repr(C)]
+pub struct MQTTDeserializedInfo {
+    /// Packet identifier, where the packet has one.
+    pub packetIdentifier: u16,
+    /// The PUBLISH, for incoming publishes; NULL otherwise.
+    pub pPublishInfo: *mut MQTTPublishInfo_t,
+    /// Result of deserializing the packet.
+    pub deserializationResult: MQTTStatus_t,
+}
+
+/// `MQTTDeserializedInfo_t`, the typedef applications use.
+pub type MQTTDeserializedInfo_t = MQTTDeserializedInfo;
+
+#[cfg(test)]
+mod layout {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    #[test]
+    fn context_matches_coremqtt_on_lp64() {
+        assert_eq!(size_of::<MQTTContext_t>(), 168);
+        assert_eq!(offset_of!(MQTTContext_t, transportInterface), 32);
+        assert_eq!(offset_of!(MQTTContext_t, networkBuffer), 64);
+        assert_eq!(offset_of!(MQTTContext_t, nextPacketId), 80);
+        assert_eq!(offset_of!(MQTTContext_t, connectStatus), 84);
+        assert_eq!(offset_of!(MQTTContext_t, getTime), 88);
+        assert_eq!(offset_of!(MQTTContext_t, lastPacketTxTime), 104);
+        assert_eq!(offset_of!(MQTTContext_t, controlPacketSent), 112);
+        assert_eq!(offset_of!(MQTTContext_t, index), 120);
+        assert_eq!(offset_of!(MQTTContext_t, keepAliveIntervalSec), 128);
+        assert_eq!(offset_of!(MQTTContext_t, pingReqSendTimeMs), 132);
+        assert_eq!(offset_of!(MQTTContext_t, waitingForPingResp), 136);
+        assert_eq!(offset_of!(MQTTContext_t, storeFunction), 144);
+        assert_eq!(offset_of!(MQTTContext_t, clearFunction), 160);
+        assert_eq!(size_of::<MQTTPubAckInfo_t>(), 12);
+        assert_eq!(size_of::<MQTTDeserializedInfo_t>(), 24);
+        assert_eq!(size_of::<crate::coremqtt::serializer_types::MQTTConnectInfo_t>(), 56);
+        assert_eq!(size_of::<MQTTPublishInfo_t>(), 40);
+        assert_eq!(size_of::<TransportInterface_t>(), 32);
+    }
+}

@@ -1,0 +1,202 @@
+//! The types of `core_mqtt_serializer.h`: status codes, QoS, and the packet
+//! parameter structs applications fill in.
+
+use core::ffi::{c_char, c_void};
+
+/// Packet type byte of CONNECT (client to server).
+pub const MQTT_PACKET_TYPE_CONNECT: u8 = 0x10;
+/// Packet type byte of CONNACK (server to client).
+pub const MQTT_PACKET_TYPE_CONNACK: u8 = 0x20;
+/// Packet type byte of PUBLISH (both directions), flags clear.
+pub const MQTT_PACKET_TYPE_PUBLISH: u8 = 0x30;
+/// Packet type byte of PUBACK.
+pub const MQTT_PACKET_TYPE_PUBACK: u8 = 0x40;
+/// Packet type byte of PUBREC.
+pub const MQTT_PACKET_TYPE_PUBREC: u8 = 0x50;
+/// Packet type byte of PUBREL, with its mandatory flags 0b0010.
+pub const MQTT_PACKET_TYPE_PUBREL: u8 = 0x62;
+/// Packet type byte of PUBCOMP.
+pub const MQTT_PACKET_TYPE_PUBCOMP: u8 = 0x70;
+/// Packet type byte of SUBSCRIBE, with its mandatory flags 0b0010.
+pub const MQTT_PACKET_TYPE_SUBSCRIBE: u8 = 0x82;
+/// Packet type byte of SUBACK.
+pub const MQTT_PACKET_TYPE_SUBACK: u8 = 0x90;
+/// Packet type byte of UNSUBSCRIBE, with its mandatory flags 0b0010.
+pub const MQTT_PACKET_TYPE_UNSUBSCRIBE: u8 = 0xA2;
+/// Packet type byte of UNSUBACK.
+pub const MQTT_PACKET_TYPE_UNSUBACK: u8 = 0xB0;
+/// Packet type byte of PINGREQ.
+pub const MQTT_PACKET_TYPE_PINGREQ: u8 = 0xC0;
+/// Packet type byte of PINGRESP.
+pub const MQTT_PACKET_TYPE_PINGRESP: u8 = 0xD0;
+/// Packet type byte of DISCONNECT.
+pub const MQTT_PACKET_TYPE_DISCONNECT: u8 = 0xE0;
+/// Size of PUBACK, PUBREC, PUBREL and PUBCOMP packets.
+pub const MQTT_PUBLISH_ACK_PACKET_SIZE: usize = 4;
+
+/// Return codes of the `MQTT_*` functions. The numbers are ABI.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTStatus {
+    /// The call succeeded.
+    MQTTSuccess = 0,
+    /// A parameter was invalid.
+    MQTTBadParameter = 1,
+    /// A buffer or record array was too small.
+    MQTTNoMemory = 2,
+    /// The transport's send failed.
+    MQTTSendFailed = 3,
+    /// The transport's receive failed.
+    MQTTRecvFailed = 4,
+    /// The server sent an invalid packet.
+    MQTTBadResponse = 5,
+    /// The server refused a CONNECT or a SUBSCRIBE.
+    MQTTServerRefused = 6,
+    /// The transport had no data.
+    MQTTNoDataAvailable = 7,
+    /// A state record transition was not allowed.
+    MQTTIllegalState = 8,
+    /// A state record with this packet identifier exists already.
+    MQTTStateCollision = 9,
+    /// No PINGRESP arrived in time.
+    MQTTKeepAliveTimeout = 10,
+    /// Only part of a packet has arrived; call again.
+    MQTTNeedMoreBytes = 11,
+    /// `MQTT_CheckConnectStatus`: connected.
+    MQTTStatusConnected = 12,
+    /// `MQTT_CheckConnectStatus`: not connected.
+    MQTTStatusNotConnected = 13,
+    /// `MQTT_CheckConnectStatus`: a transport error is waiting for the
+    /// application's disconnect.
+    MQTTStatusDisconnectPending = 14,
+    /// The application's store callback refused a publish.
+    MQTTPublishStoreFailed = 15,
+    /// The application's retrieve callback could not give a publish back.
+    MQTTPublishRetrieveFailed = 16,
+}
+
+/// `MQTTStatus_t`, the typedef applications use.
+pub type MQTTStatus_t = MQTTStatus;
+
+/// MQTT quality of service levels.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MQTTQoS {
+    /// At most once.
+    MQTTQoS0 = 0,
+    /// At least once.
+    MQTTQoS1 = 1,
+    /// Exactly once.
+    MQTTQoS2 = 2,
+}
+
+/// `MQTTQoS_t`, the typedef applications use.
+pub type MQTTQoS_t = MQTTQoS;
+
+/// An `MQTTQoS_t` as C stores it: any integer. Appears as `MQTTQoS_t` in C.
+pub type MQTTQoSRaw = u32;
+
+impl MQTTQoS {
+    /// The QoS for a raw C value, or `None` when it is not 0, 1 or 2.
+    pub fn from_raw(raw: MQTTQoSRaw) -> Option<Self> {
+        match raw {
+            0 => Some(Self::MQTTQoS0),
+            1 => Some(Self::MQTTQoS1),
+            2 => Some(Self::MQTTQoS2),
+            _ => None,
+        }
+    }
+}
+
+/// A caller-owned buffer.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct MQTTFixedBuffer {
+    /// Start of the buffer.
+    pub pBuffer: *mut u8,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+/// `MQTTFixedBuffer_t`, the typedef applications use.
+pub type MQTTFixedBuffer_t = MQTTFixedBuffer;
+
+/// CONNECT parameters.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct MQTTConnectInfo {
+    /// Start a new session (true) or resume the stored one (false).
+    pub cleanSession: bool,
+    /// Keep-alive interval in seconds; 0 disables it.
+    pub keepAliveSeconds: u16,
+    /// Client identifier.
+    pub pClientIdentifier: *const c_char,
+    /// Its length in bytes.
+    pub clientIdentifierLength: u16,
+    /// User name, or NULL.
+    pub pUserName: *const c_char,
+    /// Its length in bytes.
+    pub userNameLength: u16,
+    /// Password, or NULL.
+    pub pPassword: *const c_char,
+    /// Its length in bytes.
+    pub passwordLength: u16,
+}
+
+/// `MQTTConnectInfo_t`, the typedef applications use.
+pub type MQTTConnectInfo_t = MQTTConnectInfo;
+
+/// One topic filter of a SUBSCRIBE or UNSUBSCRIBE.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct MQTTSubscribeInfo {
+    /// Requested maximum QoS (`MQTTQoS_t` in C).
+    pub qos: MQTTQoSRaw,
+    /// Topic filter.
+    pub pTopicFilter: *const c_char,
+    /// Its length in bytes.
+    pub topicFilterLength: u16,
+}
+
+/// `MQTTSubscribeInfo_t`, the typedef applications use.
+pub type MQTTSubscribeInfo_t = MQTTSubscribeInfo;
+
+/// PUBLISH parameters, outgoing or as deserialized from an incoming packet.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct MQTTPublishInfo {
+    /// QoS (`MQTTQoS_t` in C).
+    pub qos: MQTTQoSRaw,
+    /// Retain flag.
+    pub retain: bool,
+    /// Duplicate-delivery flag.
+    pub dup: bool,
+    /// Topic name.
+    pub pTopicName: *const c_char,
+    /// Its length in bytes.
+    pub topicNameLength: u16,
+    /// Payload.
+    pub pPayload: *const c_void,
+    /// Its length in bytes.
+    pub payloadLength: usize,
+}
+
+/// `MQTTPublishInfo_t`, the typedef applications use.
+pub type MQTTPublishInfo_t = MQTTPublishInfo;
+
+/// An incoming packet's fixed header and where its body is.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct MQTTPacketInfo {
+    /// The first byte: packet type and flags.
+    pub r#type: u8,
+    /// The bytes after the fixed header.
+    pub pRemainingData: *mut u8,
+    /// The remaining length.
+    pub remainingLength: usize,
+    /// Length of the fixed header (type byte and remaining length).
+    pub headerLength: usize,
+}
+
+/// `MQTTPacketInfo_t`, the typedef applications use.
+pub type MQTTPacketInfo_t = MQTTPacketInfo;

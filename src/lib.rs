@@ -1,0 +1,30 @@
+//! rsmqtt: a memory-safe MQTT 3.1.1 client that C firmware links in place of
+//! coreMQTT or NetX Duo's MQTT client.
+//!
+//! Layers, from the wire up:
+//! - [`wire`]: the MQTT 3.1.1 codec (no_std, no alloc, zero-copy).
+//! - [`coremqtt`]: the `MQTT_*` API of coreMQTT's 3.1.1 line; its context
+//!   struct is the protocol engine's state.
+//! - [`backoff`]: backoffAlgorithm's exponential backoff with full jitter.
+//! - `transport` (std): TCP and rustls transports usable as `TransportInterface_t`.
+//! - [`logging`]: routes `log` records to a C callback.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod backoff;
+pub mod coremqtt;
+pub mod ffi;
+pub mod logging;
+#[cfg(feature = "std")]
+pub mod transport;
+pub mod wire;
+
+/// Halts on panic in builds without `std`; hosted builds unwind to the guard in
+/// [`ffi`], which turns a panic into an error code at the C boundary.
+#[cfg(all(not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}

@@ -1,0 +1,1 @@
+//! TCP and rustls transports (being written).
