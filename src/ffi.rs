@@ -1,1 +1,42 @@
-//! placeholder: being written
+//! What every `extern "C"` entry point shares: the panic guard.
+//!
+//! A panic must never unwind into C (that is undefined behaviour). With `std`
+//! each entry point runs its body inside [`guard`], which turns a panic into
+//! the error value the caller names and logs it. Without `std` the crate is
+//! built with `panic = "abort"` semantics and the guard is a plain call.
+
+/// Runs `body`; if it panics, logs the panic and returns `on_panic` instead.
+///
+/// `on_panic` should be the API's generic failure code (for coreMQTT
+/// `MQTTBadParameter` or `MQTTIllegalState`, for NetX `NXD_MQTT_INTERNAL_ERROR`).
+#[cfg(feature = "std")]
+pub fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("unknown panic");
+            log::error!("rsmqtt: internal error caught at the C boundary: {what}");
+            on_panic
+        }
+    }
+}
+
+/// Runs `body`. Without `std` a panic halts in the crate's panic handler, so
+/// there is nothing to catch.
+#[cfg(not(feature = "std"))]
+pub fn guard<R>(_on_panic: R, body: impl FnOnce() -> R) -> R {
+    body()
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    #[test]
+    fn a_panic_becomes_the_fallback_value() {
+        assert_eq!(super::guard(7, || -> i32 { panic!("boom") }), 7);
+        assert_eq!(super::guard(7, || 3), 3);
+    }
+}
