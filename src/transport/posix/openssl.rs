@@ -9,13 +9,13 @@
 //! `OpensslParams_t * pParams`.
 
 use super::sockets::ServerInfo_t;
-use super::tls::{self, TlsCredentials, TlsParams, TlsStatus};
+use super::tls::{self, TlsCredentials, TlsParams_t, TlsStatus};
 use crate::coremqtt::transport_interface::NetworkContext_t;
 use crate::ffi::guard;
 use core::ffi::{c_char, c_void};
 
 /// `OpensslParams_t`: the rustls transport's params under the SDK's name.
-pub type OpensslParams_t = TlsParams;
+pub type OpensslParams_t = TlsParams_t;
 
 /// Outcome of `Openssl_Connect` and `Openssl_Disconnect` (the SDK's values).
 #[repr(C)]

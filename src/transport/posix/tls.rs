@@ -136,9 +136,10 @@ pub struct TlsCredentials {
 /// `TlsCredentials_t`, the typedef applications use.
 pub type TlsCredentials_t = TlsCredentials;
 
-/// The heap state `pSession` points to. The mutex keeps a `Tls_Send` from
-/// another thread from touching the session while a `Tls_Recv` runs.
-type SessionBox = Mutex<TlsSession>;
+/// The heap state `pSession` points to: a `Mutex<TlsSession>`. The mutex
+/// keeps a `Tls_Send` from another thread from touching the session while a
+/// `Tls_Recv` runs. (Spelled out where used: cbindgen cannot parse an alias
+/// of a generic std type.)
 
 /// Picks the file or memory source of one credential.
 ///
@@ -282,7 +283,7 @@ pub(super) unsafe fn connect<'a>(
     ) {
         Ok(session) => {
             let fd = session.raw_fd();
-            let boxed: Box<SessionBox> = Box::new(Mutex::new(session));
+            let boxed: Box<Mutex<TlsSession>> = Box::new(Mutex::new(session));
             // SAFETY: params is non-NULL and writable.
             unsafe {
                 (*params).socketDescriptor = fd;
@@ -310,7 +311,7 @@ pub(super) unsafe fn with_session(
         return -1;
     };
     // SAFETY: params is non-NULL; pSession is NULL or our box.
-    let session = unsafe { (*params).pSession }.cast::<SessionBox>();
+    let session = unsafe { (*params).pSession }.cast::<Mutex<TlsSession>>();
     if session.is_null() {
         log::error!("rsmqtt transport: the TLS transport is not connected");
         return -1;
@@ -339,7 +340,7 @@ pub(super) unsafe fn disconnect(ctx: *const NetworkContext_t) -> TlsStatus {
     };
     // SAFETY: params is non-NULL and writable (the application's struct).
     let session = unsafe {
-        let session = (*params).pSession.cast::<SessionBox>();
+        let session = (*params).pSession.cast::<Mutex<TlsSession>>();
         (*params).pSession = core::ptr::null_mut();
         (*params).socketDescriptor = -1;
         session
