@@ -136,10 +136,10 @@ pub struct TlsCredentials {
 /// `TlsCredentials_t`, the typedef applications use.
 pub type TlsCredentials_t = TlsCredentials;
 
-/// The heap state `pSession` points to: a `Mutex<TlsSession>`. The mutex
-/// keeps a `Tls_Send` from another thread from touching the session while a
-/// `Tls_Recv` runs. (Spelled out where used: cbindgen cannot parse an alias
-/// of a generic std type.)
+// The heap state `pSession` points to is a `Mutex<TlsSession>`: the mutex
+// keeps a `Tls_Send` from another thread from touching the session while a
+// `Tls_Recv` runs. (Spelled out where used: cbindgen cannot parse an alias of
+// a generic std type.)
 
 /// Picks the file or memory source of one credential.
 ///
