@@ -17,4 +17,5 @@
 
 pub mod context;
 pub mod serializer_types;
+pub mod state;
 pub mod transport_interface;
