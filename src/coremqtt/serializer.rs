@@ -550,8 +550,8 @@ pub fn serialize_publish_header_without_topic(
 
 /// Writes everything of a PUBLISH but the payload: fixed header, topic and,
 /// for QoS 1/2, the packet identifier (`MQTT_SerializePublishHeader`).
-/// `remaining_length` must be the one [`publish_packet_size`] computed for
-/// `payload_length`. Returns the header size.
+/// The remaining length is computed from the header and `payload_length`
+/// (see [`publish_packet_size`]). Returns the header size.
 pub fn serialize_publish_header(
     out: &mut [u8],
     header: &PublishHeader<'_>,
@@ -1314,8 +1314,11 @@ pub unsafe extern "C" fn MQTT_SerializeSubscribe(
 
 /// Computes the remaining length and total size of an UNSUBSCRIBE packet.
 ///
+/// Returns `MQTTBadParameter` for NULL arguments, no subscriptions, an empty
+/// or NULL filter or a packet over the MQTT limit. The QoS fields are ignored.
+///
 /// # Safety
-/// As [`MQTT_GetSubscribePacketSize`].
+/// Each pointer is NULL or valid; the list has `subscriptionCount` entries.
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_GetUnsubscribePacketSize(
     pSubscriptionList: *const MQTTSubscribeInfo_t,
@@ -1339,8 +1342,13 @@ pub unsafe extern "C" fn MQTT_GetUnsubscribePacketSize(
 
 /// Serializes an UNSUBSCRIBE packet into `pFixedBuffer`.
 ///
+/// Returns `MQTTBadParameter` for NULL arguments, no subscriptions, packet
+/// identifier 0, an invalid entry or a mismatching `remainingLength`;
+/// `MQTTNoMemory` when the buffer is too small.
+///
 /// # Safety
-/// As [`MQTT_SerializeSubscribe`].
+/// Each pointer is NULL or valid; the list has `subscriptionCount` entries;
+/// the buffer is writable for its size.
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_SerializeUnsubscribe(
     pSubscriptionList: *const MQTTSubscribeInfo_t,

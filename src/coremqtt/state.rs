@@ -25,7 +25,7 @@ use super::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
 use crate::ffi::guard;
 
 /// Position in a record array for the resend iterators
-/// ([`MQTT_PubrelToResend`], [`MQTT_PublishToResend`]); start at
+/// (`MQTT_PubrelToResend`, `MQTT_PublishToResend`); start at
 /// `MQTT_STATE_CURSOR_INITIALIZER` (0).
 pub type MQTTStateCursor_t = usize;
 
@@ -591,7 +591,8 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
 /// writes the new state to `*pNewState` on success.
 ///
 /// Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
-/// `MQTTStateCollision` or `MQTTNoMemory` (see [`StateRecords::update_publish`]).
+/// `MQTTStateCollision` (the server resent a publish still recorded) or
+/// `MQTTNoMemory` (no free incoming record).
 ///
 /// # Safety
 /// `pMqttContext` is NULL or a valid initialised context; `pNewState` is
