@@ -1055,6 +1055,15 @@ unsafe fn put_sizes(
     }
 }
 
+/// Exactly how many bytes a header of `fixed_part` bytes after the type byte
+/// and length encoding takes, or `None` for a remaining length over the
+/// limit. The C header functions build their output slice with this length,
+/// so no slice ever reaches past what the header really needs.
+fn header_length(remaining_length: usize, fixed_part: usize) -> Option<usize> {
+    (remaining_length <= MAX_REMAINING_LENGTH)
+        .then(|| 1 + remaining_length_size(remaining_length) + fixed_part)
+}
+
 /// A packet of `remaining_length` does not fit into `buffer_size` bytes.
 fn does_not_fit(remaining_length: usize, buffer_size: usize) -> bool {
     packet_size(remaining_length).is_none_or(|size| size > buffer_size)
@@ -1527,10 +1536,11 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeaderWithoutTopic(
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
             return MQTTBadParameter;
         };
-        // SAFETY: the caller guarantees room for the largest header (7 bytes).
-        let out = unsafe {
-            core::slice::from_raw_parts_mut(pBuffer, PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE)
+        let Some(length) = header_length(remainingLength, 2) else {
+            return MQTTBadParameter;
         };
+        // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+        let out = unsafe { core::slice::from_raw_parts_mut(pBuffer, length) };
         match serialize_publish_header_without_topic(
             out,
             qos,
@@ -2056,8 +2066,11 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
                 None => return core::ptr::null_mut(),
             },
         };
-        // SAFETY: the caller guarantees room for the largest header.
-        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, CONNECT_FIXED_HEADER_MAX_SIZE) };
+        let Some(length) = header_length(remainingLength, CONNECT_VARIABLE_HEADER_SIZE) else {
+            return core::ptr::null_mut();
+        };
+        // SAFETY: the caller guarantees room for this header (at most 15 bytes).
+        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
         match connect_fixed_header(out, &connect, will.as_ref(), remainingLength) {
             // SAFETY: `written` bytes were written inside the caller's buffer.
             Ok(written) => unsafe { pIndex.add(written) },
@@ -2079,8 +2092,11 @@ unsafe fn subscription_header_c(
     if pIndex.is_null() {
         return core::ptr::null_mut();
     }
-    // SAFETY: the caller guarantees room for the largest header.
-    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, SUBSCRIPTION_HEADER_MAX_SIZE) };
+    let Some(length) = header_length(remainingLength, 2) else {
+        return core::ptr::null_mut();
+    };
+    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
     match subscription_header(out, kind, remainingLength, packetId) {
         // SAFETY: `written` bytes were written inside the caller's buffer.
         Ok(written) => unsafe { pIndex.add(written) },
