@@ -16,6 +16,17 @@
 //! that must come from the matching `MQTT_Get*PacketSize`), this
 //! implementation recomputes the real size and refuses a mismatch with
 //! `MQTTBadParameter` instead of writing past the buffer.
+//!
+//! Deliberate differences from coreMQTT, all on paths where coreMQTT would
+//! assert, read through NULL or write out of bounds:
+//! - a NULL string or payload pointer with a nonzero length, an enum integer
+//!   out of range (QoS 3) and a `remainingLength` that does not match the
+//!   parameters are `MQTTBadParameter`;
+//! - the header writers without a buffer size (`MQTT_SerializeConnectFixedHeader`,
+//!   `MQTT_Serialize(Un)SubscribeHeader`) return NULL for NULL arguments;
+//! - a SUBACK with packet identifier 0 is `MQTTBadResponse` (MQTT-2.3.1-1),
+//!   like every other acknowledgement;
+//! - a received remaining length above 268435455 is `MQTTBadResponse`.
 
 use core::ffi::{c_char, c_void};
 
