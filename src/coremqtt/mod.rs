@@ -16,5 +16,8 @@
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
 pub mod context;
+pub mod serializer;
 pub mod serializer_types;
+pub mod state;
 pub mod transport_interface;
+pub mod utils;
