@@ -108,7 +108,11 @@ pub(crate) fn decode<'a, B: Body<'a>>(buf: &'a [u8]) -> Result<(B, usize), Error
 
 /// Fails with [`Error::WrongRemainingLength`] unless `body` is `expected`
 /// bytes long; used by the fixed-size packets.
-pub(crate) fn expect_len(packet_type: PacketType, body: &[u8], expected: usize) -> Result<(), Error> {
+pub(crate) fn expect_len(
+    packet_type: PacketType,
+    body: &[u8],
+    expected: usize,
+) -> Result<(), Error> {
     if body.len() == expected {
         Ok(())
     } else {

@@ -145,13 +145,22 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Incomplete { needed } => write!(f, "incomplete packet: {needed} more bytes needed"),
-            Error::BufferTooSmall { needed } => write!(f, "buffer too small: {needed} bytes needed"),
+            Error::Incomplete { needed } => {
+                write!(f, "incomplete packet: {needed} more bytes needed")
+            }
+            Error::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: {needed} bytes needed")
+            }
             Error::TooFewVectors { needed } => write!(f, "too few I/O vectors: {needed} needed"),
             Error::RemainingLengthTooLong => f.write_str("remaining length longer than 4 bytes"),
-            Error::RemainingLengthNotMinimal => f.write_str("remaining length not minimally encoded"),
+            Error::RemainingLengthNotMinimal => {
+                f.write_str("remaining length not minimally encoded")
+            }
             Error::PacketTooLarge => f.write_str("packet larger than the MQTT maximum"),
-            Error::WrongRemainingLength { packet_type, actual } => {
+            Error::WrongRemainingLength {
+                packet_type,
+                actual,
+            } => {
                 write!(f, "{packet_type:?} with remaining length {actual}")
             }
             Error::ReservedPacketType(t) => write!(f, "reserved packet type {t}"),

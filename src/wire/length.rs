@@ -121,8 +121,14 @@ mod tests {
     fn partial_and_bad_forms() {
         assert_eq!(decode(&[]), Err(Error::Incomplete { needed: 1 }));
         assert_eq!(decode(&[0x80, 0x80]), Err(Error::Incomplete { needed: 1 }));
-        assert_eq!(decode(&[0xff, 0xff, 0xff, 0xff]), Err(Error::RemainingLengthTooLong));
+        assert_eq!(
+            decode(&[0xff, 0xff, 0xff, 0xff]),
+            Err(Error::RemainingLengthTooLong)
+        );
         assert_eq!(decode(&[0x80, 0x00]), Err(Error::RemainingLengthNotMinimal));
-        assert_eq!(decode(&[0xff, 0x80, 0x00]), Err(Error::RemainingLengthNotMinimal));
+        assert_eq!(
+            decode(&[0xff, 0x80, 0x00]),
+            Err(Error::RemainingLengthNotMinimal)
+        );
     }
 }

@@ -53,7 +53,7 @@ pub use header::{packet_len, FixedHeader, PacketType};
 pub use packet::{decode, Packet};
 pub use publish::{Publish, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
 pub use qos::QoS;
-pub use suback::{SubAck, SubAckReturnCode};
 pub use simple::{Disconnect, PingReq, PingResp};
+pub use suback::{SubAck, SubAckReturnCode};
 pub use subscribe::{Subscribe, SubscribeTopic, SubscribeTopics};
 pub use unsubscribe::{Unsubscribe, UnsubscribeFilters};

@@ -49,7 +49,9 @@ impl<'a> SubAck<'a> {
     /// The return codes as typed values; an invalid byte (only possible in
     /// a hand-built, unvalidated value) is reported as `Err`.
     pub fn codes(&self) -> impl Iterator<Item = Result<SubAckReturnCode, Error>> + 'a {
-        self.return_codes.iter().map(|&b| SubAckReturnCode::from_u8(b))
+        self.return_codes
+            .iter()
+            .map(|&b| SubAckReturnCode::from_u8(b))
     }
 }
 

@@ -73,8 +73,14 @@ mod tests {
     fn standard_examples_4_7() {
         // 4.7.1.2
         assert!(matches("sport/tennis/player1/#", "sport/tennis/player1"));
-        assert!(matches("sport/tennis/player1/#", "sport/tennis/player1/ranking"));
-        assert!(matches("sport/tennis/player1/#", "sport/tennis/player1/score/wimbledon"));
+        assert!(matches(
+            "sport/tennis/player1/#",
+            "sport/tennis/player1/ranking"
+        ));
+        assert!(matches(
+            "sport/tennis/player1/#",
+            "sport/tennis/player1/score/wimbledon"
+        ));
         assert!(matches("sport/#", "sport"));
         // 4.7.1.3
         assert!(matches("sport/tennis/+", "sport/tennis/player1"));
@@ -93,9 +99,18 @@ mod tests {
 
     #[test]
     fn filter_rules() {
-        assert_eq!(validate_filter("sport/tennis#"), Err(TopicError::MisplacedMultiLevelWildcard));
-        assert_eq!(validate_filter("sport/tennis/#/ranking"), Err(TopicError::MisplacedMultiLevelWildcard));
-        assert_eq!(validate_filter("sport+"), Err(TopicError::MisplacedSingleLevelWildcard));
+        assert_eq!(
+            validate_filter("sport/tennis#"),
+            Err(TopicError::MisplacedMultiLevelWildcard)
+        );
+        assert_eq!(
+            validate_filter("sport/tennis/#/ranking"),
+            Err(TopicError::MisplacedMultiLevelWildcard)
+        );
+        assert_eq!(
+            validate_filter("sport+"),
+            Err(TopicError::MisplacedSingleLevelWildcard)
+        );
         assert_eq!(validate_filter(""), Err(TopicError::Empty));
         assert!(validate_filter("+/tennis/#").is_ok());
         assert!(validate_filter("/").is_ok());
