@@ -1182,3 +1182,32 @@ fn vectored_reports_scratch_too_small() {
         Err(Error::BufferTooSmall { needed: 16 })
     );
 }
+
+#[test]
+fn publish_encode_header_stops_before_payload() {
+    let p = Publish {
+        qos: QoS::AtLeastOnce,
+        topic: "a/b",
+        packet_id: 10,
+        payload: b"hi",
+        ..Publish::default()
+    };
+    let mut buf = [0xEEu8; 16];
+    assert_eq!(p.encode_header(&mut buf), Ok(9));
+    assert_eq!(
+        &buf[..9],
+        &[0x32, 0x09, 0x00, 0x03, b'a', b'/', b'b', 0x00, 0x0A]
+    );
+    assert!(buf[9..].iter().all(|&b| b == 0xEE));
+    assert_eq!(
+        p.encode_header(&mut [0u8; 8]),
+        Err(Error::BufferTooSmall { needed: 9 })
+    );
+}
+
+#[test]
+fn packet_from_inner_types() {
+    let p: Packet<'_> = PubAck { packet_id: 3 }.into();
+    assert_eq!(p, Packet::PubAck(PubAck { packet_id: 3 }));
+    assert_eq!(p.packet_type(), PacketType::PubAck);
+}

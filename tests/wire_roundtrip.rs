@@ -260,7 +260,12 @@ proptest! {
             if let Packet::Publish(p) = packet {
                 let mut scratch = [0u8; PUBLISH_SCRATCH_LEN];
                 let slices = p.io_slices(&mut scratch).expect("io_slices");
-                prop_assert_eq!(slices.as_slice().concat(), flat);
+                prop_assert_eq!(&slices.as_slice().concat(), &flat);
+                let mut header = [0u8; 64];
+                let n = p.encode_header(&mut header).expect("encode_header");
+                prop_assert_eq!(n, p.header_len());
+                prop_assert_eq!(&header[..n], &flat[..n]);
+                prop_assert_eq!(&flat[n..], p.payload);
             }
             Ok(())
         })?;

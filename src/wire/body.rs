@@ -34,13 +34,21 @@ pub(crate) trait Body<'a>: Sized {
     fn decode_body(flags: u8, body: &'a [u8]) -> Result<Self, Error>;
 }
 
+/// Size of a length-prefixed field holding `len` bytes. Body sizes are
+/// summed with saturating arithmetic: caller slices may alias, so even on a
+/// 32-bit target their lengths can add up past `usize::MAX`, and a
+/// saturated size is simply rejected as [`Error::PacketTooLarge`].
+pub(crate) const fn field_len(len: usize) -> usize {
+    len.saturating_add(2)
+}
+
 /// Total encoded size: first byte, remaining length field, body.
 pub(crate) fn encoded_len<'a, B: Body<'a>>(packet: &B) -> usize {
     let body = packet.body_len();
     body.saturating_add(1 + length::encoded_len(body))
 }
 
-fn checked_body_len<'a, B: Body<'a>>(packet: &B) -> Result<usize, Error> {
+pub(crate) fn checked_body_len<'a, B: Body<'a>>(packet: &B) -> Result<usize, Error> {
     packet.validate()?;
     let body = packet.body_len();
     if body > length::MAX_REMAINING_LENGTH {
@@ -49,7 +57,7 @@ fn checked_body_len<'a, B: Body<'a>>(packet: &B) -> Result<usize, Error> {
     Ok(body)
 }
 
-fn write_fixed_header<'a, 'b, B: Body<'a>, S: Sink<'b>>(
+pub(crate) fn write_fixed_header<'a, 'b, B: Body<'a>, S: Sink<'b>>(
     packet: &B,
     body_len: usize,
     sink: &mut S,
@@ -146,7 +154,9 @@ impl<'b, const N: usize> IoSlices<'b, N> {
 
     /// Total number of bytes across all vectors.
     pub fn total_len(&self) -> usize {
-        self.as_slice().iter().map(|s| s.len()).sum()
+        self.as_slice()
+            .iter()
+            .fold(0usize, |acc, s| acc.saturating_add(s.len()))
     }
 }
 

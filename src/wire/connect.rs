@@ -1,6 +1,6 @@
 //! CONNECT (MQTT 3.1.1 section 3.1).
 
-use super::body::{packet_api, Body};
+use super::body::{field_len, packet_api, Body};
 use super::cursor::{Reader, Sink};
 use super::error::Error;
 use super::header::PacketType;
@@ -78,15 +78,17 @@ impl<'a> Body<'a> for Connect<'a> {
     fn body_len(&self) -> usize {
         // Protocol name + level, connect flags, keep alive.
         let mut len = PROTOCOL_NAME_AND_LEVEL.len() + 1 + 2;
-        len += 2 + self.client_id.len();
+        len = len.saturating_add(field_len(self.client_id.len()));
         if let Some(will) = &self.will {
-            len += 2 + will.topic.len() + 2 + will.message.len();
+            len = len
+                .saturating_add(field_len(will.topic.len()))
+                .saturating_add(field_len(will.message.len()));
         }
         if let Some(username) = self.username {
-            len += 2 + username.len();
+            len = len.saturating_add(field_len(username.len()));
         }
         if let Some(password) = self.password {
-            len += 2 + password.len();
+            len = len.saturating_add(field_len(password.len()));
         }
         len
     }

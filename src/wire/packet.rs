@@ -69,6 +69,35 @@ macro_rules! each {
     };
 }
 
+macro_rules! from_variant {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        $(
+            impl<'a> From<$ty> for Packet<'a> {
+                fn from(packet: $ty) -> Self {
+                    Packet::$variant(packet)
+                }
+            }
+        )*
+    };
+}
+
+from_variant!(
+    Connect(Connect<'a>),
+    ConnAck(ConnAck),
+    Publish(Publish<'a>),
+    PubAck(PubAck),
+    PubRec(PubRec),
+    PubRel(PubRel),
+    PubComp(PubComp),
+    Subscribe(Subscribe<'a>),
+    SubAck(SubAck<'a>),
+    Unsubscribe(Unsubscribe<'a>),
+    UnsubAck(UnsubAck),
+    PingReq(PingReq),
+    PingResp(PingResp),
+    Disconnect(Disconnect),
+);
+
 fn body_of<'a, B: Body<'a>>(flags: u8, bytes: &'a [u8]) -> Result<B, Error> {
     B::decode_body(flags, bytes)
 }

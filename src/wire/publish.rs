@@ -1,7 +1,9 @@
 //! PUBLISH (MQTT 3.1.1 section 3.3).
 
-use super::body::{encode_vectored, packet_api, Body, IoSlices};
-use super::cursor::{Reader, Sink};
+use super::body::{
+    checked_body_len, encode_vectored, field_len, packet_api, write_fixed_header, Body, IoSlices,
+};
+use super::cursor::{Reader, Sink, SliceSink};
 use super::error::Error;
 use super::header::PacketType;
 use super::qos::QoS;
@@ -54,6 +56,29 @@ impl<'a> Publish<'a> {
         Ok(IoSlices::new(out, used))
     }
 
+    /// Validates the packet and writes everything but the payload (fixed
+    /// header, topic, packet identifier) to the front of `buf`, returning
+    /// the number of bytes written ([`Publish::header_len`]). Sending those
+    /// bytes followed by `payload` sends the packet; this suits transports
+    /// that take one contiguous header and the payload separately.
+    pub fn encode_header(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let body = checked_body_len(self)?;
+        let header_len = self.header_len();
+        let dst = buf
+            .get_mut(..header_len)
+            .ok_or(Error::BufferTooSmall { needed: header_len })?;
+        let mut sink = SliceSink::new(dst);
+        write_fixed_header(self, body, &mut sink)?;
+        sink.field(self.topic.as_bytes());
+        if self.qos != QoS::AtMostOnce {
+            sink.u16(self.packet_id);
+        }
+        match sink.finish() {
+            Some(written) if written == header_len => Ok(written),
+            _ => Err(Error::BufferTooSmall { needed: header_len }),
+        }
+    }
+
     /// Bytes of the encoded packet before the payload: fixed header, topic
     /// and packet identifier.
     pub fn header_len(&self) -> usize {
@@ -77,7 +102,9 @@ impl<'a> Body<'a> for Publish<'a> {
 
     fn body_len(&self) -> usize {
         let id_len = if self.qos == QoS::AtMostOnce { 0 } else { 2 };
-        2 + self.topic.len() + id_len + self.payload.len()
+        field_len(self.topic.len())
+            .saturating_add(id_len)
+            .saturating_add(self.payload.len())
     }
 
     fn validate(&self) -> Result<(), Error> {

@@ -1,6 +1,6 @@
 //! SUBACK (MQTT 3.1.1 section 3.9).
 
-use super::body::{packet_api, Body};
+use super::body::{field_len, packet_api, Body};
 use super::cursor::{Reader, Sink};
 use super::error::Error;
 use super::header::PacketType;
@@ -68,7 +68,7 @@ impl<'a> Body<'a> for SubAck<'a> {
     const TYPE: PacketType = PacketType::SubAck;
 
     fn body_len(&self) -> usize {
-        2 + self.return_codes.len()
+        field_len(self.return_codes.len())
     }
 
     fn validate(&self) -> Result<(), Error> {

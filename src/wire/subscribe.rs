@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::body::{packet_api, Body};
+use super::body::{field_len, packet_api, Body};
 use super::cursor::{Reader, Sink};
 use super::error::Error;
 use super::header::PacketType;
@@ -132,8 +132,12 @@ impl<'a> Body<'a> for Subscribe<'a> {
 
     fn body_len(&self) -> usize {
         match self.topics {
-            Topics::Wire(bytes) => 2 + bytes.len(),
-            Topics::List(list) => 2 + list.iter().map(|t| 2 + t.filter.len() + 1).sum::<usize>(),
+            // Packet identifier, then the payload.
+            Topics::Wire(bytes) => field_len(bytes.len()),
+            Topics::List(list) => list.iter().fold(2usize, |acc, t| {
+                acc.saturating_add(field_len(t.filter.len()))
+                    .saturating_add(1)
+            }),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::body::{packet_api, Body};
+use super::body::{field_len, packet_api, Body};
 use super::cursor::{Reader, Sink};
 use super::error::Error;
 use super::header::PacketType;
@@ -100,8 +100,11 @@ impl<'a> Body<'a> for Unsubscribe<'a> {
 
     fn body_len(&self) -> usize {
         match self.filters {
-            Filters::Wire(bytes) => 2 + bytes.len(),
-            Filters::List(list) => 2 + list.iter().map(|f| 2 + f.len()).sum::<usize>(),
+            // Packet identifier, then the payload.
+            Filters::Wire(bytes) => field_len(bytes.len()),
+            Filters::List(list) => list
+                .iter()
+                .fold(2usize, |acc, f| acc.saturating_add(field_len(f.len()))),
         }
     }
 
