@@ -45,7 +45,8 @@ pub(crate) const fn field_len(len: usize) -> usize {
 /// Total encoded size: first byte, remaining length field, body.
 pub(crate) fn encoded_len<'a, B: Body<'a>>(packet: &B) -> usize {
     let body = packet.body_len();
-    body.saturating_add(1 + length::encoded_len(body))
+    body.saturating_add(1)
+        .saturating_add(length::encoded_len(body))
 }
 
 pub(crate) fn checked_body_len<'a, B: Body<'a>>(packet: &B) -> Result<usize, Error> {

@@ -76,8 +76,8 @@ impl<'a> Body<'a> for Connect<'a> {
     const TYPE: PacketType = PacketType::Connect;
 
     fn body_len(&self) -> usize {
-        // Protocol name + level, connect flags, keep alive.
-        let mut len = PROTOCOL_NAME_AND_LEVEL.len() + 1 + 2;
+        // Protocol name and level (7), connect flags (1), keep alive (2).
+        let mut len: usize = 10;
         len = len.saturating_add(field_len(self.client_id.len()));
         if let Some(will) = &self.will {
             len = len

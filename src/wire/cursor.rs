@@ -176,7 +176,7 @@ impl<'b, 'o> VecSink<'b, 'o> {
             Some(slot) if !self.overflow => *slot = slice,
             _ => self.overflow = true,
         }
-        self.vectors += 1;
+        self.vectors = self.vectors.saturating_add(1);
     }
 
     fn flush(&mut self) {

@@ -112,13 +112,13 @@ impl FixedHeader {
             packet_type,
             flags,
             remaining_length,
-            header_len: 1 + len_bytes,
+            header_len: len_bytes.saturating_add(1),
         })
     }
 
     /// Size of the whole packet: fixed header plus remaining length.
     pub const fn packet_len(&self) -> usize {
-        self.header_len + self.remaining_length
+        self.header_len.saturating_add(self.remaining_length)
     }
 }
 

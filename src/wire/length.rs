@@ -43,7 +43,7 @@ pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Erro
         return Err(Error::PacketTooLarge);
     }
     let mut rest = value;
-    let mut used = 0;
+    let mut used: usize = 0;
     for slot in out.iter_mut() {
         // Low seven bits; the cast cannot lose value bits after the mask.
         let mut byte = (rest & 0x7f) as u8;
@@ -52,7 +52,7 @@ pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Erro
             byte |= 0x80;
         }
         *slot = byte;
-        used += 1;
+        used = used.saturating_add(1);
         if rest == 0 {
             break;
         }
@@ -68,19 +68,22 @@ pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Erro
 /// the field.
 pub fn decode(buf: &[u8]) -> Result<(usize, usize), Error> {
     let mut value: usize = 0;
+    let mut multiplier: usize = 1;
     for (index, &byte) in buf.iter().enumerate() {
         if index >= MAX_LEN_BYTES {
             // A fifth byte exists at all only because the fourth continued.
             return Err(Error::RemainingLengthTooLong);
         }
-        value |= usize::from(byte & 0x7f) << (7 * index);
+        // At most four groups: the value stays below 2^28.
+        value = value.saturating_add(usize::from(byte & 0x7f).saturating_mul(multiplier));
+        multiplier = multiplier.saturating_mul(128);
         if byte & 0x80 == 0 {
             // A multi-byte form whose last group is zero could have been
             // one byte shorter.
             if index > 0 && byte == 0 {
                 return Err(Error::RemainingLengthNotMinimal);
             }
-            return Ok((value, index + 1));
+            return Ok((value, index.saturating_add(1)));
         }
     }
     if buf.len() >= MAX_LEN_BYTES {

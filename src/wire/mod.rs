@@ -26,6 +26,20 @@
 //! referenced, never copied. [`Publish::io_slices`] is the fixed-size form
 //! for the hot path: a 9-byte scratch array and at most four vectors.
 
+// The codec parses untrusted bytes: no unsafe code, and none of the
+// constructs that can panic on input.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::arithmetic_side_effects
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
+
 mod ack;
 mod body;
 mod connack;
