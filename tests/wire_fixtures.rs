@@ -1211,3 +1211,24 @@ fn packet_from_inner_types() {
     assert_eq!(p, Packet::PubAck(PubAck { packet_id: 3 }));
     assert_eq!(p.packet_type(), PacketType::PubAck);
 }
+
+#[test]
+fn decode_body_with_separately_read_header() {
+    let body = [0x00, 0x03, b'a', b'/', b'b', 0x00, 0x0A, b'h', b'i'];
+    let (expected, _) = wire::decode(&[
+        0x32, 0x09, 0x00, 0x03, b'a', b'/', b'b', 0x00, 0x0A, b'h', b'i',
+    ])
+    .unwrap();
+    assert_eq!(Packet::decode_body(0x32, &body), Ok(expected));
+}
+
+#[test]
+fn decode_body_checks_first_byte_flags() {
+    assert_eq!(
+        Packet::decode_body(0x60, &[0x00, 0x01]),
+        Err(Error::InvalidFlags {
+            packet_type: PacketType::PubRel,
+            flags: 0
+        })
+    );
+}

@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(packet.encoded_len(), used);
 
     let mut buf = vec![0u8; used];
-    let written = packet.encode(&mut buf).expect("a decoded packet re-encodes");
+    let written = packet
+        .encode(&mut buf)
+        .expect("a decoded packet re-encodes");
     assert_eq!(written, used);
     assert_eq!(&buf[..], &data[..used], "decoding is canonical");
 
@@ -35,6 +37,13 @@ fuzz_target!(|data: &[u8]| {
         .encode_vectored(&mut scratch, &mut out)
         .expect("a decoded packet encodes vectored");
     assert_eq!(out[..n].concat(), &data[..used]);
+
+    let header = wire::FixedHeader::peek(data).expect("header of a decoded packet");
+    assert_eq!(
+        Packet::decode_body(data[0], &data[header.header_len..used]),
+        Ok(packet),
+        "decoding from separately read header and body agrees"
+    );
 
     match wire::decode(&data[..used - 1]) {
         Err(Error::Incomplete { needed }) => assert!(needed >= 1 && needed <= used),

@@ -100,13 +100,7 @@ impl FixedHeader {
         let Some((&first, rest)) = buf.split_first() else {
             return Err(Error::Incomplete { needed: 2 });
         };
-        let packet_type = PacketType::from_u8(first >> 4)?;
-        let flags = first & 0x0f;
-        if let Some(required) = packet_type.required_flags() {
-            if flags != required {
-                return Err(Error::InvalidFlags { packet_type, flags });
-            }
-        }
+        let (packet_type, flags) = split_first_byte(first)?;
         let (remaining_length, len_bytes) = length::decode(rest)?;
         Ok(FixedHeader {
             packet_type,
@@ -119,6 +113,18 @@ impl FixedHeader {
     /// Size of the whole packet: fixed header plus remaining length.
     pub const fn packet_len(&self) -> usize {
         self.header_len.saturating_add(self.remaining_length)
+    }
+}
+
+/// Splits a packet's first byte into its type and flags, checking the type
+/// is not reserved and, except for PUBLISH, that the flags are the ones
+/// Table 2.2 requires.
+pub fn split_first_byte(first: u8) -> Result<(PacketType, u8), Error> {
+    let packet_type = PacketType::from_u8(first >> 4)?;
+    let flags = first & 0x0f;
+    match packet_type.required_flags() {
+        Some(required) if flags != required => Err(Error::InvalidFlags { packet_type, flags }),
+        _ => Ok((packet_type, flags)),
     }
 }
 

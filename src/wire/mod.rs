@@ -25,6 +25,43 @@
 //! caller scratch buffer, borrowed parts (topic, payload, ...) are
 //! referenced, never copied. [`Publish::io_slices`] is the fixed-size form
 //! for the hot path: a 9-byte scratch array and at most four vectors.
+//!
+//! # Example
+//! ```
+//! use rsmqtt::wire::{self, Packet, Publish, QoS, PUBLISH_SCRATCH_LEN};
+//!
+//! // Encode a QoS 1 PUBLISH without copying its payload.
+//! let payload = [0x42u8; 100];
+//! let publish = Publish {
+//!     qos: QoS::AtLeastOnce,
+//!     topic: "sensors/1",
+//!     packet_id: 7,
+//!     payload: &payload,
+//!     ..Publish::default()
+//! };
+//! let mut scratch = [0u8; PUBLISH_SCRATCH_LEN];
+//! let vectors = publish.io_slices(&mut scratch)?;
+//! assert!(core::ptr::eq(vectors.as_slice()[3], &payload[..]));
+//!
+//! // Or into one buffer, sized exactly.
+//! let mut buf = [0u8; 128];
+//! let len = publish.encode(&mut buf)?;
+//! assert_eq!(len, publish.encoded_len());
+//!
+//! // A receiver with a partial packet learns how much is missing.
+//! assert_eq!(
+//!     wire::decode(&buf[..len - 10]),
+//!     Err(wire::Error::Incomplete { needed: 10 })
+//! );
+//! // The full packet decodes to a view borrowing `buf`.
+//! let (packet, used) = wire::decode(&buf[..len])?;
+//! assert_eq!(used, len);
+//! match packet {
+//!     Packet::Publish(p) => assert_eq!((p.topic, p.payload.len()), ("sensors/1", 100)),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! # Ok::<(), wire::Error>(())
+//! ```
 
 // The codec parses untrusted bytes: no unsafe code, and none of the
 // constructs that can panic on input.
@@ -63,7 +100,7 @@ pub use body::IoSlices;
 pub use connack::{ConnAck, ConnectReturnCode};
 pub use connect::{Connect, Will};
 pub use error::{Error, TopicError};
-pub use header::{packet_len, FixedHeader, PacketType};
+pub use header::{packet_len, split_first_byte, FixedHeader, PacketType};
 pub use packet::{decode, Packet};
 pub use publish::{Publish, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
 pub use qos::QoS;

@@ -6,7 +6,8 @@ use super::body::{self, Body};
 use super::connack::ConnAck;
 use super::connect::Connect;
 use super::error::Error;
-use super::header::{frame, PacketType};
+use super::header::{frame, split_first_byte, PacketType};
+use super::length::MAX_REMAINING_LENGTH;
 use super::publish::Publish;
 use super::simple::{Disconnect, PingReq, PingResp};
 use super::suback::SubAck;
@@ -111,8 +112,28 @@ impl<'a> Packet<'a> {
     /// every other error means the stream is malformed.
     pub fn decode(buf: &'a [u8]) -> Result<(Packet<'a>, usize), Error> {
         let (fixed, bytes) = frame(buf)?;
-        let f = fixed.flags;
-        let packet = match fixed.packet_type {
+        let packet = Self::from_type_and_body(fixed.packet_type, fixed.flags, bytes)?;
+        Ok((packet, fixed.packet_len()))
+    }
+
+    /// Decodes a packet whose fixed header was read separately: `first_byte`
+    /// is the packet's first byte (type and flags) and `body` is exactly its
+    /// remaining length bytes, as a receiver that reads the header first
+    /// (coreMQTT's `MQTTPacketInfo_t`) holds them.
+    pub fn decode_body(first_byte: u8, body: &'a [u8]) -> Result<Packet<'a>, Error> {
+        let (packet_type, flags) = split_first_byte(first_byte)?;
+        if body.len() > MAX_REMAINING_LENGTH {
+            return Err(Error::PacketTooLarge);
+        }
+        Self::from_type_and_body(packet_type, flags, body)
+    }
+
+    fn from_type_and_body(
+        packet_type: PacketType,
+        f: u8,
+        bytes: &'a [u8],
+    ) -> Result<Packet<'a>, Error> {
+        Ok(match packet_type {
             PacketType::Connect => Packet::Connect(body_of(f, bytes)?),
             PacketType::ConnAck => Packet::ConnAck(body_of(f, bytes)?),
             PacketType::Publish => Packet::Publish(body_of(f, bytes)?),
@@ -127,8 +148,7 @@ impl<'a> Packet<'a> {
             PacketType::PingReq => Packet::PingReq(body_of(f, bytes)?),
             PacketType::PingResp => Packet::PingResp(body_of(f, bytes)?),
             PacketType::Disconnect => Packet::Disconnect(body_of(f, bytes)?),
-        };
-        Ok((packet, fixed.packet_len()))
+        })
     }
 
     /// The packet's type.
