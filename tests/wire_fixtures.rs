@@ -1232,3 +1232,9 @@ fn decode_body_checks_first_byte_flags() {
         })
     );
 }
+
+#[test]
+fn incomplete_is_the_only_recoverable_error() {
+    assert!(decode_err(&[0x30]).is_incomplete());
+    assert!(!decode_err(&[0x00, 0x00]).is_incomplete());
+}

@@ -201,7 +201,10 @@ macro_rules! packet_api {
         /// identifier...): the fixed header and length prefixes are written
         /// into `scratch`, other vectors point at this packet's data.
         /// Returns the number of vectors used; their concatenation equals
-        /// [`encode`](Self::encode)'s output.
+        /// [`encode`](Self::encode)'s output. If `out` has too few slots
+        /// the error is `TooFewVectors`, if `scratch` is too small it is
+        /// `BufferTooSmall` with the scratch size needed; after an error the
+        /// contents of `scratch` and `out` are unspecified.
         pub fn encode_vectored<'b>(
             &'b self,
             scratch: &'b mut [u8],

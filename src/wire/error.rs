@@ -142,6 +142,14 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// True for [`Error::Incomplete`]: more input may still make a valid
+    /// packet. Every other decode error is a protocol violation.
+    pub const fn is_incomplete(&self) -> bool {
+        matches!(self, Error::Incomplete { .. })
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
