@@ -1,0 +1,137 @@
+//! The Remaining Length field of the fixed header (MQTT 3.1.1 section 2.2.3).
+//!
+//! The value is a base-128 varint: seven value bits per byte, least
+//! significant group first, bit 7 set on every byte but the last, at most
+//! four bytes (so at most 268 435 455).
+//!
+//! Non-minimal encodings (a longer form than the value needs, e.g. `0x80 0x00`
+//! for 0) are rejected with [`Error::RemainingLengthNotMinimal`]. Section 2.2.3
+//! defines the encoding only through its encoding algorithm, which always
+//! produces the minimal form, and Table 2.4 gives one byte range per length;
+//! accepting other forms would let two different byte strings mean the same
+//! packet, which weakens fuzz round-trips and helps nothing. Every
+//! conforming sender produces minimal forms.
+
+use super::error::Error;
+
+/// Largest value the field can hold (four bytes of seven bits).
+pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
+
+/// Most bytes the field can occupy.
+pub const MAX_LEN_BYTES: usize = 4;
+
+/// Number of bytes the minimal encoding of `value` occupies (1 to 4).
+///
+/// Values above [`MAX_REMAINING_LENGTH`] report 4; encoding them fails.
+pub const fn encoded_len(value: usize) -> usize {
+    if value < 128 {
+        1
+    } else if value < 16_384 {
+        2
+    } else if value < 2_097_152 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Encodes `value` into `out`, returning how many bytes of `out` were used.
+///
+/// Fails with [`Error::PacketTooLarge`] above [`MAX_REMAINING_LENGTH`].
+pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Error> {
+    if value > MAX_REMAINING_LENGTH {
+        return Err(Error::PacketTooLarge);
+    }
+    let mut rest = value;
+    let mut used: usize = 0;
+    for slot in out.iter_mut() {
+        // Low seven bits; the cast cannot lose value bits after the mask.
+        let mut byte = (rest & 0x7f) as u8;
+        rest >>= 7;
+        if rest > 0 {
+            byte |= 0x80;
+        }
+        *slot = byte;
+        used = used.saturating_add(1);
+        if rest == 0 {
+            break;
+        }
+    }
+    Ok(used)
+}
+
+/// Decodes the field from the start of `buf` (the byte after the packet's
+/// first byte). Returns `(value, bytes used)`.
+///
+/// If `buf` ends while every byte so far has its continuation bit set, the
+/// answer is [`Error::Incomplete`] with `needed: 1`: one more byte may finish
+/// the field.
+pub fn decode(buf: &[u8]) -> Result<(usize, usize), Error> {
+    let mut value: usize = 0;
+    let mut multiplier: usize = 1;
+    for (index, &byte) in buf.iter().enumerate() {
+        if index >= MAX_LEN_BYTES {
+            // A fifth byte exists at all only because the fourth continued.
+            return Err(Error::RemainingLengthTooLong);
+        }
+        // At most four groups: the value stays below 2^28.
+        value = value.saturating_add(usize::from(byte & 0x7f).saturating_mul(multiplier));
+        multiplier = multiplier.saturating_mul(128);
+        if byte & 0x80 == 0 {
+            // A multi-byte form whose last group is zero could have been
+            // one byte shorter.
+            if index > 0 && byte == 0 {
+                return Err(Error::RemainingLengthNotMinimal);
+            }
+            return Ok((value, index.saturating_add(1)));
+        }
+    }
+    if buf.len() >= MAX_LEN_BYTES {
+        return Err(Error::RemainingLengthTooLong);
+    }
+    Err(Error::Incomplete { needed: 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries_of_table_2_4() {
+        for &(value, len) in &[
+            (0usize, 1usize),
+            (127, 1),
+            (128, 2),
+            (16_383, 2),
+            (16_384, 3),
+            (2_097_151, 3),
+            (2_097_152, 4),
+            (MAX_REMAINING_LENGTH, 4),
+        ] {
+            let mut out = [0u8; 4];
+            let used = encode(value, &mut out).unwrap();
+            assert_eq!(used, len, "value {value}");
+            assert_eq!(encoded_len(value), len);
+            assert_eq!(decode(&out[..used]), Ok((value, len)));
+        }
+        assert_eq!(
+            encode(MAX_REMAINING_LENGTH + 1, &mut [0; 4]),
+            Err(Error::PacketTooLarge)
+        );
+    }
+
+    #[test]
+    fn partial_and_bad_forms() {
+        assert_eq!(decode(&[]), Err(Error::Incomplete { needed: 1 }));
+        assert_eq!(decode(&[0x80, 0x80]), Err(Error::Incomplete { needed: 1 }));
+        assert_eq!(
+            decode(&[0xff, 0xff, 0xff, 0xff]),
+            Err(Error::RemainingLengthTooLong)
+        );
+        assert_eq!(decode(&[0x80, 0x00]), Err(Error::RemainingLengthNotMinimal));
+        assert_eq!(
+            decode(&[0xff, 0x80, 0x00]),
+            Err(Error::RemainingLengthNotMinimal)
+        );
+    }
+}
