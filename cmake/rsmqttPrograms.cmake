@@ -144,6 +144,11 @@ endfunction()
 #   cmake/add_subdirectory  add_subdirectory(<rsmqtt> rsmqtt) + rsmqtt::rsmqtt
 #   cmake/install           cmake --install of this build into a scratch prefix
 #   cmake/find_package      find_package(rsmqtt REQUIRED) from that prefix
+#   cmake/cortex_m4_firmware  a bare-metal Cortex-M4 image (clang + rust-lld,
+#                           no C library) linking the no_std library; only
+#                           when clang and the thumbv7em-none-eabihf Rust
+#                           target are installed (release profile, as in
+#                           scripts/test.sh's Cortex-M step)
 # They reuse this build's cargo profile and target directory, so cargo has
 # nothing to rebuild.
 function(rsmqtt_add_cmake_integration_tests)
@@ -183,4 +188,25 @@ function(rsmqtt_add_cmake_integration_tests)
 
     set_tests_properties(cmake/add_subdirectory cmake/install cmake/find_package
         PROPERTIES TIMEOUT 600 LABELS cmake)
+
+    find_program(RSMQTT_CLANG clang)
+    find_program(RSMQTT_SIZE NAMES llvm-size size)
+    execute_process(COMMAND rustc --print target-libdir --target thumbv7em-none-eabihf
+        OUTPUT_VARIABLE thumb_libdir OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE thumb_result ERROR_QUIET)
+    if(RSMQTT_CLANG AND RSMQTT_SIZE AND thumb_result EQUAL 0 AND IS_DIRECTORY "${thumb_libdir}")
+        add_test(NAME cmake/cortex_m4_firmware
+            COMMAND "${CMAKE_CTEST_COMMAND}" --build-and-test
+                "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4" "${work}/cortex_m4"
+                ${generator_args}
+                --build-options
+                    "-DCMAKE_TOOLCHAIN_FILE=${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/toolchain-clang-cortex-m4.cmake"
+                    "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+                    "-DRSMQTT_CARGO_PROFILE=release"
+                    "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+                --test-command "${RSMQTT_SIZE}" "${work}/cortex_m4/firmware.elf")
+        set_tests_properties(cmake/cortex_m4_firmware PROPERTIES TIMEOUT 900 LABELS cmake)
+    else()
+        message(STATUS "rsmqtt: no clang or no thumbv7em-none-eabihf Rust target: cmake/cortex_m4_firmware not registered")
+    endif()
 endfunction()
