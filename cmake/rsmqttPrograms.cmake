@@ -23,6 +23,14 @@
 #       Compiled but not run (e.g. needs hardware or a cloud endpoint).
 #   // rsmqtt-ctest: timeout <seconds>
 #       Overrides the default timeout of 120 seconds.
+#   // rsmqtt-ctest: memcheck
+#       With RSMQTT_MEMCHECK on, also run a broker program under Valgrind
+#       (programs without a broker always get the Valgrind run; broker
+#       programs opt in because Valgrind slows TLS handshakes a lot).
+#
+# With RSMQTT_MEMCHECK on (and valgrind installed) each program also gets a
+# test memcheck/<dir>/<name> (label `memcheck`) that fails on any memory error
+# or definite leak, in the C code and in the Rust library alike.
 #
 # Markers are read when CMake configures; the glob uses CONFIGURE_DEPENDS, so
 # adding a file (or a marker) is picked up by the next build.
@@ -30,6 +38,13 @@
 include_guard(GLOBAL)
 
 set(RSMQTT_TEST_TIMEOUT 120)
+
+if(RSMQTT_MEMCHECK)
+    find_program(RSMQTT_VALGRIND valgrind)
+    if(NOT RSMQTT_VALGRIND)
+        message(FATAL_ERROR "RSMQTT_MEMCHECK is on but valgrind is not installed")
+    endif()
+endif()
 
 # Compile options of rsmqtt's own C programs.
 function(rsmqtt_program_warnings target)
@@ -85,6 +100,16 @@ function(rsmqtt_add_c_programs)
         endif()
         add_test(NAME "${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
         set_tests_properties("${test}" PROPERTIES TIMEOUT ${timeout} LABELS "c;${labels}")
+
+        if(RSMQTT_VALGRIND AND (labels STREQUAL "" OR text MATCHES "rsmqtt-ctest:[ \t]*memcheck"))
+            # The program is the last argument of both command shapes.
+            list(REMOVE_AT command -1)
+            list(APPEND command "${RSMQTT_VALGRIND}" --error-exitcode=99 --leak-check=full
+                 --errors-for-leak-kinds=definite,indirect --quiet "$<TARGET_FILE:${target}>")
+            math(EXPR slow_timeout "${timeout} * 5")
+            add_test(NAME "memcheck/${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+            set_tests_properties("memcheck/${test}" PROPERTIES TIMEOUT ${slow_timeout} LABELS "memcheck;${labels}")
+        endif()
     endforeach()
 endfunction()
 

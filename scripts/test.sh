@@ -2,8 +2,9 @@
 # The one command that checks everything: installs what is missing, then runs
 # formatting, lints, header freshness, the Rust tests, the no_std and
 # Cortex-M builds (with code size), the CMake build with every C example and C
-# test under CTest, the CMake consumer projects and, when available, a short
-# fuzz run.
+# test under CTest (and again under Valgrind), the CMake consumer projects
+# (including a bare-metal Cortex-M4 image) and, when available, a short fuzz
+# run.
 #
 #   bash scripts/test.sh
 #
@@ -83,6 +84,7 @@ fi
 # `size`/`objdump` for the code-size report.
 have c++ || have g++ || have clang++ || missing_packages+=(g++)
 have objdump || missing_packages+=(binutils)
+have valgrind || missing_packages+=(valgrind)
 if [ ${#missing_packages[@]} -gt 0 ]; then
     echo "installing: ${missing_packages[*]}"
     if [ "$(id -u)" -ne 0 ]; then
@@ -135,11 +137,14 @@ else
 fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
-cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE"
+cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" -DRSMQTT_MEMCHECK=ON
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
 
 banner "CTest: C examples and C tests"
-(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude cmake)
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck')
+
+banner "CTest: C programs under Valgrind"
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
 
 banner "CTest: CMake integration (add_subdirectory, install, find_package)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
