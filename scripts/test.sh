@@ -24,6 +24,7 @@ THUMB_TARGET=thumbv7em-none-eabihf
 # The CMake build reuses the dev-profile artifacts of `cargo test` instead of
 # compiling rustls and ring a second time with optimisations.
 CMAKE_CARGO_PROFILE=dev
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 if [ -d "$HOME/.cargo/bin" ]; then
     PATH="$HOME/.cargo/bin:$PATH"
@@ -131,7 +132,7 @@ elif rustup target add "$THUMB_TARGET"; then
 fi
 if [ "$thumb_ready" = yes ]; then
     cargo build --no-default-features --target "$THUMB_TARGET" --release --lib
-    bash scripts/code-size.sh "target/$THUMB_TARGET/release/librsmqtt.a"
+    bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"
 else
     skipped "rustup could not add $THUMB_TARGET (offline?); the Cortex-M build was not checked"
 fi
