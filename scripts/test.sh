@@ -85,6 +85,9 @@ fi
 # `size`/`objdump` for the code-size report.
 have c++ || have g++ || have clang++ || missing_packages+=(g++)
 have objdump || missing_packages+=(binutils)
+# clang cross-compiles the bare-metal Cortex-M4 firmware test (CMake skips that
+# test without it).
+have clang || missing_packages+=(clang)
 have valgrind || missing_packages+=(valgrind)
 if [ ${#missing_packages[@]} -gt 0 ]; then
     echo "installing: ${missing_packages[*]}"
