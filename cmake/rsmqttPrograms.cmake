@@ -167,7 +167,8 @@ endfunction()
 # Builds the consumer projects in tests/cmake/ the way a firmware project
 # would use rsmqtt, and runs their program:
 #   cmake/add_subdirectory  add_subdirectory(<rsmqtt> rsmqtt) + rsmqtt::rsmqtt
-#   cmake/install           cmake --install of this build into a scratch prefix
+#   cmake/install           cmake --install of this build into an emptied
+#                           scratch prefix
 #   cmake/find_package      find_package(rsmqtt REQUIRED) from that prefix
 #   cmake/cortex_m4_firmware  a bare-metal Cortex-M4 image (clang + rust-lld,
 #                           no C library) linking the no_std library; only
@@ -199,8 +200,15 @@ function(rsmqtt_add_cmake_integration_tests)
                 "-DRSMQTT_CARGO_FLAGS=${RSMQTT_CARGO_FLAGS}"
             --test-command "${work}/add_subdirectory/consumer")
 
-    add_test(NAME cmake/install
-        COMMAND "${CMAKE_COMMAND}" --install "${CMAKE_CURRENT_BINARY_DIR}" --prefix "${prefix}")
+    # Into an emptied prefix, so a header deleted from include/ cannot linger.
+    file(WRITE "${work}/install_fresh.cmake"
+        "file(REMOVE_RECURSE \"${prefix}\")\n"
+        "execute_process(COMMAND \"${CMAKE_COMMAND}\" --install \"${CMAKE_CURRENT_BINARY_DIR}\" --prefix \"${prefix}\"\n"
+        "                RESULT_VARIABLE result)\n"
+        "if(NOT result EQUAL 0)\n"
+        "    message(FATAL_ERROR \"cmake --install failed: \${result}\")\n"
+        "endif()\n")
+    add_test(NAME cmake/install COMMAND "${CMAKE_COMMAND}" -P "${work}/install_fresh.cmake")
     set_tests_properties(cmake/install PROPERTIES FIXTURES_SETUP rsmqtt_installed)
 
     add_test(NAME cmake/find_package
