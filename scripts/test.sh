@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that checks everything: installs what is missing, then runs
-# formatting, lints, header freshness, the Rust tests, the no_std and
+# formatting, lints, rustdoc, header freshness, the Rust tests, the no_std and
 # Cortex-M builds (with code size), the CMake build with every C example and C
 # test under CTest (and again under Valgrind), the CMake consumer projects
 # (including a bare-metal Cortex-M4 image) and, when available, a short fuzz
@@ -116,6 +116,9 @@ cargo fmt --all -- --check
 banner "cargo clippy (workspace, all targets; no_std library)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --no-default-features --profile nostd --lib -- -D warnings
+
+banner "rustdoc (broken links and doc warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 
 banner "generated headers are up to date"
 cargo run --quiet -p rsmqtt-headers -- --check
