@@ -32,8 +32,9 @@
 # test memcheck/<dir>/<name> (label `memcheck`) that fails on any memory error
 # or definite leak, in the C code and in the Rust library alike.
 #
-# Markers are read when CMake configures; the glob uses CONFIGURE_DEPENDS, so
-# adding a file (or a marker) is picked up by the next build.
+# Markers are read when CMake configures; the glob uses CONFIGURE_DEPENDS and
+# every program is a configure dependency, so a new file or a changed marker
+# is picked up by the next build. Programs land in <build>/<dir>/<name>.
 
 include_guard(GLOBAL)
 
@@ -69,8 +70,10 @@ function(rsmqtt_add_c_programs)
         set(test "${ARG_TEST_PREFIX}${name}")
 
         add_executable(${target} "${source}")
+        file(RELATIVE_PATH relative_dir "${RSMQTT_SOURCE_DIR}" "${ARG_DIRECTORY}")
         set_target_properties(${target} PROPERTIES
             OUTPUT_NAME "${name}"
+            RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${relative_dir}"
             C_STANDARD 11
             C_STANDARD_REQUIRED ON)
         target_include_directories(${target} PRIVATE "${ARG_DIRECTORY}")
@@ -80,6 +83,7 @@ function(rsmqtt_add_c_programs)
         target_link_libraries(${target} PRIVATE rsmqtt::rsmqtt)
         rsmqtt_program_warnings(${target})
 
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
         file(READ "${source}" text)
         if(text MATCHES "rsmqtt-ctest:[ \t]*build-only")
             continue()
