@@ -144,7 +144,8 @@ else
 fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
-cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" -DRSMQTT_MEMCHECK=ON
+cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
+    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
 
 banner "CTest: C examples and C tests"
@@ -153,7 +154,7 @@ banner "CTest: C examples and C tests"
 banner "CTest: C programs under Valgrind"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
 
-banner "CTest: CMake integration (add_subdirectory, install, find_package)"
+banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
 
 banner "fuzz smoke run (${FUZZ_SECS}s per target)"
