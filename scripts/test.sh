@@ -72,40 +72,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------------------
 banner "tools"
-missing_packages=()
-have cmake || missing_packages+=(cmake)
-have make || missing_packages+=(make)
-have mosquitto || missing_packages+=(mosquitto)
-have openssl || missing_packages+=(openssl)
-have python3 || missing_packages+=(python3)
-if ! have cc && ! have gcc && ! have clang; then
-    missing_packages+=(gcc)
-fi
-# C++ compiles the headers a second time (extern "C" guards); binutils gives
-# `size`/`objdump` for the code-size report.
-have c++ || have g++ || have clang++ || missing_packages+=(g++)
-have objdump || missing_packages+=(binutils)
-# clang cross-compiles the bare-metal Cortex-M4 firmware test (CMake skips that
-# test without it).
-have clang || missing_packages+=(clang)
-have valgrind || missing_packages+=(valgrind)
-if [ ${#missing_packages[@]} -gt 0 ]; then
-    echo "installing: ${missing_packages[*]}"
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "error: not root; install these first: ${missing_packages[*]}" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y --no-install-recommends "${missing_packages[@]}"
-else
-    echo "all system tools present"
-fi
-if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
-    rustup component add rustfmt clippy
-fi
-# tools/headers links cbindgen as a library (pinned in its Cargo.toml), so the
-# cbindgen command-line tool is not needed.
+bash scripts/install-deps.sh test
 cargo --version
 cmake --version | head -n 1
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs what rsmqtt's scripts need and the machine lacks, and nothing else.
+#
+#   bash scripts/install-deps.sh demo   # building and running the C demos
+#   bash scripts/install-deps.sh test   # everything scripts/test.sh runs
+#
+# System tools come from Debian's packages (apt-get, as root); Rust tools from
+# crates.io. A tool already present is left alone, so a second run is quick.
+set -euo pipefail
+
+what=${1:-test}
+case "$what" in
+    demo|test) ;;
+    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+if [ -d "$HOME/.cargo/bin" ]; then
+    PATH="$HOME/.cargo/bin:$PATH"
+fi
+# Debian installs mosquitto in /usr/sbin, which is not on every user's PATH.
+PATH="$PATH:/usr/sbin:/sbin"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+missing_packages=()
+have cmake || missing_packages+=(cmake)
+have make || missing_packages+=(make)
+have mosquitto || missing_packages+=(mosquitto)
+have openssl || missing_packages+=(openssl)
+have python3 || missing_packages+=(python3)
+if ! have cc && ! have gcc && ! have clang; then
+    missing_packages+=(gcc)
+fi
+if [ "$what" = test ]; then
+    # C++ compiles the headers a second time (extern "C" guards); binutils gives
+    # `size`/`objdump` for the code-size report; clang cross-compiles the
+    # bare-metal Cortex-M4 firmware test; Valgrind checks the C programs.
+    have c++ || have g++ || have clang++ || missing_packages+=(g++)
+    have objdump || missing_packages+=(binutils)
+    have clang || missing_packages+=(clang)
+    have valgrind || missing_packages+=(valgrind)
+fi
+
+if [ ${#missing_packages[@]} -gt 0 ]; then
+    echo "installing: ${missing_packages[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: not root; install these first: ${missing_packages[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing_packages[@]}"
+else
+    echo "all system tools present"
+fi
+
+if [ "$what" = test ]; then
+    if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+        rustup component add rustfmt clippy
+    fi
+    # The fuzz smoke run needs cargo-fuzz, which drives the nightly toolchain's
+    # libFuzzer support; without a nightly toolchain there is nothing to install.
+    if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+        echo "installing cargo-fuzz 0.13.2 from crates.io"
+        cargo install cargo-fuzz --version 0.13.2 --locked
+    fi
+fi
+# tools/headers links cbindgen as a library (pinned in its Cargo.toml), so the
+# cbindgen command-line tool is not needed.
