@@ -141,8 +141,13 @@ pub type MQTTEventCallback_t = Option<
 >;
 
 /// Stores an outgoing publish for resending after a reconnect.
-pub type MQTTStorePacketForRetransmit =
-    Option<unsafe extern "C" fn(pContext: *mut MQTTContext, packetId: u16, pMqttVec: *mut MQTTVec_t) -> bool>;
+pub type MQTTStorePacketForRetransmit = Option<
+    unsafe extern "C" fn(
+        pContext: *mut MQTTContext,
+        packetId: u16,
+        pMqttVec: *mut MQTTVec_t,
+    ) -> bool,
+>;
 
 /// Gives back a stored publish, flattened by `MQTT_SerializeMQTTVec`.
 pub type MQTTRetrievePacketForRetransmit = Option<
@@ -155,7 +160,8 @@ pub type MQTTRetrievePacketForRetransmit = Option<
 >;
 
 /// Forgets a stored publish once it is acknowledged.
-pub type MQTTClearPacketForRetransmit = Option<unsafe extern "C" fn(pContext: *mut MQTTContext, packetId: u16)>;
+pub type MQTTClearPacketForRetransmit =
+    Option<unsafe extern "C" fn(pContext: *mut MQTTContext, packetId: u16)>;
 
 /// One MQTT connection: everything the engine knows lives here, laid out as
 /// coreMQTT lays it out, because applications read these fields.
@@ -243,7 +249,10 @@ mod layout {
         assert_eq!(offset_of!(MQTTContext_t, clearFunction), 160);
         assert_eq!(size_of::<MQTTPubAckInfo_t>(), 12);
         assert_eq!(size_of::<MQTTDeserializedInfo_t>(), 24);
-        assert_eq!(size_of::<crate::coremqtt::serializer_types::MQTTConnectInfo_t>(), 56);
+        assert_eq!(
+            size_of::<crate::coremqtt::serializer_types::MQTTConnectInfo_t>(),
+            56
+        );
         assert_eq!(size_of::<MQTTPublishInfo_t>(), 40);
         assert_eq!(size_of::<TransportInterface_t>(), 32);
     }

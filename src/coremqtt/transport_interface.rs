@@ -18,13 +18,21 @@ pub type NetworkContext_t = NetworkContext;
 /// Receives up to `bytesToRecv` bytes: returns the count received, 0 when
 /// nothing is available now, or a negative value on error.
 pub type TransportRecv_t = Option<
-    unsafe extern "C" fn(pNetworkContext: *mut NetworkContext_t, pBuffer: *mut c_void, bytesToRecv: usize) -> i32,
+    unsafe extern "C" fn(
+        pNetworkContext: *mut NetworkContext_t,
+        pBuffer: *mut c_void,
+        bytesToRecv: usize,
+    ) -> i32,
 >;
 
 /// Sends up to `bytesToSend` bytes: returns the count sent, 0 when nothing
 /// could be sent now, or a negative value on error.
 pub type TransportSend_t = Option<
-    unsafe extern "C" fn(pNetworkContext: *mut NetworkContext_t, pBuffer: *const c_void, bytesToSend: usize) -> i32,
+    unsafe extern "C" fn(
+        pNetworkContext: *mut NetworkContext_t,
+        pBuffer: *const c_void,
+        bytesToSend: usize,
+    ) -> i32,
 >;
 
 /// One piece of an outgoing packet for a vectored send.
