@@ -18,5 +18,8 @@
 pub mod api;
 pub mod context;
 pub mod engine;
+pub mod serializer;
 pub mod serializer_types;
+pub mod state;
 pub mod transport_interface;
+pub mod utils;
