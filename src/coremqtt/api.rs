@@ -22,13 +22,13 @@ use super::context::{
     MQTTStorePacketForRetransmit,
 };
 use super::engine::config::Config;
-use super::engine::connect::{self, ConnectParams, Will};
-use super::engine::port::Ctx;
+use super::engine::connect;
+use super::engine::port::{arrays_overlap, Ctx};
 use super::engine::publish::{self, Publish};
-use super::engine::subscribe::{self, Filter, Kind};
-use super::engine::{keepalive, process, records};
+use super::engine::{keepalive, process, subscribe};
+use super::serializer::{Connect, Subscription, SubscriptionKind, Will};
 use super::serializer_types::{
-    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTStatus, MQTTStatus_t,
+    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
 use super::transport_interface::TransportInterface_t;
@@ -252,6 +252,16 @@ pub unsafe extern "C" fn MQTT_InitStatefulQoS(
             log::error!("MQTT_InitStatefulQoS: each record array and its count must be both set or both empty");
             return MQTTStatus::MQTTBadParameter;
         }
+        // Shared memory would make one publish's record overwrite another's.
+        if arrays_overlap(
+            pOutgoingPublishRecords,
+            outgoingPublishCount,
+            pIncomingPublishRecords,
+            incomingPublishCount,
+        ) {
+            log::error!("MQTT_InitStatefulQoS: the outgoing and incoming record arrays overlap");
+            return MQTTStatus::MQTTBadParameter;
+        }
         let c = ctx.get();
         if c.appCallback.is_none() {
             log::error!("MQTT_InitStatefulQoS: call MQTT_Init first");
@@ -371,7 +381,7 @@ pub unsafe extern "C" fn MQTT_Connect(
         }
         // SAFETY: the strings are the caller's, valid for the call with the
         // lengths it gives (coreMQTT's contract); NULL means absent.
-        let params = unsafe {
+        let (params, will) = unsafe {
             let Some(client_id) = bytes(
                 info.pClientIdentifier.cast(),
                 usize::from(info.clientIdentifierLength),
@@ -384,28 +394,31 @@ pub unsafe extern "C" fn MQTT_Connect(
                     let (Some(topic), Some(payload), Some(qos)) = (
                         bytes(w.pTopicName.cast(), usize::from(w.topicNameLength)),
                         bytes(w.pPayload.cast(), w.payloadLength),
-                        u8::try_from(w.qos).ok().filter(|q| *q <= 2),
+                        MQTTQoS::from_raw(w.qos),
                     ) else {
+                        log::error!(
+                            "MQTT_Connect: will with a NULL topic or payload, or an invalid QoS"
+                        );
                         return MQTTStatus::MQTTBadParameter;
                     };
                     Some(Will {
-                        topic,
-                        payload,
                         qos,
                         retain: w.retain,
+                        topic,
+                        payload,
                     })
                 }
             };
-            ConnectParams {
+            let params = Connect {
                 clean_session: info.cleanSession,
-                keep_alive: info.keepAliveSeconds,
+                keep_alive_seconds: info.keepAliveSeconds,
                 client_id,
-                user: optional(info.pUserName, info.userNameLength),
+                user_name: optional(info.pUserName, info.userNameLength),
                 password: optional(info.pPassword, info.passwordLength),
-                will,
-            }
+            };
+            (params, will)
         };
-        match connect::connect(&mut ctx, &params, timeoutMs) {
+        match connect::connect(&mut ctx, &params, will.as_ref(), timeoutMs) {
             Ok(session_present) => {
                 // SAFETY: checked non-NULL; a writable bool of the caller.
                 unsafe { pSessionPresent.write(session_present) };
@@ -446,7 +459,8 @@ pub unsafe extern "C" fn MQTT_Publish(
                 bytes(info.pPayload.cast(), info.payloadLength),
             )
         };
-        let (Some(topic), Some(payload), Ok(qos)) = (topic, payload, u8::try_from(info.qos)) else {
+        let (Some(topic), Some(payload), Some(qos)) = (topic, payload, MQTTQoS::from_raw(info.qos))
+        else {
             log::error!(
                 "MQTT_Publish: NULL topic or payload with a non-zero length, or invalid QoS"
             );
@@ -463,39 +477,51 @@ pub unsafe extern "C" fn MQTT_Publish(
     })
 }
 
-/// Reads filter `i` of a C subscription list that [`filters_ok`] accepted.
+/// Reads entry `i` of a C subscription list that [`filters_ok`] accepted.
 ///
 /// # Safety
-/// `list` points to at least `i + 1` entries whose filters are non-NULL and
-/// hold their lengths.
-unsafe fn filter_at<'a>(list: *const MQTTSubscribeInfo_t, i: usize) -> Filter<'a> {
+/// `list` points to at least `i + 1` entries whose filters are non-NULL (or
+/// empty) and hold their lengths.
+unsafe fn filter_at<'a>(
+    list: *const MQTTSubscribeInfo_t,
+    i: usize,
+    kind: SubscriptionKind,
+) -> Subscription<'a> {
     // SAFETY: per this function's contract.
     let entry = unsafe { &*list.add(i) };
-    // SAFETY: per this function's contract; `filters_ok` rejected NULL filters.
-    let topic = unsafe {
+    // SAFETY: per this function's contract; `filters_ok` rejected NULL filters
+    // with a length.
+    let filter = unsafe {
         bytes(
             entry.pTopicFilter.cast(),
             usize::from(entry.topicFilterLength),
         )
     }
     .unwrap_or(&[]);
-    Filter {
-        topic,
-        qos: u8::try_from(entry.qos).unwrap_or(u8::MAX),
-    }
+    // UNSUBSCRIBE ignores the QoS field, which C code may leave unset.
+    let qos = match kind {
+        SubscriptionKind::Subscribe => MQTTQoS::from_raw(entry.qos).unwrap_or(MQTTQoS::MQTTQoS0),
+        SubscriptionKind::Unsubscribe => MQTTQoS::MQTTQoS0,
+    };
+    Subscription { qos, filter }
 }
 
-/// Whether every entry has a filter (NULL only with length 0, which the
-/// engine then rejects as empty).
+/// Whether every entry has its filter (NULL only with length 0, which the
+/// size check then refuses) and, for SUBSCRIBE, a QoS of 0, 1 or 2.
 ///
 /// # Safety
 /// `list` points to `count` readable entries.
-unsafe fn filters_ok(list: *const MQTTSubscribeInfo_t, count: usize) -> bool {
+unsafe fn filters_ok(
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+    kind: SubscriptionKind,
+) -> bool {
     // SAFETY: per this function's contract.
     let entries = unsafe { core::slice::from_raw_parts(list, count) };
-    entries
-        .iter()
-        .all(|e| !e.pTopicFilter.is_null() || e.topicFilterLength == 0)
+    entries.iter().all(|e| {
+        (!e.pTopicFilter.is_null() || e.topicFilterLength == 0)
+            && (kind == SubscriptionKind::Unsubscribe || MQTTQoS::from_raw(e.qos).is_some())
+    })
 }
 
 /// SUBSCRIBE and UNSUBSCRIBE share their checks and their vector batching.
@@ -507,7 +533,7 @@ unsafe fn sub_unsub(
     list: *const MQTTSubscribeInfo_t,
     count: usize,
     packetId: u16,
-    kind: Kind,
+    kind: SubscriptionKind,
 ) -> MQTTStatus {
     // SAFETY: NULL or the application's context.
     let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
@@ -518,13 +544,13 @@ unsafe fn sub_unsub(
         return MQTTStatus::MQTTBadParameter;
     }
     // SAFETY: the caller's list of `count` entries.
-    if !unsafe { filters_ok(list, count) } {
-        log::error!("{kind:?}: NULL topic filter");
+    if !unsafe { filters_ok(list, count, kind) } {
+        log::error!("{kind:?}: NULL topic filter or invalid QoS");
         return MQTTStatus::MQTTBadParameter;
     }
-    // SAFETY: `i < count` (the engine iterates 0..count) and the entries passed
+    // SAFETY: the engine only asks for `i < count`, and the entries passed
     // `filters_ok`.
-    let filter = |i: usize| unsafe { filter_at(list, i) };
+    let filter = |i: usize| unsafe { filter_at(list, i.min(count - 1), kind) };
     subscribe::send(&mut ctx, kind, count, &filter, packetId)
 }
 
@@ -548,7 +574,7 @@ pub unsafe extern "C" fn MQTT_Subscribe(
                 pSubscriptionList,
                 subscriptionCount,
                 packetId,
-                Kind::Subscribe,
+                SubscriptionKind::Subscribe,
             )
         }
     })
@@ -574,7 +600,7 @@ pub unsafe extern "C" fn MQTT_Unsubscribe(
                 pSubscriptionList,
                 unsubscriptionCount,
                 packetId,
-                Kind::Unsubscribe,
+                SubscriptionKind::Unsubscribe,
             )
         }
     })
@@ -597,18 +623,12 @@ pub unsafe extern "C" fn MQTT_CancelCallback(
         let Some(mut ctx) = (unsafe { ctx(pContext.cast_mut()) }) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        let outgoing = ctx.outgoing();
-        if outgoing.is_empty() {
+        let mut records = ctx.records();
+        if records.outgoing.is_empty() {
             log::error!("MQTT_CancelCallback: no outgoing records (MQTT_InitStatefulQoS)");
             return MQTTStatus::MQTTBadParameter;
         }
-        match records::find(outgoing, packetId) {
-            Some(slot) => {
-                records::free(&mut outgoing[slot]);
-                MQTTStatus::MQTTSuccess
-            }
-            None => MQTTStatus::MQTTBadParameter,
-        }
+        records.remove_outgoing(packetId)
     })
 }
 

@@ -1,91 +1,28 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
-use crate::coremqtt::context::{MQTTConnectionStatus, MQTTPubAckType, MQTTPublishState};
-use crate::coremqtt::serializer_types::{
-    MQTTStatus, MQTT_PACKET_TYPE_CONNACK, MQTT_PACKET_TYPE_CONNECT, MQTT_PACKET_TYPE_DISCONNECT,
+use crate::coremqtt::context::{MQTTConnectionStatus, MQTTPubAckInfo_t, MQTTPubAckType};
+use crate::coremqtt::serializer::{
+    self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE, DISCONNECT_PACKET,
 };
+use crate::coremqtt::serializer_types::{MQTTStatus, MQTT_PACKET_TYPE_CONNACK};
+use crate::coremqtt::state;
 use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::Config;
 use super::keepalive::require_connected;
-use super::packet::{self, MAX_REMAINING_LENGTH};
 use super::port::Ctx;
 use super::process::send_ack;
-use super::records;
 use super::send::{send_bytes, send_vectors, vector};
-
-/// The last will of a CONNECT.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Will<'a> {
-    /// Will topic (not empty).
-    pub topic: &'a [u8],
-    /// Will message (at most 65535 bytes).
-    pub payload: &'a [u8],
-    /// Will QoS.
-    pub qos: u8,
-    /// Will retain flag.
-    pub retain: bool,
-}
-
-/// The fields of a CONNECT, as safe views of the caller's data.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ConnectParams<'a> {
-    /// Clean-session flag.
-    pub clean_session: bool,
-    /// Keep-alive interval in seconds.
-    pub keep_alive: u16,
-    /// Client identifier.
-    pub client_id: &'a [u8],
-    /// User name, when present.
-    pub user: Option<&'a [u8]>,
-    /// Password, when present.
-    pub password: Option<&'a [u8]>,
-    /// Last will, when present.
-    pub will: Option<Will<'a>>,
-}
-
-/// Checks what coreMQTT's `MQTT_GetConnectPacketSize` checks; the remaining
-/// length on success.
-pub(crate) fn validate(p: &ConnectParams<'_>) -> Result<usize, MQTTStatus> {
-    let string = |s: &[u8]| {
-        if s.len() > usize::from(u16::MAX) {
-            None
-        } else {
-            Some(2 + s.len())
-        }
-    };
-    if p.client_id.is_empty() {
-        log::error!("MQTT_Connect: the client identifier must be set");
-        return Err(MQTTStatus::MQTTBadParameter);
-    }
-    // Variable header: protocol name, level, flags, keep-alive.
-    let mut len = 10usize;
-    len += string(p.client_id).ok_or(MQTTStatus::MQTTBadParameter)?;
-    if let Some(w) = p.will {
-        if w.topic.is_empty() || w.qos > 2 {
-            log::error!("MQTT_Connect: a will needs a topic and a QoS of 0, 1 or 2");
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        len += string(w.topic).ok_or(MQTTStatus::MQTTBadParameter)?;
-        len += string(w.payload).ok_or(MQTTStatus::MQTTBadParameter)?;
-    }
-    for field in [p.user, p.password].into_iter().flatten() {
-        len += string(field).ok_or(MQTTStatus::MQTTBadParameter)?;
-    }
-    if len > MAX_REMAINING_LENGTH {
-        return Err(MQTTStatus::MQTTBadParameter);
-    }
-    Ok(len)
-}
 
 /// Connects: sends CONNECT, waits for CONNACK, then prepares the session.
 /// Returns the session-present flag.
 pub(crate) fn connect(
     ctx: &mut Ctx,
-    p: &ConnectParams<'_>,
+    p: &Connect<'_>,
+    will: Option<&Will<'_>>,
     timeout_ms: u32,
 ) -> Result<bool, MQTTStatus> {
-    let remaining = validate(p)?;
+    let (remaining, _) = serializer::connect_packet_size(p, will)?;
     match require_connected(ctx) {
         Some(MQTTStatus::MQTTStatusNotConnected) => {}
         None => return Err(MQTTStatus::MQTTStatusConnected),
@@ -94,7 +31,7 @@ pub(crate) fn connect(
     // Bytes left over from an earlier connection mean nothing on this one.
     ctx.get().index = 0;
 
-    send_connect(ctx, p, remaining)?;
+    send_connect(ctx, p, will, remaining)?;
     let session_present = receive_connack(ctx, timeout_ms)?;
     if p.clean_session && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
@@ -106,7 +43,7 @@ pub(crate) fn connect(
     let now = ctx.now();
     let c = ctx.get();
     c.connectStatus = MQTTConnectionStatus::MQTTConnected as u32;
-    c.keepAliveIntervalSec = p.keep_alive;
+    c.keepAliveIntervalSec = p.keep_alive_seconds;
     c.waitingForPingResp = false;
     c.pingReqSendTimeMs = 0;
     c.lastPacketRxTime = now;
@@ -119,41 +56,25 @@ pub(crate) fn connect(
     Ok(session_present)
 }
 
-fn send_connect(ctx: &mut Ctx, p: &ConnectParams<'_>, remaining: usize) -> Result<(), MQTTStatus> {
-    let mut flags = 0u8;
-    if p.clean_session {
-        flags |= 0x02;
-    }
-    if let Some(w) = p.will {
-        flags |= 0x04 | (w.qos << 3);
-        if w.retain {
-            flags |= 0x20;
-        }
-    }
-    if p.password.is_some() {
-        flags |= 0x40;
-    }
-    if p.user.is_some() {
-        flags |= 0x80;
-    }
-    let mut header = [0u8; 15];
-    header[0] = MQTT_PACKET_TYPE_CONNECT;
-    let rl = packet::encode_remaining_length(remaining, &mut header[1..5])
-        .ok_or(MQTTStatus::MQTTBadParameter)?;
-    let [ka_hi, ka_lo] = p.keep_alive.to_be_bytes();
-    let fixed = 1 + rl;
-    header[fixed..fixed + 10]
-        .copy_from_slice(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka_hi, ka_lo]);
+fn send_connect(
+    ctx: &mut Ctx,
+    p: &Connect<'_>,
+    will: Option<&Will<'_>>,
+    remaining: usize,
+) -> Result<(), MQTTStatus> {
+    let mut header = [0u8; CONNECT_FIXED_HEADER_MAX_SIZE];
+    let header_len = serializer::connect_fixed_header(&mut header, p, will, remaining)?;
 
-    // Each string is a two-byte length and the caller's bytes, unchanged.
+    // Each string is a two-byte length and the caller's bytes, unchanged, in
+    // the order of 3.1.3: client id, will topic, will message, user, password.
     let mut strings: [&[u8]; 5] = [p.client_id, &[], &[], &[], &[]];
     let mut count = 1;
-    if let Some(w) = p.will {
+    if let Some(w) = will {
         strings[1] = w.topic;
         strings[2] = w.payload;
         count = 3;
     }
-    for field in [p.user, p.password].into_iter().flatten() {
+    for field in [p.user_name, p.password].into_iter().flatten() {
         strings[count] = field;
         count += 1;
     }
@@ -162,7 +83,7 @@ fn send_connect(ctx: &mut Ctx, p: &ConnectParams<'_>, remaining: usize) -> Resul
         *len = (s.len() as u16).to_be_bytes();
     }
     let mut vectors = [vector(&[]); 11];
-    vectors[0] = vector(&header[..fixed + 10]);
+    vectors[0] = vector(&header[..header_len]);
     for i in 0..count {
         vectors[1 + 2 * i] = vector(&lengths[i]);
         vectors[2 + 2 * i] = vector(strings[i]);
@@ -217,7 +138,12 @@ fn receive_connack(ctx: &mut Ctx, timeout_ms: u32) -> Result<bool, MQTTStatus> {
     }
     let mut body = [0u8; 2];
     recv_exact(ctx, &mut body, cfg.recv_polling_timeout_ms)?;
-    packet::decode_connack(&body)
+    let outcome = serializer::deserialize_ack(MQTT_PACKET_TYPE_CONNACK, &body);
+    match (outcome.status, outcome.session_present) {
+        (MQTTStatus::MQTTSuccess, Some(present)) => Ok(present),
+        (MQTTStatus::MQTTSuccess, None) => Err(MQTTStatus::MQTTBadResponse),
+        (status, _) => Err(status),
+    }
 }
 
 /// Fills `dst`, allowing `stall_ms` without data between pieces.
@@ -250,11 +176,21 @@ fn recv_exact(ctx: &mut Ctx, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTSt
 fn forget_session(ctx: &mut Ctx) {
     ctx.get().index = 0;
     let mut cursor = 0;
-    while let Some(id) = records::next_publish_to_resend(ctx.outgoing(), &mut cursor) {
+    loop {
+        let id = state::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        if id == 0 {
+            break;
+        }
         ctx.clear(id);
     }
-    ctx.outgoing().iter_mut().for_each(records::free);
-    ctx.incoming().iter_mut().for_each(records::free);
+    let empty = MQTTPubAckInfo_t {
+        packetId: 0,
+        qos: 0,
+        publishState: 0,
+    };
+    let records = ctx.records();
+    records.outgoing.fill(empty);
+    records.incoming.fill(empty);
 }
 
 /// The broker kept our session: finish what the records say was in flight.
@@ -262,10 +198,10 @@ fn forget_session(ctx: &mut Ctx) {
 /// out again with DUP set when the retransmit callbacks are registered.
 fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
     let mut cursor = 0;
-    while let Some(id) = records::next_pubrel_to_resend(ctx.outgoing(), &mut cursor) {
-        if let Some(slot) = records::find(ctx.outgoing(), id) {
-            // Whether the PUBREL went out before or not, it is due now.
-            ctx.outgoing()[slot].publishState = MQTTPublishState::MQTTPubRelSend as u32;
+    loop {
+        let id = state::pubrel_to_resend(ctx.records().outgoing, &mut cursor);
+        if id == 0 {
+            break;
         }
         let status = send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true);
         if status != MQTTStatus::MQTTSuccess {
@@ -276,7 +212,11 @@ fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
         return MQTTStatus::MQTTSuccess;
     }
     let mut cursor = 0;
-    while let Some(id) = records::next_publish_to_resend(ctx.outgoing(), &mut cursor) {
+    loop {
+        let id = state::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        if id == 0 {
+            break;
+        }
         let Some(Some((first, rest))) = ctx.retrieve(id) else {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
             return MQTTStatus::MQTTPublishRetrieveFailed;
@@ -300,7 +240,7 @@ fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
 /// the application acknowledges the failure.
 pub(crate) fn disconnect(ctx: &mut Ctx) -> MQTTStatus {
     let status = match require_connected(ctx) {
-        None => match send_bytes(ctx, &[MQTT_PACKET_TYPE_DISCONNECT, 0]) {
+        None => match send_bytes(ctx, &DISCONNECT_PACKET) {
             Ok(()) => MQTTStatus::MQTTSuccess,
             Err(e) => {
                 log::error!("sending DISCONNECT failed: {e:?}");

@@ -2,7 +2,8 @@
 //! and `MQTTKeepAliveTimeout` when its PINGRESP does not come back.
 
 use crate::coremqtt::context::MQTTConnectionStatus;
-use crate::coremqtt::serializer_types::{MQTTStatus, MQTT_PACKET_TYPE_PINGREQ};
+use crate::coremqtt::serializer::PINGREQ_PACKET;
+use crate::coremqtt::serializer_types::MQTTStatus;
 
 use super::config::Config;
 use super::port::Ctx;
@@ -14,7 +15,7 @@ pub(crate) fn ping(ctx: &mut Ctx) -> MQTTStatus {
         return refusal;
     }
     // Built on the stack: the network buffer may hold part of a received packet.
-    if send_bytes(ctx, &[MQTT_PACKET_TYPE_PINGREQ, 0]).is_err() {
+    if send_bytes(ctx, &PINGREQ_PACKET).is_err() {
         return MQTTStatus::MQTTSendFailed;
     }
     let c = ctx.get();

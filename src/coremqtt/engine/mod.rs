@@ -9,10 +9,8 @@
 pub mod config;
 pub(crate) mod connect;
 pub(crate) mod keepalive;
-pub(crate) mod packet;
 pub(crate) mod port;
 pub(crate) mod process;
 pub(crate) mod publish;
-pub(crate) mod records;
 pub(crate) mod send;
 pub(crate) mod subscribe;

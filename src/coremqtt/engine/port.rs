@@ -13,6 +13,7 @@ use core::ptr::NonNull;
 
 use crate::coremqtt::context::{MQTTContext, MQTTDeserializedInfo, MQTTPubAckInfo_t, MQTTVec};
 use crate::coremqtt::serializer_types::MQTTPacketInfo;
+use crate::coremqtt::state::StateRecords;
 use crate::coremqtt::transport_interface::TransportOutVector;
 
 /// What the transport's send or writev reported for one call.
@@ -71,26 +72,32 @@ impl Ctx {
         unsafe { core::slice::from_raw_parts_mut(buf.pBuffer, buf.size) }
     }
 
-    /// The outgoing publish records, or an empty slice.
-    pub(crate) fn outgoing(&mut self) -> &mut [MQTTPubAckInfo_t] {
+    /// Both record arrays, for the state machine in `state.rs`. Arrays that
+    /// overlap (which `MQTT_InitStatefulQoS` refuses, but C may write the
+    /// fields directly) would alias, so then the incoming side is left empty.
+    pub(crate) fn records(&mut self) -> StateRecords<'_> {
         let ctx = self.get();
-        let (ptr, len) = (
+        let (out_ptr, out_len) = (
             ctx.outgoingPublishRecords,
             ctx.outgoingPublishRecordMaxCount,
         );
-        // SAFETY: the context's own pointer and count (see `records`).
-        unsafe { records(ptr, len) }
-    }
-
-    /// The incoming publish records, or an empty slice.
-    pub(crate) fn incoming(&mut self) -> &mut [MQTTPubAckInfo_t] {
-        let ctx = self.get();
-        let (ptr, len) = (
+        let (in_ptr, in_len) = (
             ctx.incomingPublishRecords,
             ctx.incomingPublishRecordMaxCount,
         );
-        // SAFETY: the context's own pointer and count (see `records`).
-        unsafe { records(ptr, len) }
+        let overlap = arrays_overlap(out_ptr, out_len, in_ptr, in_len);
+        // SAFETY: the context's own pointers and counts (see `records`); the
+        // two slices are disjoint because overlapping arrays are not formed.
+        unsafe {
+            StateRecords {
+                outgoing: records(out_ptr, out_len),
+                incoming: if overlap {
+                    &mut []
+                } else {
+                    records(in_ptr, in_len)
+                },
+            }
+        }
     }
 
     /// Receives into `network buffer[offset .. offset + len]`; a transport
@@ -243,4 +250,21 @@ unsafe fn records<'a>(ptr: *mut MQTTPubAckInfo_t, len: usize) -> &'a mut [MQTTPu
     // SAFETY: `MQTT_InitStatefulQoS` stored the application's array with its
     // length; callers bind the lifetime to a `&mut Ctx` borrow.
     unsafe { core::slice::from_raw_parts_mut(ptr, len) }
+}
+
+/// Whether two record arrays share memory.
+pub(crate) fn arrays_overlap(
+    a: *const MQTTPubAckInfo_t,
+    a_len: usize,
+    b: *const MQTTPubAckInfo_t,
+    b_len: usize,
+) -> bool {
+    if a.is_null() || b.is_null() || a_len == 0 || b_len == 0 {
+        return false;
+    }
+    let size = core::mem::size_of::<MQTTPubAckInfo_t>();
+    let (a0, b0) = (a as usize, b as usize);
+    let a1 = a0.saturating_add(a_len.saturating_mul(size));
+    let b1 = b0.saturating_add(b_len.saturating_mul(size));
+    a0 < b1 && b0 < a1
 }

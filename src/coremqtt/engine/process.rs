@@ -21,18 +21,18 @@
 //! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
 
 use crate::coremqtt::context::{MQTTDeserializedInfo, MQTTPubAckType, MQTTPublishState};
+use crate::coremqtt::serializer::{self, FixedHeader};
 use crate::coremqtt::serializer_types::{
-    MQTTPacketInfo, MQTTPublishInfo, MQTTStatus, MQTT_PACKET_TYPE_PINGRESP,
+    MQTTPacketInfo, MQTTPublishInfo, MQTTQoS, MQTTStatus, MQTT_PACKET_TYPE_PINGRESP,
     MQTT_PACKET_TYPE_PUBACK, MQTT_PACKET_TYPE_PUBCOMP, MQTT_PACKET_TYPE_PUBLISH,
     MQTT_PACKET_TYPE_PUBREC, MQTT_PACKET_TYPE_PUBREL, MQTT_PACKET_TYPE_SUBACK,
-    MQTT_PACKET_TYPE_UNSUBACK,
+    MQTT_PACKET_TYPE_UNSUBACK, MQTT_PUBLISH_ACK_PACKET_SIZE,
 };
+use crate::coremqtt::state::MQTTStateOperation;
 
 use super::config::Config;
 use super::keepalive;
-use super::packet::{self, FixedHeader};
 use super::port::Ctx;
-use super::records::{self, Dir};
 use super::send::{mark_disconnect_pending, send_bytes};
 
 /// Receives and handles at most one packet; `manage_keep_alive` is true for
@@ -53,15 +53,7 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
     let index = held + got as usize;
     ctx.get().index = index;
 
-    let framed = if index == 0 {
-        Err(MQTTStatus::MQTTNoDataAvailable)
-    } else {
-        match packet::parse_fixed_header(&ctx.buffer()[..index]) {
-            Ok(Some(header)) => Ok(header),
-            Ok(None) => Err(MQTTStatus::MQTTNeedMoreBytes),
-            Err(e) => Err(e),
-        }
-    };
+    let framed = serializer::decode_fixed_header(&ctx.buffer()[..index]);
 
     if got == 0 && manage_keep_alive {
         let status = keepalive::check(ctx);
@@ -81,7 +73,7 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
         Err(status) => return status,
     };
 
-    let total = header.total_len();
+    let total = header.header_length + header.remaining_length;
     if total > size {
         return drop_oversized(ctx, header, index);
     }
@@ -94,7 +86,9 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
     // Keep whatever followed the packet for the next call.
     let index = ctx.get().index.min(ctx.buffer().len());
     let rest = index.saturating_sub(total);
-    ctx.buffer().copy_within(total..index, 0);
+    if rest > 0 {
+        ctx.buffer().copy_within(total..index, 0);
+    }
     ctx.get().index = rest;
     if status == MQTTStatus::MQTTSuccess {
         let now = ctx.now();
@@ -106,13 +100,13 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
 /// Reads and discards the rest of a packet that does not fit the buffer.
 fn drop_oversized(ctx: &mut Ctx, header: FixedHeader, held: usize) -> MQTTStatus {
     let size = ctx.buffer().len();
+    let total = header.header_length + header.remaining_length;
     log::error!(
-        "incoming packet type 0x{:02x} of {} bytes does not fit the {size}-byte network buffer; \
+        "incoming packet type 0x{:02x} of {total} bytes does not fit the {size}-byte network buffer; \
          dropping it (MQTTNoMemory)",
         header.type_byte,
-        header.total_len()
     );
-    let mut left = header.total_len() - held;
+    let mut left = total - held;
     ctx.get().index = 0;
     let timeout = Config::current().packet_rx_timeout_ms;
     let mut last_data = ctx.now();
@@ -143,22 +137,26 @@ fn handle_packet(ctx: &mut Ctx, header: FixedHeader, manage_keep_alive: bool) ->
     let base = ctx.get().networkBuffer.pBuffer;
     let mut info = MQTTPacketInfo {
         r#type: header.type_byte,
-        pRemainingData: base.wrapping_add(header.header_len),
-        remainingLength: header.remaining_len,
-        headerLength: header.header_len,
+        pRemainingData: base.wrapping_add(header.header_length),
+        remainingLength: header.remaining_length,
+        headerLength: header.header_length,
     };
+    let body = header.header_length..header.header_length + header.remaining_length;
     if header.type_byte & 0xF0 == MQTT_PACKET_TYPE_PUBLISH {
-        return incoming_publish(ctx, &mut info, header);
+        return incoming_publish(ctx, &mut info, body);
     }
-    let body_range = header.header_len..header.total_len();
+    let outcome = serializer::deserialize_ack(header.type_byte, &ctx.buffer()[body]);
     match header.type_byte {
         MQTT_PACKET_TYPE_PUBACK
         | MQTT_PACKET_TYPE_PUBREC
         | MQTT_PACKET_TYPE_PUBREL
-        | MQTT_PACKET_TYPE_PUBCOMP => publish_ack(ctx, &mut info, body_range),
+        | MQTT_PACKET_TYPE_PUBCOMP => match (outcome.status, outcome.packet_id) {
+            (MQTTStatus::MQTTSuccess, Some(id)) => publish_ack(ctx, &mut info, id),
+            (status, _) => status,
+        },
         MQTT_PACKET_TYPE_PINGRESP => {
-            if header.remaining_len != 0 {
-                return MQTTStatus::MQTTBadResponse;
+            if outcome.status != MQTTStatus::MQTTSuccess {
+                return outcome.status;
             }
             ctx.get().waitingForPingResp = false;
             if !manage_keep_alive {
@@ -166,24 +164,19 @@ fn handle_packet(ctx: &mut Ctx, header: FixedHeader, manage_keep_alive: bool) ->
             }
             MQTTStatus::MQTTSuccess
         }
-        MQTT_PACKET_TYPE_SUBACK => {
-            let (id, result) = packet::decode_suback(&ctx.buffer()[body_range]);
-            match result {
-                Ok(()) => notify(ctx, &mut info, id, MQTTStatus::MQTTSuccess, None),
-                // A refused filter is news for the application, not a loop error.
-                Err(MQTTStatus::MQTTServerRefused) => {
-                    notify(ctx, &mut info, id, MQTTStatus::MQTTServerRefused, None)
-                }
-                Err(e) => return e,
-            }
-            MQTTStatus::MQTTSuccess
-        }
-        MQTT_PACKET_TYPE_UNSUBACK => match packet::decode_packet_id(&ctx.buffer()[body_range]) {
-            Ok(id) => {
-                notify(ctx, &mut info, id, MQTTStatus::MQTTSuccess, None);
+        MQTT_PACKET_TYPE_SUBACK | MQTT_PACKET_TYPE_UNSUBACK => match outcome.status {
+            // A refused filter is news for the application, not a loop error.
+            MQTTStatus::MQTTSuccess | MQTTStatus::MQTTServerRefused => {
+                notify(
+                    ctx,
+                    &mut info,
+                    outcome.packet_id.unwrap_or(0),
+                    outcome.status,
+                    None,
+                );
                 MQTTStatus::MQTTSuccess
             }
-            Err(e) => e,
+            status => status,
         },
         other => {
             log::error!("unexpected packet type 0x{other:02x} from the server");
@@ -208,30 +201,46 @@ fn notify(
     ctx.callback(info, &mut deserialized);
 }
 
+/// Where `part` starts within `whole` (both from the same buffer).
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
 /// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
 /// acknowledge it.
-fn incoming_publish(ctx: &mut Ctx, info: &mut MQTTPacketInfo, header: FixedHeader) -> MQTTStatus {
-    let view = {
-        let buf = ctx.buffer();
-        match packet::decode_publish(
-            header.type_byte,
-            &buf[header.header_len..header.total_len()],
-        ) {
-            Ok(view) => view,
+fn incoming_publish(
+    ctx: &mut Ctx,
+    info: &mut MQTTPacketInfo,
+    body: core::ops::Range<usize>,
+) -> MQTTStatus {
+    // Offsets, not borrows: the callback gets pointers derived from the
+    // application's own buffer pointer, with no Rust borrow alive.
+    let (qos, retain, dup, id, topic, payload) = {
+        let bytes = &ctx.buffer()[body];
+        match serializer::deserialize_publish(info.r#type, bytes) {
+            Ok(p) => (
+                p.qos,
+                p.retain,
+                p.dup,
+                p.packet_id,
+                (offset_in(bytes, p.topic), p.topic.len()),
+                (offset_in(bytes, p.payload), p.payload.len()),
+            ),
             Err(e) => return e,
         }
     };
-    let id = view.packet_id;
     let mut duplicate = false;
-    if view.qos > 0 {
-        let state = records::publish_state(Dir::Receive, view.qos);
-        match records::add(ctx.incoming(), id, view.qos, state) {
-            Ok(()) => {}
+    if qos != MQTTQoS::MQTTQoS0 {
+        match ctx
+            .records()
+            .update_publish(id, MQTTStateOperation::MQTT_RECEIVE, qos)
+        {
+            Ok(_) => {}
             // The broker resent a publish we already have (our ack was lost):
             // acknowledge again, but do not deliver it twice.
             Err(MQTTStatus::MQTTStateCollision) => {
                 duplicate = true;
-                if !view.dup {
+                if !dup {
                     log::warn!("PUBLISH {id} repeated without the DUP flag (MQTT-3.3.1-1)");
                 }
             }
@@ -242,68 +251,43 @@ fn incoming_publish(ctx: &mut Ctx, info: &mut MQTTPacketInfo, header: FixedHeade
         }
     }
     if !duplicate {
-        let body = info.pRemainingData;
+        let start = info.pRemainingData;
         let mut publish = MQTTPublishInfo {
-            qos: u32::from(view.qos),
-            retain: view.retain,
-            dup: view.dup,
-            pTopicName: body.wrapping_add(view.topic.start).cast_const().cast(),
-            topicNameLength: view.topic.len() as u16,
-            pPayload: body.wrapping_add(view.payload.start).cast_const().cast(),
-            payloadLength: view.payload.len(),
+            qos: qos as u32,
+            retain,
+            dup,
+            pTopicName: start.wrapping_add(topic.0).cast_const().cast(),
+            topicNameLength: topic.1 as u16,
+            pPayload: start.wrapping_add(payload.0).cast_const().cast(),
+            payloadLength: payload.1,
         };
         notify(ctx, info, id, MQTTStatus::MQTTSuccess, Some(&mut publish));
     }
-    match view.qos {
-        1 => {
-            let update = has_record(ctx, id);
-            send_ack(ctx, MQTTPubAckType::MQTTPuback, id, update)
-        }
-        2 => {
-            // A duplicate whose PUBREC already went out only gets it again.
-            let update = record_state(ctx, id) == Some(MQTTPublishState::MQTTPubRecSend);
-            send_ack(ctx, MQTTPubAckType::MQTTPubrec, id, update)
-        }
-        _ => MQTTStatus::MQTTSuccess,
+    match qos {
+        MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
+        MQTTQoS::MQTTQoS1 => send_ack(ctx, MQTTPubAckType::MQTTPuback, id, true),
+        MQTTQoS::MQTTQoS2 => send_ack(ctx, MQTTPubAckType::MQTTPubrec, id, true),
     }
 }
 
-fn has_record(ctx: &mut Ctx, id: u16) -> bool {
-    records::find(ctx.incoming(), id).is_some()
-}
-
-fn record_state(ctx: &mut Ctx, id: u16) -> Option<MQTTPublishState> {
-    let incoming = ctx.incoming();
-    records::find(incoming, id).and_then(|slot| records::state_of(incoming[slot].publishState))
-}
-
 /// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
-fn publish_ack(
-    ctx: &mut Ctx,
-    info: &mut MQTTPacketInfo,
-    body: core::ops::Range<usize>,
-) -> MQTTStatus {
+fn publish_ack(ctx: &mut Ctx, info: &mut MQTTPacketInfo, id: u16) -> MQTTStatus {
     let ack = match info.r#type {
         MQTT_PACKET_TYPE_PUBACK => MQTTPubAckType::MQTTPuback,
         MQTT_PACKET_TYPE_PUBREC => MQTTPubAckType::MQTTPubrec,
         MQTT_PACKET_TYPE_PUBREL => MQTTPubAckType::MQTTPubrel,
         _ => MQTTPubAckType::MQTTPubcomp,
     };
-    let id = match packet::decode_packet_id(&ctx.buffer()[body]) {
-        Ok(id) => id,
-        Err(e) => return e,
-    };
-    let updated = if records::is_outgoing(ack, Dir::Receive) {
-        records::update_ack(ctx.outgoing(), id, ack, Dir::Receive)
-    } else {
-        records::update_ack(ctx.incoming(), id, ack, Dir::Receive)
-    };
-    let state = match updated {
+    if ack == MQTTPubAckType::MQTTPubrel && !ctx.records().incoming.iter().any(|r| r.packetId == id)
+    {
+        log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
+        return send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, false);
+    }
+    let state = match ctx
+        .records()
+        .update_ack(id, ack, MQTTStateOperation::MQTT_RECEIVE)
+    {
         Ok(state) => state,
-        Err(MQTTStatus::MQTTBadParameter) if ack == MQTTPubAckType::MQTTPubrel => {
-            log::warn!("PUBREL {id} without a state record (lost, e.g. by a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
-            return send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, false);
-        }
         Err(e) => return e,
     };
     if matches!(ack, MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec) {
@@ -332,7 +316,11 @@ pub(crate) fn send_ack(
         MQTTPubAckType::MQTTPubrel => MQTT_PACKET_TYPE_PUBREL,
         MQTTPubAckType::MQTTPubcomp => MQTT_PACKET_TYPE_PUBCOMP,
     };
-    if send_bytes(ctx, &packet::ack(type_byte, id)).is_err() {
+    let mut packet = [0u8; MQTT_PUBLISH_ACK_PACKET_SIZE];
+    if let Err(e) = serializer::serialize_ack(&mut packet, type_byte, id) {
+        return e;
+    }
+    if send_bytes(ctx, &packet).is_err() {
         log::error!("sending {ack:?} for packet {id} failed");
         return MQTTStatus::MQTTSendFailed;
     }
@@ -340,12 +328,10 @@ pub(crate) fn send_ack(
     if !update_record {
         return MQTTStatus::MQTTSuccess;
     }
-    let updated = if records::is_outgoing(ack, Dir::Send) {
-        records::update_ack(ctx.outgoing(), id, ack, Dir::Send)
-    } else {
-        records::update_ack(ctx.incoming(), id, ack, Dir::Send)
-    };
-    match updated {
+    match ctx
+        .records()
+        .update_ack(id, ack, MQTTStateOperation::MQTT_SEND)
+    {
         Ok(_) => MQTTStatus::MQTTSuccess,
         Err(e) => e,
     }

@@ -1,20 +1,19 @@
 //! `MQTT_Publish`: one PUBLISH sent as vectors over the caller's topic and
 //! payload, with its state record for QoS 1 and 2.
 
-use crate::coremqtt::serializer_types::{MQTTStatus, MQTT_PACKET_TYPE_PUBLISH};
+use crate::coremqtt::serializer::{self, PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::state::MQTTStateOperation;
 
 use super::keepalive::require_connected;
-use super::packet::{self, MAX_REMAINING_LENGTH};
 use super::port::Ctx;
-use super::records::{self, Dir};
 use super::send::{send_vectors, vector};
-use crate::coremqtt::context::MQTTPublishState;
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Publish<'a> {
-    /// QoS 0, 1 or 2.
-    pub qos: u8,
+    /// QoS.
+    pub qos: MQTTQoS,
     /// Retain flag.
     pub retain: bool,
     /// DUP flag (set by the application when it resends).
@@ -25,59 +24,31 @@ pub(crate) struct Publish<'a> {
     pub payload: &'a [u8],
 }
 
-/// Checks what coreMQTT checks before a PUBLISH; the remaining length on
-/// success.
-pub(crate) fn validate(
-    ctx: &mut Ctx,
-    p: &Publish<'_>,
-    packet_id: u16,
-) -> Result<usize, MQTTStatus> {
-    if p.qos > 2 {
-        log::error!("MQTT_Publish: invalid QoS {}", p.qos);
-        return Err(MQTTStatus::MQTTBadParameter);
-    }
-    if p.qos > 0 && packet_id == 0 {
+/// Sends a PUBLISH.
+///
+/// For QoS 1/2 the record is reserved first and moves to PUBACK/PUBREC
+/// pending once sent. When the store callback refuses the publish or the send
+/// fails, a record reserved by this call is freed again, so the application
+/// can retry with the same packet id (a DUP resend reuses its existing record
+/// and leaves it in place).
+pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
+    let qos1_or_2 = p.qos != MQTTQoS::MQTTQoS0;
+    if qos1_or_2 && packet_id == 0 {
         log::error!(
             "MQTT_Publish: QoS {} needs a non-zero packet identifier",
-            p.qos
+            p.qos as u32
         );
-        return Err(MQTTStatus::MQTTBadParameter);
+        return MQTTStatus::MQTTBadParameter;
     }
-    if p.qos > 0 && ctx.outgoing().is_empty() {
+    if qos1_or_2 && ctx.records().outgoing.is_empty() {
         log::error!(
             "MQTT_Publish: QoS {} needs outgoing records (MQTT_InitStatefulQoS)",
-            p.qos
+            p.qos as u32
         );
-        return Err(MQTTStatus::MQTTBadParameter);
+        return MQTTStatus::MQTTBadParameter;
     }
-    if p.topic.is_empty() || p.topic.len() > usize::from(u16::MAX) {
-        log::error!(
-            "MQTT_Publish: topic length {} is not 1..=65535",
-            p.topic.len()
-        );
-        return Err(MQTTStatus::MQTTBadParameter);
-    }
-    let id_len = if p.qos > 0 { 2 } else { 0 };
-    let remaining = (2 + p.topic.len() + id_len).checked_add(p.payload.len());
-    match remaining {
-        Some(len) if len <= MAX_REMAINING_LENGTH => Ok(len),
-        _ => {
-            log::error!(
-                "MQTT_Publish: payload of {} bytes is larger than MQTT allows",
-                p.payload.len()
-            );
-            Err(MQTTStatus::MQTTBadParameter)
-        }
-    }
-}
-
-/// Sends a PUBLISH. For QoS 1/2 the record is reserved first and moves to
-/// PUBACK/PUBREC pending once sent; a failed send frees it again (unless this
-/// was a DUP resend of a record that already existed), so the application can
-/// retry with the same packet id.
-pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
-    let remaining = match validate(ctx, p, packet_id) {
-        Ok(len) => len,
+    let remaining = match serializer::publish_packet_size(p.qos, p.topic.len(), p.payload.len()) {
+        Ok((remaining, _)) => remaining,
         Err(e) => return e,
     };
     if let Some(refusal) = require_connected(ctx) {
@@ -85,73 +56,63 @@ pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     }
 
     let mut reserved = false;
-    if p.qos > 0 {
-        match records::add(
-            ctx.outgoing(),
-            packet_id,
-            p.qos,
-            MQTTPublishState::MQTTPublishSend,
-        ) {
-            Ok(()) => reserved = true,
+    if qos1_or_2 {
+        match ctx.records().reserve(packet_id, p.qos) {
+            MQTTStatus::MQTTSuccess => reserved = true,
             // An application resending its own publish (DUP) reuses the record.
-            Err(MQTTStatus::MQTTStateCollision) if p.dup => {}
-            Err(e) => {
+            MQTTStatus::MQTTStateCollision if p.dup => {}
+            e => {
                 log::error!("MQTT_Publish: cannot reserve a record for packet {packet_id}: {e:?}");
                 return e;
             }
         }
     }
 
-    let mut header = [0u8; 7];
-    header[0] = MQTT_PACKET_TYPE_PUBLISH
-        | (p.qos << 1)
-        | if p.retain { 0x01 } else { 0 }
-        | if p.dup { 0x08 } else { 0 };
-    let Some(rl) = packet::encode_remaining_length(remaining, &mut header[1..5]) else {
-        return MQTTStatus::MQTTBadParameter;
+    let mut header = [0u8; PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE];
+    let header_len = match serializer::serialize_publish_header_without_topic(
+        &mut header,
+        p.qos,
+        p.retain,
+        p.dup,
+        p.topic.len() as u16,
+        remaining,
+    ) {
+        Ok(len) => len,
+        Err(e) => return release(ctx, reserved, packet_id, e),
     };
-    let [t_hi, t_lo] = (p.topic.len() as u16).to_be_bytes();
-    header[1 + rl] = t_hi;
-    header[2 + rl] = t_lo;
     let id_bytes = packet_id.to_be_bytes();
+    let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
     let mut vectors = [
-        vector(&header[..3 + rl]),
+        vector(&header[..header_len]),
         vector(p.topic),
-        vector(&[]),
+        vector(id_part),
         vector(p.payload),
     ];
-    if p.qos > 0 {
-        vectors[2] = vector(&id_bytes);
-    }
 
-    let mut status = MQTTStatus::MQTTSuccess;
-    if p.qos > 0 && ctx.store(packet_id, &mut vectors) == Some(false) {
+    if qos1_or_2 && ctx.store(packet_id, &mut vectors) == Some(false) {
         log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
-        status = MQTTStatus::MQTTPublishStoreFailed;
+        return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
     }
-    if status == MQTTStatus::MQTTSuccess && send_vectors(ctx, &mut vectors).is_err() {
-        log::error!("MQTT_Publish: sending packet {packet_id} failed");
-        status = MQTTStatus::MQTTSendFailed;
+    if let Err(e) = send_vectors(ctx, &mut vectors) {
+        log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
+        return release(ctx, reserved, packet_id, MQTTStatus::MQTTSendFailed);
     }
-    if status != MQTTStatus::MQTTSuccess {
-        if reserved {
-            if let Some(slot) = records::find(ctx.outgoing(), packet_id) {
-                records::free(&mut ctx.outgoing()[slot]);
-            }
-        }
-        return status;
-    }
-    if p.qos > 0 {
-        let outgoing = ctx.outgoing();
-        if let Some(slot) = records::find(outgoing, packet_id) {
-            let record = &mut outgoing[slot];
-            // A DUP resend of a record already past PUBREC stays where it is.
-            if records::state_of(record.publishState) == Some(MQTTPublishState::MQTTPublishSend)
-                || reserved
-            {
-                record.publishState = records::publish_state(Dir::Send, p.qos) as u32;
-            }
-        }
+    if qos1_or_2 {
+        return match ctx
+            .records()
+            .update_publish(packet_id, MQTTStateOperation::MQTT_SEND, p.qos)
+        {
+            Ok(_) => MQTTStatus::MQTTSuccess,
+            Err(e) => e,
+        };
     }
     MQTTStatus::MQTTSuccess
+}
+
+/// Frees the record this call reserved, then returns `status`.
+fn release(ctx: &mut Ctx, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
+    if reserved {
+        let _ = ctx.records().remove_outgoing(packet_id);
+    }
+    status
 }
