@@ -15,6 +15,10 @@
 #ifndef CORE_MQTT_CONFIG_DEFAULTS_H_
 #define CORE_MQTT_CONFIG_DEFAULTS_H_
 
+/* The timeouts below are uint32_t millisecond counts, as the library reads
+ * them (see rsmqtt_coremqtt_config_set in core_mqtt.h). */
+#include <stdint.h>
+
 #ifndef MQTT_DO_NOT_USE_CUSTOM_CONFIG
     #include "core_mqtt_config.h"
 #endif
