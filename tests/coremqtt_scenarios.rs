@@ -5,116 +5,14 @@
 
 mod coremqtt_support;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::thread::JoinHandle;
+use std::net::TcpStream;
 use std::time::Duration;
 
+use coremqtt_support::Step::*;
 use coremqtt_support::*;
 use rsmqtt::coremqtt::api::*;
 use rsmqtt::coremqtt::context::MQTTPublishState;
 use rsmqtt::coremqtt::serializer_types::MQTTStatus;
-
-/// One step of a broker script.
-enum Step {
-    /// Read exactly these bytes from the client (assert equality).
-    Expect(Vec<u8>),
-    /// Write these bytes.
-    Send(Vec<u8>),
-    /// Tell the test the previous steps are done.
-    Notify,
-    /// Wait until the test says go.
-    AwaitGo,
-    /// Drop the connection and accept the next one.
-    Reconnect,
-}
-use Step::*;
-
-/// A scripted broker running in its own thread.
-struct Broker {
-    addr: SocketAddr,
-    notified: Receiver<()>,
-    go: Sender<()>,
-    thread: Option<JoinHandle<Result<(), String>>>,
-}
-
-impl Broker {
-    fn start(script: Vec<Step>) -> Broker {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (notify_tx, notified) = channel();
-        let (go, go_rx) = channel();
-        let thread = std::thread::spawn(move || {
-            let accept = |l: &TcpListener| -> Result<TcpStream, String> {
-                let (s, _) = l.accept().map_err(|e| e.to_string())?;
-                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-                s.set_nodelay(true).unwrap();
-                Ok(s)
-            };
-            let mut stream = accept(&listener)?;
-            for (i, step) in script.into_iter().enumerate() {
-                match step {
-                    Expect(want) => {
-                        let mut got = vec![0u8; want.len()];
-                        stream
-                            .read_exact(&mut got)
-                            .map_err(|e| format!("step {i}: reading {want:02x?}: {e}"))?;
-                        if got != want {
-                            return Err(format!("step {i}: expected {want:02x?}, got {got:02x?}"));
-                        }
-                    }
-                    Send(bytes) => stream
-                        .write_all(&bytes)
-                        .map_err(|e| format!("step {i}: {e}"))?,
-                    Notify => notify_tx.send(()).map_err(|e| e.to_string())?,
-                    AwaitGo => go_rx.recv().map_err(|e| e.to_string())?,
-                    Reconnect => {
-                        let _ = stream.shutdown(std::net::Shutdown::Both);
-                        stream = accept(&listener)?;
-                    }
-                }
-            }
-            // Hold the socket open until the test is done with it.
-            let _ = go_rx.recv_timeout(Duration::from_secs(5));
-            Ok(())
-        });
-        Broker {
-            addr,
-            notified,
-            go,
-            thread: Some(thread),
-        }
-    }
-
-    /// Waits for the broker's next `Notify`.
-    fn wait(&self) {
-        self.notified
-            .recv_timeout(Duration::from_secs(5))
-            .expect("broker did not reach its Notify step");
-        // Let the bytes just written reach our socket.
-        std::thread::sleep(Duration::from_millis(30));
-    }
-
-    /// Releases the broker's next `AwaitGo`.
-    fn go(&self) {
-        self.go.send(()).unwrap();
-    }
-
-    /// Ends the script and reports the broker's verdict.
-    fn finish(mut self) {
-        let _ = self.go.send(());
-        let result = self
-            .thread
-            .take()
-            .unwrap()
-            .join()
-            .expect("broker thread panicked");
-        if let Err(e) = result {
-            panic!("scripted broker: {e}");
-        }
-    }
-}
 
 /// CONNECT of client id `id`, keep-alive `ka`, clean-session flag `clean`.
 fn connect_bytes(id: &str, ka: u16, clean: bool) -> Vec<u8> {

@@ -6,7 +6,9 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rsmqtt::coremqtt::api::*;
@@ -146,10 +148,51 @@ pub unsafe extern "C" fn clear_publish(_ctx: *mut MQTTContext_t, id: u16) {
     CLEARED.with(|c| c.borrow_mut().push(id));
 }
 
-/// The application's network context: a TCP stream.
+/// The application's network context: a TCP stream, and knobs that make
+/// the transport behave like a congested one.
 pub struct Net {
     /// The socket.
     pub stream: TcpStream,
+    /// Most bytes one send/writev call takes.
+    pub max_chunk: usize,
+    /// Every other send/writev call takes nothing (returns 0).
+    pub zero_every_other: bool,
+    /// Every send/writev call takes nothing.
+    pub stalled: bool,
+    /// Calls after this many take nothing.
+    pub stall_after: Option<usize>,
+    /// Send/writev calls so far.
+    pub calls: usize,
+    /// How many vectors each writev call was given.
+    pub writev_vectors: Vec<usize>,
+}
+
+impl Net {
+    /// A plain transport over `stream`.
+    pub fn new(stream: TcpStream) -> Net {
+        Net {
+            stream,
+            max_chunk: usize::MAX,
+            zero_every_other: false,
+            stalled: false,
+            stall_after: None,
+            calls: 0,
+            writev_vectors: Vec::new(),
+        }
+    }
+
+    /// How much of `len` this call accepts (0 when congested).
+    fn budget(&mut self, len: usize) -> usize {
+        self.calls += 1;
+        if self.stalled
+            || self.stall_after.is_some_and(|n| self.calls > n)
+            || (self.zero_every_other && self.calls % 2 == 0)
+        {
+            0
+        } else {
+            len.min(self.max_chunk)
+        }
+    }
 }
 
 /// Transport recv over [`Net`]: 0 when nothing arrives within the socket's
@@ -183,12 +226,37 @@ pub unsafe extern "C" fn net_send(
     len: usize,
 ) -> i32 {
     let net = unsafe { &mut *ctx.cast::<Net>() };
-    let buf = unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    match net.stream.write(buf) {
-        Ok(n) => n as i32,
-        Err(e) if e.kind() == ErrorKind::WouldBlock => 0,
+    let take = net.budget(len);
+    let buf = unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), take) };
+    match net.stream.write_all(buf) {
+        Ok(()) => take as i32,
         Err(_) => -1,
     }
+}
+
+/// Transport writev over [`Net`]: takes bytes from the vectors in order, up
+/// to the chunk limit, possibly stopping in the middle of a vector.
+pub unsafe extern "C" fn net_writev(
+    ctx: *mut NetworkContext_t,
+    vectors: *mut rsmqtt::coremqtt::transport_interface::TransportOutVector_t,
+    count: usize,
+) -> i32 {
+    let net = unsafe { &mut *ctx.cast::<Net>() };
+    let vectors = unsafe { std::slice::from_raw_parts(vectors, count) };
+    net.writev_vectors.push(count);
+    let total: usize = vectors.iter().map(|v| v.iov_len).sum();
+    let mut budget = net.budget(total);
+    let mut sent = 0;
+    for v in vectors {
+        let take = v.iov_len.min(budget);
+        let bytes = unsafe { std::slice::from_raw_parts(v.iov_base.cast::<u8>(), take) };
+        if net.stream.write_all(bytes).is_err() {
+            return -1;
+        }
+        sent += take;
+        budget -= take;
+    }
+    sent as i32
 }
 
 /// A coreMQTT client as a C application would set it up: context, buffer and
@@ -216,6 +284,12 @@ impl Client {
     /// Connects a socket to `addr` and initialises a context over it with a
     /// buffer of `buffer_size` bytes and 8 records each way.
     pub fn new(addr: std::net::SocketAddr, buffer_size: usize) -> Client {
+        Client::new_with(addr, buffer_size, false)
+    }
+
+    /// Like [`Client::new`], with a writev function in the transport when
+    /// `writev` is set.
+    pub fn new_with(addr: std::net::SocketAddr, buffer_size: usize, writev: bool) -> Client {
         let stream = TcpStream::connect(addr).expect("connect to the broker");
         stream
             .set_read_timeout(Some(Duration::from_millis(10)))
@@ -225,7 +299,7 @@ impl Client {
             // SAFETY: a zeroed context is what C code declares statically;
             // MQTT_Init overwrites it.
             ctx: Box::new(unsafe { std::mem::zeroed() }),
-            net: Box::new(Net { stream }),
+            net: Box::new(Net::new(stream)),
             buffer: vec![0; buffer_size],
             outgoing: vec![FREE; 8],
             incoming: vec![FREE; 8],
@@ -233,7 +307,7 @@ impl Client {
         let transport = TransportInterface_t {
             recv: Some(net_recv),
             send: Some(net_send),
-            writev: None,
+            writev: if writev { Some(net_writev) } else { None },
             pNetworkContext: (&mut *client.net as *mut Net).cast(),
         };
         let buffer = MQTTFixedBuffer_t {
@@ -389,5 +463,106 @@ impl Client {
             .filter(|r| r.packetId != 0)
             .map(|r| (r.packetId, r.qos, r.publishState))
             .collect()
+    }
+}
+
+/// One step of a broker script.
+pub enum Step {
+    /// Read exactly these bytes from the client (assert equality).
+    Expect(Vec<u8>),
+    /// Write these bytes.
+    Send(Vec<u8>),
+    /// Tell the test the previous steps are done.
+    Notify,
+    /// Wait until the test says go.
+    AwaitGo,
+    /// Drop the connection and accept the next one.
+    Reconnect,
+}
+
+/// A scripted broker running in its own thread.
+pub struct Broker {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    notified: Receiver<()>,
+    go: Sender<()>,
+    thread: Option<JoinHandle<Result<(), String>>>,
+}
+
+impl Broker {
+    /// Starts the broker with its script.
+    pub fn start(script: Vec<Step>) -> Broker {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (notify_tx, notified) = channel();
+        let (go, go_rx) = channel();
+        let thread = std::thread::spawn(move || {
+            let accept = |l: &TcpListener| -> Result<TcpStream, String> {
+                let (s, _) = l.accept().map_err(|e| e.to_string())?;
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                s.set_nodelay(true).unwrap();
+                Ok(s)
+            };
+            let mut stream = accept(&listener)?;
+            for (i, step) in script.into_iter().enumerate() {
+                match step {
+                    Step::Expect(want) => {
+                        let mut got = vec![0u8; want.len()];
+                        stream
+                            .read_exact(&mut got)
+                            .map_err(|e| format!("step {i}: reading {want:02x?}: {e}"))?;
+                        if got != want {
+                            return Err(format!("step {i}: expected {want:02x?}, got {got:02x?}"));
+                        }
+                    }
+                    Step::Send(bytes) => stream
+                        .write_all(&bytes)
+                        .map_err(|e| format!("step {i}: {e}"))?,
+                    Step::Notify => notify_tx.send(()).map_err(|e| e.to_string())?,
+                    Step::AwaitGo => go_rx.recv().map_err(|e| e.to_string())?,
+                    Step::Reconnect => {
+                        let _ = stream.shutdown(std::net::Shutdown::Both);
+                        stream = accept(&listener)?;
+                    }
+                }
+            }
+            // Hold the socket open until the test is done with it.
+            let _ = go_rx.recv_timeout(Duration::from_secs(5));
+            Ok(())
+        });
+        Broker {
+            addr,
+            notified,
+            go,
+            thread: Some(thread),
+        }
+    }
+
+    /// Waits for the broker's next `Notify`.
+    pub fn wait(&self) {
+        self.notified
+            .recv_timeout(Duration::from_secs(5))
+            .expect("broker did not reach its Notify step");
+        // Let the bytes just written reach our socket.
+        std::thread::sleep(Duration::from_millis(30));
+    }
+
+    /// Releases the broker's next `AwaitGo`.
+    pub fn go(&self) {
+        self.go.send(()).unwrap();
+    }
+
+    /// Ends the script and reports the broker's verdict.
+    pub fn finish(mut self) {
+        let _ = self.go.send(());
+        let result = self
+            .thread
+            .take()
+            .unwrap()
+            .join()
+            .expect("broker thread panicked");
+        if let Err(e) = result {
+            panic!("scripted broker: {e}");
+        }
     }
 }
