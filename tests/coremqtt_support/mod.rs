@@ -388,10 +388,26 @@ impl Client {
 
     /// `MQTT_Publish`.
     pub fn publish(&mut self, topic: &str, payload: &[u8], qos: u32, id: u16) -> MQTTStatus {
+        self.publish_with(topic, payload, qos, id, false)
+    }
+
+    /// `MQTT_Publish` with the DUP flag set (an application's resend).
+    pub fn publish_dup(&mut self, topic: &str, payload: &[u8], qos: u32, id: u16) -> MQTTStatus {
+        self.publish_with(topic, payload, qos, id, true)
+    }
+
+    fn publish_with(
+        &mut self,
+        topic: &str,
+        payload: &[u8],
+        qos: u32,
+        id: u16,
+        dup: bool,
+    ) -> MQTTStatus {
         let info = MQTTPublishInfo_t {
             qos,
             retain: false,
-            dup: false,
+            dup,
             pTopicName: topic.as_ptr().cast(),
             topicNameLength: topic.len() as u16,
             pPayload: payload.as_ptr().cast(),
