@@ -15,7 +15,6 @@
 //! | resending a stored publish on session resumption | sets DUP by writing into the application's stored copy | sends a DUP copy of the first byte, then the stored bytes unchanged |
 //! | send times out after part of a packet went out | connection left `MQTTConnected`, the byte stream is corrupt | `MQTTDisconnectPending`, like a transport error |
 //! | store callback refuses a QoS 1/2 publish | record left in `MQTTPublishSend` with no stored copy, so a later resumption fails with `MQTTPublishRetrieveFailed` | record freed (nothing was sent), `MQTTPublishStoreFailed` |
-//! | incoming PUBLISH that is a duplicate of one still in the records | acknowledged again, not delivered again | same; the QoS 2 record is not moved backwards |
 //! | outgoing and incoming record arrays overlap | records overwrite each other | `MQTT_InitStatefulQoS` returns `MQTTBadParameter` |
 //! | C code wrote an invalid `index`, QoS, state or status | undefined behaviour | `MQTTBadParameter` / `MQTTIllegalState`, never a read outside the buffer |
 //! | keep-alive interval 0 | a PINGREQ still goes out after `PACKET_RX_TIMEOUT_MS` of silence | no automatic PINGREQ (3.1.2.10: 0 turns keep-alive off) |
