@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that checks everything: installs what is missing, then runs
-# formatting, lints, header freshness, the Rust tests, the no_std and
+# formatting, lints, rustdoc, header freshness, the Rust tests, the no_std and
 # Cortex-M builds (with code size), the CMake build with every C example and C
 # test under CTest (and again under Valgrind), the CMake consumer projects
 # (including a bare-metal Cortex-M4 image) and, when available, a short fuzz
@@ -24,6 +24,7 @@ THUMB_TARGET=thumbv7em-none-eabihf
 # The CMake build reuses the dev-profile artifacts of `cargo test` instead of
 # compiling rustls and ring a second time with optimisations.
 CMAKE_CARGO_PROFILE=dev
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 if [ -d "$HOME/.cargo/bin" ]; then
     PATH="$HOME/.cargo/bin:$PATH"
@@ -84,6 +85,9 @@ fi
 # `size`/`objdump` for the code-size report.
 have c++ || have g++ || have clang++ || missing_packages+=(g++)
 have objdump || missing_packages+=(binutils)
+# clang cross-compiles the bare-metal Cortex-M4 firmware test (CMake skips that
+# test without it).
+have clang || missing_packages+=(clang)
 have valgrind || missing_packages+=(valgrind)
 if [ ${#missing_packages[@]} -gt 0 ]; then
     echo "installing: ${missing_packages[*]}"
@@ -113,6 +117,9 @@ banner "cargo clippy (workspace, all targets; no_std library)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --no-default-features --profile nostd --lib -- -D warnings
 
+banner "rustdoc (broken links and doc warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+
 banner "generated headers are up to date"
 cargo run --quiet -p rsmqtt-headers -- --check
 
@@ -131,13 +138,14 @@ elif rustup target add "$THUMB_TARGET"; then
 fi
 if [ "$thumb_ready" = yes ]; then
     cargo build --no-default-features --target "$THUMB_TARGET" --release --lib
-    bash scripts/code-size.sh "target/$THUMB_TARGET/release/librsmqtt.a"
+    bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"
 else
     skipped "rustup could not add $THUMB_TARGET (offline?); the Cortex-M build was not checked"
 fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
-cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" -DRSMQTT_MEMCHECK=ON
+cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
+    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
 
 banner "CTest: C examples and C tests"
@@ -146,7 +154,7 @@ banner "CTest: C examples and C tests"
 banner "CTest: C programs under Valgrind"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
 
-banner "CTest: CMake integration (add_subdirectory, install, find_package)"
+banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
 
 banner "fuzz smoke run (${FUZZ_SECS}s per target)"

@@ -2,9 +2,9 @@
  * C-level checks of what the generated headers declare: the values and types
  * a C compiler sees must be the ones the library uses.
  *
- * Layout checks of the coreMQTT and NetX structs belong here too (sizes and
- * offsets from docs/compat, checked with offsetof against the numbers the
- * original headers give on this platform).
+ * Layout checks of the other coreMQTT and NetX structs belong in this
+ * directory too: sizeof/offsetof against the numbers the original headers
+ * give on this platform.
  */
 
 #include <stddef.h>
