@@ -255,7 +255,24 @@ function(rsmqtt_add_cmake_integration_tests)
     add_test(NAME cmake/find_package COMMAND "${CMAKE_COMMAND}" -P "${script}")
     set_tests_properties(cmake/find_package PROPERTIES FIXTURES_REQUIRED rsmqtt_installed)
 
-    set_tests_properties(cmake/add_subdirectory cmake/install cmake/find_package
+    # An existing coreMQTT application's CMake switched to rsmqtt through
+    # mqttFilePaths.cmake: it must build the unchanged demo, pass its
+    # core_mqtt_config.h values to the library, and the demo must work
+    # against a real broker.
+    find_program(RSMQTT_BASH bash)
+    rsmqtt_write_consumer_script(script coremqtt_dropin
+        SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/coremqtt_dropin"
+        OPTIONS ${common_options}
+            "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+            "-DRSMQTT_CARGO_PROFILE=${RSMQTT_CARGO_PROFILE}"
+            "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+            "-DRSMQTT_CARGO_FLAGS=${RSMQTT_CARGO_FLAGS}"
+            "-DRSMQTT_CARGO_CC=${RSMQTT_CARGO_CC}"
+        RUN "${RSMQTT_BASH}" "${RSMQTT_SOURCE_DIR}/tests/cmake/coremqtt_dropin/run.sh"
+            "${work}/coremqtt_dropin")
+    add_test(NAME cmake/coremqtt_dropin COMMAND "${CMAKE_COMMAND}" -P "${script}")
+
+    set_tests_properties(cmake/add_subdirectory cmake/install cmake/find_package cmake/coremqtt_dropin
         PROPERTIES TIMEOUT 600 LABELS cmake)
 
     find_program(RSMQTT_CLANG clang)
