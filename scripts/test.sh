@@ -124,6 +124,9 @@ banner "CTest: C programs under Valgrind"
 banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
 
+banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
+RSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" RSMQTT_DEMO_BUILD_DIR="$BUILD_DIR-demo" bash scripts/demo.sh
+
 banner "fuzz smoke run (${FUZZ_SECS}s per target)"
 if [ ! -d fuzz ]; then
     skipped "no fuzz/ directory"
