@@ -105,7 +105,16 @@ elif rustup target add "$THUMB_TARGET"; then
 fi
 if [ "$thumb_ready" = yes ]; then
     cargo build --no-default-features --target "$THUMB_TARGET" --release --lib
+    echo "-- release profile (opt-level 3, logging compiled in):"
     bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"
+    # The firmware profile optimises for size; log/max_level_off compiles the
+    # log records (and the formatting code they pull in) out.
+    cargo build --no-default-features --target "$THUMB_TARGET" --profile firmware --lib
+    echo "-- firmware profile (opt-level z), logging compiled in:"
+    bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/firmware/librsmqtt.a"
+    cargo build --no-default-features --features log/max_level_off --target "$THUMB_TARGET" --profile firmware --lib
+    echo "-- firmware profile (opt-level z), logging compiled out (--features log/max_level_off):"
+    bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/firmware/librsmqtt.a"
 else
     skipped "rustup could not add $THUMB_TARGET (offline?); the Cortex-M build was not checked"
 fi
