@@ -8,6 +8,7 @@
 //! - [`backoff`]: backoffAlgorithm's exponential backoff with full jitter.
 //! - `transport` (std): TCP and rustls transports usable as `TransportInterface_t`.
 //! - [`logging`]: routes `log` records to a C callback.
+//! - [`version`]: the library version for C.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -17,6 +18,7 @@ pub mod ffi;
 pub mod logging;
 #[cfg(feature = "std")]
 pub mod transport;
+pub mod version;
 pub mod wire;
 
 /// Halts on panic in builds without `std`; hosted builds unwind to the guard in
