@@ -15,6 +15,11 @@
 //! checked before use.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
+pub mod api;
 pub mod context;
+pub mod engine;
+pub mod serializer;
 pub mod serializer_types;
+pub mod state;
 pub mod transport_interface;
+pub mod utils;

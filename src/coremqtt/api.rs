@@ -1,0 +1,726 @@
+//! The `extern "C"` functions of `core_mqtt.h`.
+//!
+//! Each function is thin: it runs inside [`guard`], checks pointers, validates
+//! every integer C handed over (enums arrive as plain integers), turns the C
+//! structs into safe views and calls the engine in [`super::engine`].
+//!
+//! Return codes are coreMQTT's. Where rsmqtt deliberately behaves better, the
+//! difference is documented on the engine module concerned (see
+//! `engine::process` for the receive path).
+//!
+//! Configuration: the values of coreMQTT's config macros are read at run time
+//! (see [`engine::config`](super::engine::config)); they are set from the
+//! application's `core_mqtt_config.h` by `src/c/core_mqtt_config_shim.c` or
+//! directly with [`rsmqtt_coremqtt_config_set`].
+
+use core::ffi::c_char;
+use core::ptr::NonNull;
+
+use super::context::{
+    MQTTClearPacketForRetransmit, MQTTConnectionStatus, MQTTContext_t, MQTTEventCallback_t,
+    MQTTGetCurrentTimeFunc_t, MQTTPubAckInfo_t, MQTTRetrievePacketForRetransmit,
+    MQTTStorePacketForRetransmit,
+};
+use super::engine::config::Config;
+use super::engine::connect;
+use super::engine::port::{arrays_overlap, Ctx};
+use super::engine::publish::{self, Publish};
+use super::engine::{keepalive, process, subscribe};
+use super::serializer::{Connect, Subscription, SubscriptionKind, Will};
+use super::serializer_types::{
+    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
+    MQTTSubscribeInfo_t,
+};
+use super::transport_interface::TransportInterface_t;
+use crate::ffi::guard;
+
+/// The values of coreMQTT's configuration macros, for
+/// [`rsmqtt_coremqtt_config_set`]. Each field carries the macro's name.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RsmqttCoreMqttConfig {
+    /// `MQTT_PINGRESP_TIMEOUT_MS` (default 5000).
+    pub pingrespTimeoutMs: u32,
+    /// `PACKET_TX_TIMEOUT_MS` (default 30000).
+    pub packetTxTimeoutMs: u32,
+    /// `PACKET_RX_TIMEOUT_MS` (default 30000).
+    pub packetRxTimeoutMs: u32,
+    /// `MQTT_RECV_POLLING_TIMEOUT_MS` (default 10).
+    pub recvPollingTimeoutMs: u32,
+    /// `MQTT_SEND_TIMEOUT_MS` (default 20000).
+    pub sendTimeoutMs: u32,
+    /// `MQTT_SUB_UNSUB_MAX_VECTORS` (default 4; used within 4..=64).
+    pub subUnsubMaxVectors: u32,
+    /// `MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT` (default 5).
+    pub maxConnackReceiveRetryCount: u32,
+}
+
+/// `RsmqttCoreMqttConfig_t`, the typedef C code uses.
+pub type RsmqttCoreMqttConfig_t = RsmqttCoreMqttConfig;
+
+impl From<Config> for RsmqttCoreMqttConfig {
+    fn from(c: Config) -> Self {
+        RsmqttCoreMqttConfig {
+            pingrespTimeoutMs: c.pingresp_timeout_ms,
+            packetTxTimeoutMs: c.packet_tx_timeout_ms,
+            packetRxTimeoutMs: c.packet_rx_timeout_ms,
+            recvPollingTimeoutMs: c.recv_polling_timeout_ms,
+            sendTimeoutMs: c.send_timeout_ms,
+            subUnsubMaxVectors: c.sub_unsub_max_vectors,
+            maxConnackReceiveRetryCount: c.max_connack_receive_retry_count,
+        }
+    }
+}
+
+impl From<RsmqttCoreMqttConfig> for Config {
+    fn from(c: RsmqttCoreMqttConfig) -> Self {
+        Config {
+            pingresp_timeout_ms: c.pingrespTimeoutMs,
+            packet_tx_timeout_ms: c.packetTxTimeoutMs,
+            packet_rx_timeout_ms: c.packetRxTimeoutMs,
+            recv_polling_timeout_ms: c.recvPollingTimeoutMs,
+            send_timeout_ms: c.sendTimeoutMs,
+            sub_unsub_max_vectors: c.subUnsubMaxVectors,
+            max_connack_receive_retry_count: c.maxConnackReceiveRetryCount,
+        }
+    }
+}
+
+/// Sets the values of coreMQTT's configuration macros for every connection.
+///
+/// Normally called before `main` by `core_mqtt_config_shim.c`, which the
+/// CMake target compiles into the application with the application's
+/// `core_mqtt_config.h`; call it yourself to change values at run time.
+/// `MQTTBadParameter` when `pConfig` is NULL.
+///
+/// # Safety
+/// `pConfig` is NULL or points to a readable `RsmqttCoreMqttConfig_t`.
+#[no_mangle]
+pub unsafe extern "C" fn rsmqtt_coremqtt_config_set(
+    pConfig: *const RsmqttCoreMqttConfig_t,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or a readable struct, per this function's contract.
+        let Some(config) = (unsafe { pConfig.as_ref() }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        Config::from(*config).apply();
+        MQTTStatus::MQTTSuccess
+    })
+}
+
+/// Reads the configuration values in effect. `MQTTBadParameter` when
+/// `pConfig` is NULL.
+///
+/// # Safety
+/// `pConfig` is NULL or points to a writable `RsmqttCoreMqttConfig_t`.
+#[no_mangle]
+pub unsafe extern "C" fn rsmqtt_coremqtt_config_get(
+    pConfig: *mut RsmqttCoreMqttConfig_t,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        if pConfig.is_null() {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        // SAFETY: non-NULL and writable per this function's contract.
+        unsafe { pConfig.write(Config::current().into()) };
+        MQTTStatus::MQTTSuccess
+    })
+}
+
+/// The engine's handle on a context pointer, or `None` for NULL.
+///
+/// # Safety
+/// `p` is NULL or points to an `MQTTContext_t` the caller owns for the call.
+unsafe fn ctx(p: *mut MQTTContext_t) -> Option<Ctx> {
+    // SAFETY: forwarded from the caller (see above).
+    NonNull::new(p).map(|p| unsafe { Ctx::new(p) })
+}
+
+/// A byte slice from a C pointer and length: `Some(&[])` for length 0,
+/// `None` for NULL with a non-zero length.
+///
+/// # Safety
+/// A non-NULL `p` points to `len` readable bytes that outlive `'a`.
+unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
+    if len == 0 {
+        Some(&[])
+    } else if p.is_null() {
+        None
+    } else {
+        // SAFETY: per this function's contract.
+        Some(unsafe { core::slice::from_raw_parts(p, len) })
+    }
+}
+
+/// A C string field: `None` when the pointer is NULL (field absent).
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn optional(p: *const c_char, len: u16) -> Option<&'static [u8]> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL, with `len` bytes per the caller's contract.
+        unsafe { bytes(p.cast(), usize::from(len)) }
+    }
+}
+
+/// Initialises a context with its transport, clock, event callback and
+/// receive buffer (`MQTT_Init`).
+///
+/// # Safety
+/// Non-NULL pointers must be valid; the buffer must outlive the context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Init(
+    pContext: *mut MQTTContext_t,
+    pTransportInterface: *const TransportInterface_t,
+    getTimeFunction: MQTTGetCurrentTimeFunc_t,
+    userCallback: MQTTEventCallback_t,
+    pNetworkBuffer: *const MQTTFixedBuffer_t,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        if pContext.is_null() || pTransportInterface.is_null() || pNetworkBuffer.is_null() {
+            log::error!("MQTT_Init: NULL context, transport or network buffer");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        // SAFETY: both checked non-NULL; the caller passes readable structs.
+        let (transport, buffer) = unsafe { (*pTransportInterface, *pNetworkBuffer) };
+        if getTimeFunction.is_none()
+            || userCallback.is_none()
+            || transport.recv.is_none()
+            || transport.send.is_none()
+        {
+            log::error!("MQTT_Init: the clock, the event callback, recv and send are required");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        if buffer.pBuffer.is_null() || buffer.size == 0 {
+            log::error!("MQTT_Init: the network buffer is empty");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        let fresh = MQTTContext_t {
+            outgoingPublishRecords: core::ptr::null_mut(),
+            incomingPublishRecords: core::ptr::null_mut(),
+            outgoingPublishRecordMaxCount: 0,
+            incomingPublishRecordMaxCount: 0,
+            transportInterface: transport,
+            networkBuffer: buffer,
+            // Packet identifier 0 is invalid; the first one handed out is 1.
+            nextPacketId: 1,
+            connectStatus: MQTTConnectionStatus::MQTTNotConnected as u32,
+            getTime: getTimeFunction,
+            appCallback: userCallback,
+            lastPacketTxTime: 0,
+            lastPacketRxTime: 0,
+            controlPacketSent: false,
+            index: 0,
+            keepAliveIntervalSec: 0,
+            pingReqSendTimeMs: 0,
+            waitingForPingResp: false,
+            storeFunction: None,
+            retrieveFunction: None,
+            clearFunction: None,
+        };
+        // SAFETY: checked non-NULL; the caller provides writable memory for a
+        // context. `write` does not read the (possibly uninitialised) old value.
+        unsafe { pContext.write(fresh) };
+        MQTTStatus::MQTTSuccess
+    })
+}
+
+/// Gives the context its state-record arrays for QoS 1/2
+/// (`MQTT_InitStatefulQoS`). A count of 0 goes with a NULL array.
+///
+/// # Safety
+/// Non-NULL arrays hold the given number of records and outlive the context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_InitStatefulQoS(
+    pContext: *mut MQTTContext_t,
+    pOutgoingPublishRecords: *mut MQTTPubAckInfo_t,
+    outgoingPublishCount: usize,
+    pIncomingPublishRecords: *mut MQTTPubAckInfo_t,
+    incomingPublishCount: usize,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if (outgoingPublishCount == 0) != pOutgoingPublishRecords.is_null()
+            || (incomingPublishCount == 0) != pIncomingPublishRecords.is_null()
+        {
+            log::error!("MQTT_InitStatefulQoS: each record array and its count must be both set or both empty");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        // Shared memory would make one publish's record overwrite another's.
+        if arrays_overlap(
+            pOutgoingPublishRecords,
+            outgoingPublishCount,
+            pIncomingPublishRecords,
+            incomingPublishCount,
+        ) {
+            log::error!("MQTT_InitStatefulQoS: the outgoing and incoming record arrays overlap");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        let c = ctx.get();
+        if c.appCallback.is_none() {
+            log::error!("MQTT_InitStatefulQoS: call MQTT_Init first");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        c.outgoingPublishRecords = pOutgoingPublishRecords;
+        c.outgoingPublishRecordMaxCount = outgoingPublishCount;
+        c.incomingPublishRecords = pIncomingPublishRecords;
+        c.incomingPublishRecordMaxCount = incomingPublishCount;
+        MQTTStatus::MQTTSuccess
+    })
+}
+
+/// Registers the callbacks that keep copies of outgoing QoS 1/2 publishes so
+/// a resumed session can resend them (`MQTT_InitRetransmits`). All three are
+/// required.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_InitRetransmits(
+    pContext: *mut MQTTContext_t,
+    storeFunction: MQTTStorePacketForRetransmit,
+    retrieveFunction: MQTTRetrievePacketForRetransmit,
+    clearFunction: MQTTClearPacketForRetransmit,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if storeFunction.is_none() || retrieveFunction.is_none() || clearFunction.is_none() {
+            log::error!("MQTT_InitRetransmits: store, retrieve and clear are all required");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        let c = ctx.get();
+        c.storeFunction = storeFunction;
+        c.retrieveFunction = retrieveFunction;
+        c.clearFunction = clearFunction;
+        MQTTStatus::MQTTSuccess
+    })
+}
+
+/// The connection status as a status code (`MQTT_CheckConnectStatus`):
+/// `MQTTStatusConnected`, `MQTTStatusNotConnected` or
+/// `MQTTStatusDisconnectPending`; `MQTTBadParameter` for NULL or a corrupt
+/// status value.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_CheckConnectStatus(pContext: *const MQTTContext_t) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's readable context.
+        let Some(c) = (unsafe { pContext.as_ref() }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        match c.connectStatus {
+            0 => MQTTStatus::MQTTStatusNotConnected,
+            1 => MQTTStatus::MQTTStatusConnected,
+            2 => MQTTStatus::MQTTStatusDisconnectPending,
+            _ => MQTTStatus::MQTTBadParameter,
+        }
+    })
+}
+
+/// Checks the context fields the engine relies on: the clock, the transport
+/// and `index` within the buffer (C code may have written any of them).
+fn usable(ctx: &mut Ctx) -> bool {
+    let c = ctx.get();
+    let ok = c.getTime.is_some()
+        && c.appCallback.is_some()
+        && c.transportInterface.recv.is_some()
+        && c.transportInterface.send.is_some()
+        && !c.networkBuffer.pBuffer.is_null()
+        && c.index <= c.networkBuffer.size
+        && c.connectStatus <= MQTTConnectionStatus::MQTTDisconnectPending as u32;
+    if !ok {
+        log::error!("context not initialised by MQTT_Init, or corrupted");
+    }
+    ok
+}
+
+/// Connects: sends CONNECT and waits for CONNACK (`MQTT_Connect`).
+///
+/// `timeoutMs` bounds the wait for CONNACK; 0 polls the transport
+/// `MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT` + 1 times instead. On a resumed
+/// session (`*pSessionPresent` true) PUBRELs of unfinished QoS 2 publishes go
+/// out again, and unacknowledged publishes too (with DUP) when
+/// `MQTT_InitRetransmits` was called; otherwise all records are cleared.
+/// Already connected: `MQTTStatusConnected`; disconnect pending:
+/// `MQTTStatusDisconnectPending`; CONNACK refusal: `MQTTServerRefused`; no
+/// CONNACK in time: `MQTTNoDataAvailable`.
+///
+/// # Safety
+/// Non-NULL pointers must be valid; the strings they reference hold the given
+/// lengths.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Connect(
+    pContext: *mut MQTTContext_t,
+    pConnectInfo: *const MQTTConnectInfo_t,
+    pWillInfo: *const MQTTPublishInfo_t,
+    timeoutMs: u32,
+    pSessionPresent: *mut bool,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        // SAFETY: NULL or readable structs supplied by the caller.
+        let (Some(info), will) = (unsafe { (pConnectInfo.as_ref(), pWillInfo.as_ref()) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if pSessionPresent.is_null() || !usable(&mut ctx) {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        // SAFETY: the strings are the caller's, valid for the call with the
+        // lengths it gives (coreMQTT's contract); NULL means absent.
+        let (params, will) = unsafe {
+            let Some(client_id) = bytes(
+                info.pClientIdentifier.cast(),
+                usize::from(info.clientIdentifierLength),
+            ) else {
+                return MQTTStatus::MQTTBadParameter;
+            };
+            let will = match will {
+                None => None,
+                Some(w) => {
+                    let (Some(topic), Some(payload), Some(qos)) = (
+                        bytes(w.pTopicName.cast(), usize::from(w.topicNameLength)),
+                        bytes(w.pPayload.cast(), w.payloadLength),
+                        MQTTQoS::from_raw(w.qos),
+                    ) else {
+                        log::error!(
+                            "MQTT_Connect: will with a NULL topic or payload, or an invalid QoS"
+                        );
+                        return MQTTStatus::MQTTBadParameter;
+                    };
+                    Some(Will {
+                        qos,
+                        retain: w.retain,
+                        topic,
+                        payload,
+                    })
+                }
+            };
+            let params = Connect {
+                clean_session: info.cleanSession,
+                keep_alive_seconds: info.keepAliveSeconds,
+                client_id,
+                user_name: optional(info.pUserName, info.userNameLength),
+                password: optional(info.pPassword, info.passwordLength),
+            };
+            (params, will)
+        };
+        match connect::connect(&mut ctx, &params, will.as_ref(), timeoutMs) {
+            Ok(session_present) => {
+                // SAFETY: checked non-NULL; a writable bool of the caller.
+                unsafe { pSessionPresent.write(session_present) };
+                MQTTStatus::MQTTSuccess
+            }
+            Err(e) => e,
+        }
+    })
+}
+
+/// Sends a PUBLISH (`MQTT_Publish`); QoS 1/2 completion arrives through the
+/// event callback from `MQTT_ProcessLoop`.
+///
+/// # Safety
+/// Non-NULL pointers must be valid; topic and payload hold the given lengths.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Publish(
+    pContext: *mut MQTTContext_t,
+    pPublishInfo: *const MQTTPublishInfo_t,
+    packetId: u16,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        // SAFETY: NULL or a readable struct supplied by the caller.
+        let Some(info) = (unsafe { pPublishInfo.as_ref() }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if !usable(&mut ctx) {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        // SAFETY: the caller's topic and payload, valid for the call.
+        let (topic, payload) = unsafe {
+            (
+                bytes(info.pTopicName.cast(), usize::from(info.topicNameLength)),
+                bytes(info.pPayload.cast(), info.payloadLength),
+            )
+        };
+        let (Some(topic), Some(payload), Some(qos)) = (topic, payload, MQTTQoS::from_raw(info.qos))
+        else {
+            log::error!(
+                "MQTT_Publish: NULL topic or payload with a non-zero length, or invalid QoS"
+            );
+            return MQTTStatus::MQTTBadParameter;
+        };
+        let p = Publish {
+            qos,
+            retain: info.retain,
+            dup: info.dup,
+            topic,
+            payload,
+        };
+        publish::publish(&mut ctx, &p, packetId)
+    })
+}
+
+/// Reads entry `i` of a C subscription list that [`filters_ok`] accepted.
+///
+/// # Safety
+/// `list` points to at least `i + 1` entries whose filters are non-NULL (or
+/// empty) and hold their lengths.
+unsafe fn filter_at<'a>(
+    list: *const MQTTSubscribeInfo_t,
+    i: usize,
+    kind: SubscriptionKind,
+) -> Subscription<'a> {
+    // SAFETY: per this function's contract.
+    let entry = unsafe { &*list.add(i) };
+    // SAFETY: per this function's contract; `filters_ok` rejected NULL filters
+    // with a length.
+    let filter = unsafe {
+        bytes(
+            entry.pTopicFilter.cast(),
+            usize::from(entry.topicFilterLength),
+        )
+    }
+    .unwrap_or(&[]);
+    // UNSUBSCRIBE ignores the QoS field, which C code may leave unset.
+    let qos = match kind {
+        SubscriptionKind::Subscribe => MQTTQoS::from_raw(entry.qos).unwrap_or(MQTTQoS::MQTTQoS0),
+        SubscriptionKind::Unsubscribe => MQTTQoS::MQTTQoS0,
+    };
+    Subscription { qos, filter }
+}
+
+/// Whether every entry has its filter (NULL only with length 0, which the
+/// size check then refuses) and, for SUBSCRIBE, a QoS of 0, 1 or 2.
+///
+/// # Safety
+/// `list` points to `count` readable entries.
+unsafe fn filters_ok(
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+    kind: SubscriptionKind,
+) -> bool {
+    // SAFETY: per this function's contract.
+    let entries = unsafe { core::slice::from_raw_parts(list, count) };
+    entries.iter().all(|e| {
+        (!e.pTopicFilter.is_null() || e.topicFilterLength == 0)
+            && (kind == SubscriptionKind::Unsubscribe || MQTTQoS::from_raw(e.qos).is_some())
+    })
+}
+
+/// SUBSCRIBE and UNSUBSCRIBE share their checks and their vector batching.
+///
+/// # Safety
+/// As for `MQTT_Subscribe`.
+unsafe fn sub_unsub(
+    pContext: *mut MQTTContext_t,
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+    packetId: u16,
+    kind: SubscriptionKind,
+) -> MQTTStatus {
+    // SAFETY: NULL or the application's context.
+    let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+        return MQTTStatus::MQTTBadParameter;
+    };
+    if list.is_null() || count == 0 || !usable(&mut ctx) {
+        log::error!("{kind:?}: NULL or empty subscription list");
+        return MQTTStatus::MQTTBadParameter;
+    }
+    // SAFETY: the caller's list of `count` entries.
+    if !unsafe { filters_ok(list, count, kind) } {
+        log::error!("{kind:?}: NULL topic filter or invalid QoS");
+        return MQTTStatus::MQTTBadParameter;
+    }
+    // SAFETY: the engine only asks for `i < count`, and the entries passed
+    // `filters_ok`.
+    let filter = |i: usize| unsafe { filter_at(list, i.min(count - 1), kind) };
+    subscribe::send(&mut ctx, kind, count, &filter, packetId)
+}
+
+/// Sends a SUBSCRIBE for `subscriptionCount` filters (`MQTT_Subscribe`); the
+/// SUBACK arrives through the event callback.
+///
+/// # Safety
+/// Non-NULL pointers must be valid; the list has `subscriptionCount` entries.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Subscribe(
+    pContext: *mut MQTTContext_t,
+    pSubscriptionList: *const MQTTSubscribeInfo_t,
+    subscriptionCount: usize,
+    packetId: u16,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            sub_unsub(
+                pContext,
+                pSubscriptionList,
+                subscriptionCount,
+                packetId,
+                SubscriptionKind::Subscribe,
+            )
+        }
+    })
+}
+
+/// Sends an UNSUBSCRIBE for `unsubscriptionCount` filters
+/// (`MQTT_Unsubscribe`); the UNSUBACK arrives through the event callback.
+///
+/// # Safety
+/// Non-NULL pointers must be valid; the list has `unsubscriptionCount` entries.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Unsubscribe(
+    pContext: *mut MQTTContext_t,
+    pSubscriptionList: *const MQTTSubscribeInfo_t,
+    unsubscriptionCount: usize,
+    packetId: u16,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            sub_unsub(
+                pContext,
+                pSubscriptionList,
+                unsubscriptionCount,
+                packetId,
+                SubscriptionKind::Unsubscribe,
+            )
+        }
+    })
+}
+
+/// Forgets the outgoing record of `packetId`, so no completion is reported
+/// for it (`MQTT_CancelCallback`). `MQTTBadParameter` when there is no such
+/// record or no outgoing records at all.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_CancelCallback(
+    pContext: *const MQTTContext_t,
+    packetId: u16,
+) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context; only the records it points
+        // to are written, never the context itself.
+        let Some(mut ctx) = (unsafe { ctx(pContext.cast_mut()) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        let mut records = ctx.records();
+        if records.outgoing.is_empty() {
+            log::error!("MQTT_CancelCallback: no outgoing records (MQTT_InitStatefulQoS)");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        records.remove_outgoing(packetId)
+    })
+}
+
+/// Sends a PINGREQ (`MQTT_Ping`).
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Ping(pContext: *mut MQTTContext_t) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if !usable(&mut ctx) {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        keepalive::ping(&mut ctx)
+    })
+}
+
+/// Sends DISCONNECT and marks the context not connected (`MQTT_Disconnect`).
+/// With a disconnect pending nothing is sent and the call succeeds.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_Disconnect(pContext: *mut MQTTContext_t) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        if !usable(&mut ctx) {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        connect::disconnect(&mut ctx)
+    })
+}
+
+fn run_loop(pContext: *mut MQTTContext_t, manage_keep_alive: bool) -> MQTTStatus {
+    // SAFETY: the exported callers pass the application's context or NULL.
+    let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+        return MQTTStatus::MQTTBadParameter;
+    };
+    if !usable(&mut ctx) {
+        return MQTTStatus::MQTTBadParameter;
+    }
+    ctx.get().controlPacketSent = false;
+    process::receive_one(&mut ctx, manage_keep_alive)
+}
+
+/// Receives and handles at most one packet, and keeps the connection alive
+/// (`MQTT_ProcessLoop`). `MQTTNeedMoreBytes` when only part of a packet has
+/// arrived (call again); see `engine::process` for the full contract.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_ProcessLoop(pContext: *mut MQTTContext_t) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || run_loop(pContext, true))
+}
+
+/// Like `MQTT_ProcessLoop` without keep-alive: PINGRESPs reach the event
+/// callback and no PINGREQ is sent (`MQTT_ReceiveLoop`).
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_ReceiveLoop(pContext: *mut MQTTContext_t) -> MQTTStatus_t {
+    guard(MQTTStatus::MQTTBadParameter, || run_loop(pContext, false))
+}
+
+/// Hands out the next packet identifier, never 0 (`MQTT_GetPacketId`);
+/// returns 0 for a NULL context.
+///
+/// # Safety
+/// `pContext` is NULL or an initialised context.
+#[no_mangle]
+pub unsafe extern "C" fn MQTT_GetPacketId(pContext: *mut MQTTContext_t) -> u16 {
+    guard(0, || {
+        // SAFETY: NULL or the application's context.
+        let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
+            return 0;
+        };
+        let c = ctx.get();
+        let id = c.nextPacketId;
+        c.nextPacketId = if c.nextPacketId == u16::MAX {
+            1
+        } else {
+            c.nextPacketId.wrapping_add(1)
+        };
+        id
+    })
+}

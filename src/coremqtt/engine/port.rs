@@ -1,0 +1,270 @@
+//! The engine's only door to C: the context pointer, the transport, the clock
+//! and the application's callbacks.
+//!
+//! The engine never holds a Rust reference to the `MQTTContext_t` across a
+//! call into C. The event callback receives the context pointer and may call
+//! back into the library (coreMQTT allows `MQTT_Publish` from the callback),
+//! so every access goes through [`Ctx`], which hands out short-lived borrows
+//! tied to `&mut self`: the borrow checker then guarantees no borrow of the
+//! context, its records or its network buffer is alive while C runs.
+
+use core::ffi::c_void;
+use core::ptr::NonNull;
+
+use crate::coremqtt::context::{MQTTContext, MQTTDeserializedInfo, MQTTPubAckInfo_t, MQTTVec};
+use crate::coremqtt::serializer_types::MQTTPacketInfo;
+use crate::coremqtt::state::StateRecords;
+use crate::coremqtt::transport_interface::TransportOutVector;
+
+/// What the transport's send or writev reported for one call.
+pub(crate) type TransportResult = i32;
+
+/// A validated pointer to the application's `MQTTContext_t`.
+pub(crate) struct Ctx {
+    ptr: NonNull<MQTTContext>,
+}
+
+impl Ctx {
+    /// Wraps the application's context pointer.
+    ///
+    /// # Safety
+    /// `ptr` must point to a valid, initialised `MQTTContext_t` that nothing
+    /// else accesses for the duration of the API call, except the application's
+    /// own callbacks invoked through this `Ctx`. Its record and buffer pointers
+    /// must be valid for the sizes stored next to them (the coreMQTT contract
+    /// for `MQTT_Init` and `MQTT_InitStatefulQoS`).
+    pub(crate) unsafe fn new(ptr: NonNull<MQTTContext>) -> Self {
+        Ctx { ptr }
+    }
+
+    /// The pointer handed to C callbacks.
+    pub(crate) fn raw(&self) -> *mut MQTTContext {
+        self.ptr.as_ptr()
+    }
+
+    /// A short-lived view of the context's fields.
+    pub(crate) fn get(&mut self) -> &mut MQTTContext {
+        // SAFETY: `new`'s contract makes the pointer valid and exclusive for the
+        // call; the borrow is tied to `&mut self`, so it ends before any other
+        // method of `Ctx` (and thus before any call into C).
+        unsafe { self.ptr.as_mut() }
+    }
+
+    /// The current time from the application's clock; 0 without a clock
+    /// (the API layer refuses to run without one).
+    pub(crate) fn now(&mut self) -> u32 {
+        match self.get().getTime {
+            // SAFETY: a clock function the application registered with
+            // `MQTT_Init`; it takes no arguments.
+            Some(clock) => unsafe { clock() },
+            None => 0,
+        }
+    }
+
+    /// The network buffer, or an empty slice when there is none.
+    pub(crate) fn buffer(&mut self) -> &mut [u8] {
+        let buf = self.get().networkBuffer;
+        if buf.pBuffer.is_null() || buf.size == 0 {
+            return &mut [];
+        }
+        // SAFETY: `MQTT_Init` stored the application's buffer of `size` bytes;
+        // the borrow ends before the next call into C (see `get`).
+        unsafe { core::slice::from_raw_parts_mut(buf.pBuffer, buf.size) }
+    }
+
+    /// Both record arrays, for the state machine in `state.rs`. Arrays that
+    /// overlap (which `MQTT_InitStatefulQoS` refuses, but C may write the
+    /// fields directly) would alias, so then the incoming side is left empty.
+    pub(crate) fn records(&mut self) -> StateRecords<'_> {
+        let ctx = self.get();
+        let (out_ptr, out_len) = (
+            ctx.outgoingPublishRecords,
+            ctx.outgoingPublishRecordMaxCount,
+        );
+        let (in_ptr, in_len) = (
+            ctx.incomingPublishRecords,
+            ctx.incomingPublishRecordMaxCount,
+        );
+        let overlap = arrays_overlap(out_ptr, out_len, in_ptr, in_len);
+        // SAFETY: the context's own pointers and counts (see `records`); the
+        // two slices are disjoint because overlapping arrays are not formed.
+        unsafe {
+            StateRecords {
+                outgoing: records(out_ptr, out_len),
+                incoming: if overlap {
+                    &mut []
+                } else {
+                    records(in_ptr, in_len)
+                },
+            }
+        }
+    }
+
+    /// Receives into `network buffer[offset .. offset + len]`; a transport
+    /// returning more than asked is reported as an error (-1).
+    pub(crate) fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {
+        let buf = self.get().networkBuffer;
+        let fits = offset.checked_add(len).is_some_and(|end| end <= buf.size);
+        if buf.pBuffer.is_null() || !fits || len == 0 {
+            return 0;
+        }
+        // SAFETY: `offset + len <= size` was checked above, so the pointer stays
+        // inside the application's buffer.
+        let dst = unsafe { buf.pBuffer.add(offset) };
+        self.recv_raw(dst.cast(), len)
+    }
+
+    /// Receives into a local buffer of the engine.
+    pub(crate) fn recv_into(&mut self, dst: &mut [u8]) -> i32 {
+        if dst.is_empty() {
+            return 0;
+        }
+        self.recv_raw(dst.as_mut_ptr().cast(), dst.len())
+    }
+
+    fn recv_raw(&mut self, dst: *mut c_void, len: usize) -> i32 {
+        let transport = self.get().transportInterface;
+        let Some(recv) = transport.recv else {
+            return -1;
+        };
+        // SAFETY: the application's receive function with its own network
+        // context; `dst` is valid for `len` writable bytes (checked by callers).
+        let got = unsafe { recv(transport.pNetworkContext, dst, len) };
+        if got > 0 && got as usize > len {
+            log::error!("transport recv returned {got} bytes for a {len}-byte request");
+            return -1;
+        }
+        got
+    }
+
+    /// Sends what the vectors describe with one transport call: `writev` when
+    /// the application provided it, else `send` of the first non-empty vector.
+    ///
+    /// The vectors must point at memory valid for the call (engine stack
+    /// buffers or the caller's data, both alive while the API call runs).
+    pub(crate) fn send_once(&mut self, vectors: &mut [TransportOutVector]) -> TransportResult {
+        let transport = self.get().transportInterface;
+        if let Some(writev) = transport.writev {
+            // SAFETY: the application's writev with its own context; the array
+            // and every vector in it are valid for the call.
+            return unsafe {
+                writev(
+                    transport.pNetworkContext,
+                    vectors.as_mut_ptr(),
+                    vectors.len(),
+                )
+            };
+        }
+        let Some(first) = vectors.iter().find(|v| v.iov_len > 0) else {
+            return 0;
+        };
+        let Some(send) = transport.send else {
+            return -1;
+        };
+        // SAFETY: the application's send with its own context; the vector
+        // points at `iov_len` readable bytes.
+        unsafe { send(transport.pNetworkContext, first.iov_base, first.iov_len) }
+    }
+
+    /// Calls the application's event callback.
+    pub(crate) fn callback(
+        &mut self,
+        packet: &mut MQTTPacketInfo,
+        info: &mut MQTTDeserializedInfo,
+    ) {
+        let Some(cb) = self.get().appCallback else {
+            return;
+        };
+        let ctx = self.raw();
+        // SAFETY: the callback registered with `MQTT_Init`, called with the
+        // application's own context and two structs living on our stack. No Rust
+        // borrow of the context is alive (all are tied to `&mut self`).
+        unsafe { cb(ctx, packet, info) }
+    }
+
+    /// Offers an outgoing publish to the store callback; `None` without one.
+    pub(crate) fn store(
+        &mut self,
+        packet_id: u16,
+        vectors: &mut [TransportOutVector],
+    ) -> Option<bool> {
+        let store = self.get().storeFunction?;
+        let mut vec = MQTTVec {
+            pVector: vectors.as_mut_ptr(),
+            vectorLen: vectors.len(),
+        };
+        let ctx = self.raw();
+        // SAFETY: the application's store callback; `vec` and the vectors it
+        // points to live on the caller's stack for the whole call.
+        Some(unsafe { store(ctx, packet_id, &mut vec) })
+    }
+
+    /// Asks the retrieve callback for a stored publish: `None` without a
+    /// callback, `Some(None)` when it fails, else the packet's first byte and
+    /// a vector over the bytes after it.
+    pub(crate) fn retrieve(&mut self, packet_id: u16) -> Option<Option<(u8, TransportOutVector)>> {
+        let retrieve = self.get().retrieveFunction?;
+        let mut data: *mut u8 = core::ptr::null_mut();
+        let mut len: usize = 0;
+        let ctx = self.raw();
+        // SAFETY: the application's retrieve callback with two out-pointers to
+        // our locals.
+        let ok = unsafe { retrieve(ctx, packet_id, &mut data, &mut len) };
+        if !ok || data.is_null() || len < 2 {
+            return Some(None);
+        }
+        // SAFETY: the callback reported `len` >= 2 readable bytes at `data`
+        // (the coreMQTT contract for the retrieve callback).
+        let first = unsafe { data.read() };
+        let rest = TransportOutVector {
+            iov_base: data.wrapping_add(1).cast_const().cast(),
+            iov_len: len - 1,
+        };
+        Some(Some((first, rest)))
+    }
+
+    /// Tells the clear callback a stored publish is no longer needed.
+    pub(crate) fn clear(&mut self, packet_id: u16) {
+        if let Some(clear) = self.get().clearFunction {
+            let ctx = self.raw();
+            // SAFETY: the application's clear callback with its own context.
+            unsafe { clear(ctx, packet_id) }
+        }
+    }
+
+    /// Whether the retransmit callbacks are registered.
+    pub(crate) fn has_retransmit(&mut self) -> bool {
+        self.get().retrieveFunction.is_some()
+    }
+}
+
+/// A record array from the context's pointer and count.
+///
+/// # Safety
+/// `ptr`/`len` must come from the context (set by `MQTT_InitStatefulQoS`),
+/// and the caller must bind the result to a `&mut Ctx` borrow.
+unsafe fn records<'a>(ptr: *mut MQTTPubAckInfo_t, len: usize) -> &'a mut [MQTTPubAckInfo_t] {
+    if ptr.is_null() || len == 0 {
+        return &mut [];
+    }
+    // SAFETY: `MQTT_InitStatefulQoS` stored the application's array with its
+    // length; callers bind the lifetime to a `&mut Ctx` borrow.
+    unsafe { core::slice::from_raw_parts_mut(ptr, len) }
+}
+
+/// Whether two record arrays share memory.
+pub(crate) fn arrays_overlap(
+    a: *const MQTTPubAckInfo_t,
+    a_len: usize,
+    b: *const MQTTPubAckInfo_t,
+    b_len: usize,
+) -> bool {
+    if a.is_null() || b.is_null() || a_len == 0 || b_len == 0 {
+        return false;
+    }
+    let size = core::mem::size_of::<MQTTPubAckInfo_t>();
+    let (a0, b0) = (a as usize, b as usize);
+    let a1 = a0.saturating_add(a_len.saturating_mul(size));
+    let b1 = b0.saturating_add(b_len.saturating_mul(size));
+    a0 < b1 && b0 < a1
+}

@@ -1,0 +1,118 @@
+//! `MQTT_Publish`: one PUBLISH sent as vectors over the caller's topic and
+//! payload, with its state record for QoS 1 and 2.
+
+use crate::coremqtt::serializer::{self, PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::state::MQTTStateOperation;
+
+use super::keepalive::require_connected;
+use super::port::Ctx;
+use super::send::{send_vectors, vector};
+
+/// An outgoing PUBLISH, as safe views of the caller's data.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Publish<'a> {
+    /// QoS.
+    pub qos: MQTTQoS,
+    /// Retain flag.
+    pub retain: bool,
+    /// DUP flag (set by the application when it resends).
+    pub dup: bool,
+    /// Topic name.
+    pub topic: &'a [u8],
+    /// Payload.
+    pub payload: &'a [u8],
+}
+
+/// Sends a PUBLISH.
+///
+/// For QoS 1/2 the record is reserved first and moves to PUBACK/PUBREC
+/// pending once sent. When the store callback refuses the publish or the send
+/// fails, a record reserved by this call is freed again, so the application
+/// can retry with the same packet id (a DUP resend reuses its existing record
+/// and leaves it in place).
+pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
+    let qos1_or_2 = p.qos != MQTTQoS::MQTTQoS0;
+    if qos1_or_2 && packet_id == 0 {
+        log::error!(
+            "MQTT_Publish: QoS {} needs a non-zero packet identifier",
+            p.qos as u32
+        );
+        return MQTTStatus::MQTTBadParameter;
+    }
+    if qos1_or_2 && ctx.records().outgoing.is_empty() {
+        log::error!(
+            "MQTT_Publish: QoS {} needs outgoing records (MQTT_InitStatefulQoS)",
+            p.qos as u32
+        );
+        return MQTTStatus::MQTTBadParameter;
+    }
+    let remaining = match serializer::publish_packet_size(p.qos, p.topic.len(), p.payload.len()) {
+        Ok((remaining, _)) => remaining,
+        Err(e) => return e,
+    };
+    if let Some(refusal) = require_connected(ctx) {
+        return refusal;
+    }
+
+    let mut reserved = false;
+    if qos1_or_2 {
+        match ctx.records().reserve(packet_id, p.qos) {
+            MQTTStatus::MQTTSuccess => reserved = true,
+            // An application resending its own publish (DUP) reuses the record.
+            MQTTStatus::MQTTStateCollision if p.dup => {}
+            e => {
+                log::error!("MQTT_Publish: cannot reserve a record for packet {packet_id}: {e:?}");
+                return e;
+            }
+        }
+    }
+
+    let mut header = [0u8; PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE];
+    let header_len = match serializer::serialize_publish_header_without_topic(
+        &mut header,
+        p.qos,
+        p.retain,
+        p.dup,
+        p.topic.len() as u16,
+        remaining,
+    ) {
+        Ok(len) => len,
+        Err(e) => return release(ctx, reserved, packet_id, e),
+    };
+    let id_bytes = packet_id.to_be_bytes();
+    let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
+    let mut vectors = [
+        vector(&header[..header_len]),
+        vector(p.topic),
+        vector(id_part),
+        vector(p.payload),
+    ];
+
+    if qos1_or_2 && ctx.store(packet_id, &mut vectors) == Some(false) {
+        log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
+        return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
+    }
+    if let Err(e) = send_vectors(ctx, &mut vectors) {
+        log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
+        return release(ctx, reserved, packet_id, MQTTStatus::MQTTSendFailed);
+    }
+    if qos1_or_2 {
+        return match ctx
+            .records()
+            .update_publish(packet_id, MQTTStateOperation::MQTT_SEND, p.qos)
+        {
+            Ok(_) => MQTTStatus::MQTTSuccess,
+            Err(e) => e,
+        };
+    }
+    MQTTStatus::MQTTSuccess
+}
+
+/// Frees the record this call reserved, then returns `status`.
+fn release(ctx: &mut Ctx, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
+    if reserved {
+        let _ = ctx.records().remove_outgoing(packet_id);
+    }
+    status
+}

@@ -1,0 +1,108 @@
+//! Sending one packet as a list of vectors, whatever the transport accepts
+//! per call.
+//!
+//! The transport may take part of the data (a short write, even in the middle
+//! of a vector) or nothing for now (0); the loop carries on from where it
+//! stopped until the packet is out, the transport fails (< 0), or
+//! `MQTT_SEND_TIMEOUT_MS` have passed since the first attempt.
+
+use crate::coremqtt::context::MQTTConnectionStatus;
+use crate::coremqtt::transport_interface::TransportOutVector;
+
+use super::config::Config;
+use super::port::Ctx;
+
+/// Why a packet did not go out completely.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SendError {
+    /// The transport reported an error.
+    Transport(i32),
+    /// `MQTT_SEND_TIMEOUT_MS` passed; this many bytes had gone out.
+    Timeout(usize),
+}
+
+/// A vector over engine-owned or caller-owned bytes.
+pub(crate) fn vector(bytes: &[u8]) -> TransportOutVector {
+    TransportOutVector {
+        iov_base: bytes.as_ptr().cast(),
+        iov_len: bytes.len(),
+    }
+}
+
+/// Sends all bytes of `vectors` (which the function consumes as it goes).
+///
+/// On success `lastPacketTxTime` is the time of the last transport call that
+/// made progress. A transport error, or a timeout after part of the packet went
+/// out, leaves the byte stream unusable, so a connected context becomes
+/// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
+/// before anything else is sent.
+pub(crate) fn send_vectors(
+    ctx: &mut Ctx,
+    vectors: &mut [TransportOutVector],
+) -> Result<(), SendError> {
+    let timeout = Config::current().send_timeout_ms;
+    let mut total: usize = vectors.iter().map(|v| v.iov_len).sum();
+    let mut sent = 0usize;
+    let mut first = 0usize;
+    let start = ctx.now();
+    while total > 0 {
+        // Skip what is fully sent, including empty vectors.
+        while vectors.get(first).is_some_and(|v| v.iov_len == 0) {
+            first += 1;
+        }
+        let Some(pending) = vectors.get_mut(first..) else {
+            break;
+        };
+        let result = ctx.send_once(pending);
+        if result < 0 {
+            log::error!("transport send failed with {result} after {sent} bytes");
+            mark_disconnect_pending(ctx);
+            return Err(SendError::Transport(result));
+        }
+        let mut progress = result as usize;
+        if progress > total {
+            log::error!("transport send reported {progress} bytes with only {total} pending");
+            mark_disconnect_pending(ctx);
+            return Err(SendError::Transport(-1));
+        }
+        if progress > 0 {
+            total -= progress;
+            sent += progress;
+            let now = ctx.now();
+            ctx.get().lastPacketTxTime = now;
+            // Advance through the vectors by the number of bytes taken.
+            for v in vectors[first..].iter_mut() {
+                if progress == 0 {
+                    break;
+                }
+                let take = progress.min(v.iov_len);
+                // `wrapping_add` needs no unsafe and stays within the
+                // vector's own bytes because `take <= iov_len`.
+                v.iov_base = v.iov_base.cast::<u8>().wrapping_add(take).cast();
+                v.iov_len -= take;
+                progress -= take;
+            }
+        }
+        if total > 0 && ctx.now().wrapping_sub(start) >= timeout {
+            log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
+            if sent > 0 {
+                mark_disconnect_pending(ctx);
+            }
+            return Err(SendError::Timeout(sent));
+        }
+    }
+    Ok(())
+}
+
+/// Sends one contiguous buffer.
+pub(crate) fn send_bytes(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), SendError> {
+    send_vectors(ctx, &mut [vector(bytes)])
+}
+
+/// A transport failure on a live connection: only `MQTT_Disconnect` may follow.
+pub(crate) fn mark_disconnect_pending(ctx: &mut Ctx) {
+    let c = ctx.get();
+    if c.connectStatus == MQTTConnectionStatus::MQTTConnected as u32 {
+        c.connectStatus = MQTTConnectionStatus::MQTTDisconnectPending as u32;
+    }
+}

@@ -1,0 +1,90 @@
+//! `MQTT_Subscribe` and `MQTT_Unsubscribe`: the filter list goes out as
+//! vectors over the caller's strings, at most `MQTT_SUB_UNSUB_MAX_VECTORS`
+//! vectors per transport call.
+
+use crate::coremqtt::serializer::{
+    self, Subscription, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
+};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::transport_interface::TransportOutVector;
+
+use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
+use super::keepalive::require_connected;
+use super::port::Ctx;
+use super::send::{send_vectors, vector};
+
+/// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
+///
+/// Checks as coreMQTT does: packet id not 0, at least one filter, no empty
+/// filter, and (SUBSCRIBE) incoming records for any QoS 1/2 subscription.
+pub(crate) fn send<'a>(
+    ctx: &mut Ctx,
+    kind: SubscriptionKind,
+    count: usize,
+    filter: &dyn Fn(usize) -> Subscription<'a>,
+    packet_id: u16,
+) -> MQTTStatus {
+    if packet_id == 0 {
+        log::error!("{kind:?}: packet identifier 0");
+        return MQTTStatus::MQTTBadParameter;
+    }
+    let remaining = match serializer::subscription_packet_size((0..count).map(filter), kind) {
+        Ok((remaining, _)) => remaining,
+        Err(e) => return e,
+    };
+    if kind == SubscriptionKind::Subscribe
+        && ctx.records().incoming.is_empty()
+        && (0..count).any(|i| filter(i).qos != MQTTQoS::MQTTQoS0)
+    {
+        log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
+        return MQTTStatus::MQTTBadParameter;
+    }
+    if let Some(refusal) = require_connected(ctx) {
+        return refusal;
+    }
+    let mut header = [0u8; SUBSCRIPTION_HEADER_MAX_SIZE];
+    let header_len = match serializer::subscription_header(&mut header, kind, remaining, packet_id)
+    {
+        Ok(len) => len,
+        Err(e) => return e,
+    };
+
+    let max = Config::current().sub_unsub_vectors();
+    let per_filter = if kind == SubscriptionKind::Subscribe {
+        3
+    } else {
+        2
+    };
+    let mut vectors: [TransportOutVector; SUB_UNSUB_VECTORS_CAP] =
+        [vector(&[]); SUB_UNSUB_VECTORS_CAP];
+    let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
+    let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
+    vectors[0] = vector(&header[..header_len]);
+    let mut used = 1;
+    let mut slot = 0;
+    for i in 0..count {
+        if used + per_filter > max {
+            if let Err(e) = send_vectors(ctx, &mut vectors[..used]) {
+                log::error!("{kind:?} {packet_id}: send failed: {e:?}");
+                return MQTTStatus::MQTTSendFailed;
+            }
+            used = 0;
+            slot = 0;
+        }
+        let f = filter(i);
+        lengths[slot] = (f.filter.len() as u16).to_be_bytes();
+        qos[slot] = f.qos as u8;
+        vectors[used] = vector(&lengths[slot]);
+        vectors[used + 1] = vector(f.filter);
+        if kind == SubscriptionKind::Subscribe {
+            vectors[used + 2] = vector(core::slice::from_ref(&qos[slot]));
+        }
+        used += per_filter;
+        slot += 1;
+    }
+    if let Err(e) = send_vectors(ctx, &mut vectors[..used]) {
+        log::error!("{kind:?} {packet_id}: send failed: {e:?}");
+        return MQTTStatus::MQTTSendFailed;
+    }
+    MQTTStatus::MQTTSuccess
+}
