@@ -1,11 +1,13 @@
 //! The coreMQTT engine calls the NetX client drives.
 //!
 //! The NetX client does not speak MQTT itself: it embeds an `MQTTContext_t`
-//! and drives it through coreMQTT's API (`crate::coremqtt`), the same engine
-//! C applications reach through `core_mqtt.h`. The functions are reached
-//! through their C symbols so this module states exactly which part of the
-//! engine it relies on.
+//! and drives it through coreMQTT's API ([`crate::coremqtt::api`]), the same
+//! engine C applications reach through `core_mqtt.h`. This module lists the
+//! part of the engine it relies on and hands statuses back as integers, so
+//! callers compare with `MQTTStatus::X as u32`.
+#![allow(clippy::missing_safety_doc)]
 
+use crate::coremqtt::api;
 use crate::coremqtt::context::{
     MQTTClearPacketForRetransmit, MQTTContext_t, MQTTEventCallback_t, MQTTGetCurrentTimeFunc_t,
     MQTTPubAckInfo_t, MQTTRetrievePacketForRetransmit, MQTTStorePacketForRetransmit,
@@ -15,56 +17,104 @@ use crate::coremqtt::serializer_types::{
 };
 use crate::coremqtt::transport_interface::TransportInterface_t;
 
-/// An `MQTTStatus_t` as the engine returns it, compared against
-/// `MQTTStatus::X as u32`.
+/// An `MQTTStatus_t` as an integer.
 pub type StatusRaw = u32;
 
-extern "C" {
-    pub fn MQTT_Init(
-        pContext: *mut MQTTContext_t,
-        pTransportInterface: *const TransportInterface_t,
-        getTimeFunction: MQTTGetCurrentTimeFunc_t,
-        userCallback: MQTTEventCallback_t,
-        pNetworkBuffer: *const MQTTFixedBuffer_t,
-    ) -> StatusRaw;
-    pub fn MQTT_InitStatefulQoS(
-        pContext: *mut MQTTContext_t,
-        pOutgoingPublishRecords: *mut MQTTPubAckInfo_t,
-        outgoingPublishCount: usize,
-        pIncomingPublishRecords: *mut MQTTPubAckInfo_t,
-        incomingPublishCount: usize,
-    ) -> StatusRaw;
-    pub fn MQTT_InitRetransmits(
-        pContext: *mut MQTTContext_t,
-        storeFunction: MQTTStorePacketForRetransmit,
-        retrieveFunction: MQTTRetrievePacketForRetransmit,
-        clearFunction: MQTTClearPacketForRetransmit,
-    ) -> StatusRaw;
-    pub fn MQTT_Connect(
-        pContext: *mut MQTTContext_t,
-        pConnectInfo: *const MQTTConnectInfo_t,
-        pWillInfo: *const MQTTPublishInfo_t,
-        timeoutMs: u32,
-        pSessionPresent: *mut bool,
-    ) -> StatusRaw;
-    pub fn MQTT_Publish(
-        pContext: *mut MQTTContext_t,
-        pPublishInfo: *const MQTTPublishInfo_t,
-        packetId: u16,
-    ) -> StatusRaw;
-    pub fn MQTT_Subscribe(
-        pContext: *mut MQTTContext_t,
-        pSubscriptionList: *const MQTTSubscribeInfo_t,
-        subscriptionCount: usize,
-        packetId: u16,
-    ) -> StatusRaw;
-    pub fn MQTT_Unsubscribe(
-        pContext: *mut MQTTContext_t,
-        pSubscriptionList: *const MQTTSubscribeInfo_t,
-        subscriptionCount: usize,
-        packetId: u16,
-    ) -> StatusRaw;
-    pub fn MQTT_Disconnect(pContext: *mut MQTTContext_t) -> StatusRaw;
-    pub fn MQTT_ProcessLoop(pContext: *mut MQTTContext_t) -> StatusRaw;
-    pub fn MQTT_GetPacketId(pContext: *mut MQTTContext_t) -> u16;
+/// `MQTT_Init`. Safety: as the engine's.
+pub unsafe fn MQTT_Init(
+    ctx: *mut MQTTContext_t,
+    transport: *const TransportInterface_t,
+    get_time: MQTTGetCurrentTimeFunc_t,
+    callback: MQTTEventCallback_t,
+    buffer: *const MQTTFixedBuffer_t,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Init(ctx, transport, get_time, callback, buffer) as u32 }
+}
+
+/// `MQTT_InitStatefulQoS`. Safety: as the engine's.
+pub unsafe fn MQTT_InitStatefulQoS(
+    ctx: *mut MQTTContext_t,
+    outgoing: *mut MQTTPubAckInfo_t,
+    outgoing_count: usize,
+    incoming: *mut MQTTPubAckInfo_t,
+    incoming_count: usize,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        api::MQTT_InitStatefulQoS(ctx, outgoing, outgoing_count, incoming, incoming_count) as u32
+    }
+}
+
+/// `MQTT_InitRetransmits`. Safety: as the engine's.
+pub unsafe fn MQTT_InitRetransmits(
+    ctx: *mut MQTTContext_t,
+    store: MQTTStorePacketForRetransmit,
+    retrieve: MQTTRetrievePacketForRetransmit,
+    clear: MQTTClearPacketForRetransmit,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_InitRetransmits(ctx, store, retrieve, clear) as u32 }
+}
+
+/// `MQTT_Connect`. Safety: as the engine's.
+pub unsafe fn MQTT_Connect(
+    ctx: *mut MQTTContext_t,
+    connect: *const MQTTConnectInfo_t,
+    will: *const MQTTPublishInfo_t,
+    timeout_ms: u32,
+    session_present: *mut bool,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Connect(ctx, connect, will, timeout_ms, session_present) as u32 }
+}
+
+/// `MQTT_Publish`. Safety: as the engine's.
+pub unsafe fn MQTT_Publish(
+    ctx: *mut MQTTContext_t,
+    info: *const MQTTPublishInfo_t,
+    id: u16,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Publish(ctx, info, id) as u32 }
+}
+
+/// `MQTT_Subscribe`. Safety: as the engine's.
+pub unsafe fn MQTT_Subscribe(
+    ctx: *mut MQTTContext_t,
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+    id: u16,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Subscribe(ctx, list, count, id) as u32 }
+}
+
+/// `MQTT_Unsubscribe`. Safety: as the engine's.
+pub unsafe fn MQTT_Unsubscribe(
+    ctx: *mut MQTTContext_t,
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+    id: u16,
+) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Unsubscribe(ctx, list, count, id) as u32 }
+}
+
+/// `MQTT_Disconnect`. Safety: as the engine's.
+pub unsafe fn MQTT_Disconnect(ctx: *mut MQTTContext_t) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_Disconnect(ctx) as u32 }
+}
+
+/// `MQTT_ProcessLoop`. Safety: as the engine's.
+pub unsafe fn MQTT_ProcessLoop(ctx: *mut MQTTContext_t) -> StatusRaw {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_ProcessLoop(ctx) as u32 }
+}
+
+/// `MQTT_GetPacketId`. Safety: as the engine's.
+pub unsafe fn MQTT_GetPacketId(ctx: *mut MQTTContext_t) -> u16 {
+    // SAFETY: forwarded caller contract.
+    unsafe { api::MQTT_GetPacketId(ctx) }
 }
