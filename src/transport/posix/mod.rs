@@ -1,0 +1,161 @@
+//! The transports exported to C, shaped like the AWS IoT Device SDK for
+//! Embedded C's POSIX transports so its demos and applications link against
+//! rsmqtt unchanged:
+//!
+//! | header | module | functions |
+//! |---|---|---|
+//! | `sockets_posix.h` | [`sockets`] | `Sockets_Connect`, `Sockets_Disconnect` |
+//! | `plaintext_posix.h` | [`plaintext`] | `Plaintext_Connect/Recv/Send/Writev/Disconnect` |
+//! | `tls_posix.h` | [`tls`] | `Tls_Connect/Recv/Send/Writev/Disconnect` (rustls) |
+//! | `openssl_posix.h` | [`openssl`] | `Openssl_Connect/Recv/Send/Disconnect`, mapped onto `Tls_*` |
+//!
+//! # The `NetworkContext` convention
+//!
+//! coreMQTT leaves `struct NetworkContext` to the application. As in the
+//! SDK, these transports require its **first member** to be a pointer to the
+//! transport's params struct:
+//!
+//! ```c
+//! struct NetworkContext { PlaintextParams_t * pParams; };   /* or TlsParams_t * */
+//! ```
+//!
+//! Each function reads that pointer; a NULL context or NULL `pParams` is a
+//! bad parameter.
+//!
+//! Every entry point checks its pointers, validates the integers it gets and
+//! runs inside [`crate::ffi::guard`]; failures are logged with `log::error!`.
+#![allow(non_camel_case_types, non_snake_case)]
+
+pub mod openssl;
+pub mod plaintext;
+pub mod sockets;
+pub mod tls;
+
+use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use core::ffi::{c_char, CStr};
+use sockets::ServerInfo_t;
+use std::io::IoSlice;
+use std::net::TcpStream;
+use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
+
+/// Reads the params pointer stored as the first member of the application's
+/// `struct NetworkContext`; `None` when either pointer is NULL.
+///
+/// # Safety
+/// A non-NULL `ctx` must point to a `struct NetworkContext` whose first
+/// member is a `P *` (the convention above).
+unsafe fn params_of<P>(ctx: *const NetworkContext_t) -> Option<*mut P> {
+    if ctx.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract, the context starts with a `P *`; the
+    // application's struct may not be aligned for more than a pointer, which
+    // a pointer read needs anyway.
+    let params = unsafe { ctx.cast::<*mut P>().read() };
+    (!params.is_null()).then_some(params)
+}
+
+/// Reads a `ServerInfo_t`: the host name (`hostNameLength` bytes, no NUL
+/// needed) and a non-zero port.
+///
+/// # Safety
+/// A non-NULL `info` must point to a valid `ServerInfo_t` whose `pHostName`
+/// (when non-NULL) is readable for `hostNameLength` bytes.
+unsafe fn server_info<'a>(info: *const ServerInfo_t) -> Result<(&'a str, u16), String> {
+    if info.is_null() {
+        return Err("pServerInfo is NULL".into());
+    }
+    // SAFETY: non-NULL and, per the contract, a valid ServerInfo_t.
+    let info = unsafe { &*info };
+    if info.pHostName.is_null() || info.hostNameLength == 0 {
+        return Err("pServerInfo->pHostName is NULL or empty".into());
+    }
+    if info.hostNameLength > 253 + 1 {
+        return Err(format!(
+            "host name of {} bytes is too long",
+            info.hostNameLength
+        ));
+    }
+    // SAFETY: the caller guarantees hostNameLength readable bytes.
+    let bytes =
+        unsafe { core::slice::from_raw_parts(info.pHostName.cast::<u8>(), info.hostNameLength) };
+    // Some callers count the terminating NUL; tolerate exactly that one.
+    let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+    let host = core::str::from_utf8(bytes)
+        .ok()
+        .filter(|h| !h.is_empty() && !h.contains('\0'))
+        .ok_or("pServerInfo->pHostName is not a valid host name")?;
+    if info.port == 0 {
+        return Err("pServerInfo->port is 0".into());
+    }
+    Ok((host, info.port))
+}
+
+/// Reads an optional NUL-terminated C string.
+///
+/// # Safety
+/// A non-NULL `p` must point to a NUL-terminated string.
+unsafe fn c_str<'a>(p: *const c_char) -> Option<&'a CStr> {
+    // SAFETY: per the contract.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) })
+}
+
+/// Reads an optional (pointer, length) byte range: `Ok(None)` when the
+/// pointer is NULL, an error when a non-NULL pointer has length 0 or a
+/// length comes without a pointer.
+///
+/// # Safety
+/// A non-NULL `p` must be readable for `len` bytes.
+unsafe fn byte_range<'a>(p: *const u8, len: usize, what: &str) -> Result<Option<&'a [u8]>, String> {
+    match (p.is_null(), len) {
+        (true, 0) => Ok(None),
+        (true, _) => Err(format!("{what} is NULL but its length is {len}")),
+        (false, 0) => Err(format!("{what} is set but its length is 0")),
+        // SAFETY: per the contract.
+        (false, _) => Ok(Some(unsafe { core::slice::from_raw_parts(p, len) })),
+    }
+}
+
+/// Borrows the C program's I/O vectors as `IoSlice`s; `None` when one has a
+/// NULL base with a non-zero length.
+///
+/// # Safety
+/// A non-NULL `vecs` must point to `count` vectors, each readable for
+/// `iov_len` bytes at `iov_base`.
+unsafe fn io_slices<'a>(
+    vecs: *const TransportOutVector_t,
+    count: usize,
+) -> Option<Vec<IoSlice<'a>>> {
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    if vecs.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract, `count` vectors.
+    let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
+    vecs.iter()
+        .map(|v| match (v.iov_base.is_null(), v.iov_len) {
+            (_, 0) => Some(IoSlice::new(&[])),
+            (true, _) => None,
+            // SAFETY: per the contract, iov_len readable bytes.
+            (false, len) => Some(IoSlice::new(unsafe {
+                core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
+            })),
+        })
+        .collect()
+}
+
+/// Hands a connected socket over to C as a raw descriptor, never 0, 1 or 2:
+/// if the standard streams were closed the kernel may have given us one of
+/// those, and the disconnect functions refuse to close them (a zeroed params
+/// struct holds 0).
+fn into_c_descriptor(stream: TcpStream) -> std::io::Result<i32> {
+    if stream.as_raw_fd() > 2 {
+        return Ok(stream.into_raw_fd());
+    }
+    // Duplicates to the lowest free descriptor >= 3, close-on-exec.
+    let moved: OwnedFd = stream.as_fd().try_clone_to_owned()?;
+    drop(stream);
+    Ok(moved.into_raw_fd())
+}
