@@ -505,6 +505,16 @@ typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
  */
 #define RSMQTT_NXD_MQTT_RECEIVE_QUEUE_LIMIT 64
 
+/**
+ * Default number of outgoing QoS 1/2 publishes that may await
+ * acknowledgement at once; publish waits (up to its wait option) for an
+ * acknowledgement beyond it. MQTT 3.1.1 has no way for a broker to announce
+ * its window, and brokers drop what exceeds it (Mosquitto's default
+ * `max_inflight_messages` is 20), so the client keeps within it. Change it
+ * per client with `rsmqtt_nxd_mqtt_client_inflight_limit_set`.
+ */
+#define RSMQTT_NXD_MQTT_MAX_INFLIGHT 20
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -841,6 +851,18 @@ UINT _nxde_mqtt_client_disconnect_notify_set(NXD_MQTT_CLIENT *client_ptr,
  * `client_ptr` is NULL or valid.
  */
 UINT rsmqtt_nxd_mqtt_client_receive_queue_limit_set(NXD_MQTT_CLIENT *client_ptr, UINT limit);
+
+/**
+ * rsmqtt extension: sets how many outgoing QoS 1/2 publishes may await
+ * acknowledgement at once (default `RSMQTT_NXD_MQTT_MAX_INFLIGHT`, at most
+ * 64). Keep it at or below the broker's in-flight window: an MQTT 3.1.1
+ * broker silently drops publishes beyond it. `limit` 0 gives
+ * `NXD_MQTT_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `client_ptr` is NULL or valid.
+ */
+UINT rsmqtt_nxd_mqtt_client_inflight_limit_set(NXD_MQTT_CLIENT *client_ptr, UINT limit);
 
 #ifdef __cplusplus
 }  // extern "C"

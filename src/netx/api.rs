@@ -900,3 +900,26 @@ pub unsafe extern "C" fn rsmqtt_nxd_mqtt_client_receive_queue_limit_set(
         NXD_MQTT_SUCCESS
     })
 }
+
+/// rsmqtt extension: sets how many outgoing QoS 1/2 publishes may await
+/// acknowledgement at once (default `RSMQTT_NXD_MQTT_MAX_INFLIGHT`, at most
+/// 64). Keep it at or below the broker's in-flight window: an MQTT 3.1.1
+/// broker silently drops publishes beyond it. `limit` 0 gives
+/// `NXD_MQTT_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `client_ptr` is NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn rsmqtt_nxd_mqtt_client_inflight_limit_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    limit: UINT,
+) -> UINT {
+    guard(NXD_MQTT_INTERNAL_ERROR, || {
+        let client = client_or_return!(client_ptr);
+        if limit == 0 {
+            return NXD_MQTT_INVALID_PARAMETER;
+        }
+        client.set_inflight_limit(limit as usize);
+        NXD_MQTT_SUCCESS
+    })
+}

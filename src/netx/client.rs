@@ -16,7 +16,7 @@ use core::ffi::c_void;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
@@ -382,6 +382,8 @@ pub struct Client {
     /// A clone of the current socket, to interrupt blocked calls on delete.
     interrupt: Mutex<Option<TcpStream>>,
     stopping: AtomicBool,
+    /// Most outgoing QoS 1/2 publishes awaiting acknowledgement at once.
+    inflight_limit: AtomicUsize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -513,6 +515,7 @@ impl Client {
             fd: AtomicI32::new(-1),
             interrupt: Mutex::new(None),
             stopping: AtomicBool::new(false),
+            inflight_limit: AtomicUsize::new(RSMQTT_NXD_MQTT_MAX_INFLIGHT as usize),
         });
         if !lock(&client.engine).init() {
             return Err(NXD_MQTT_INTERNAL_ERROR);
@@ -568,6 +571,12 @@ impl Client {
         store::delete(session);
         client.set_state(NXD_MQTT_CLIENT_STATE_INITIALIZE);
         NXD_MQTT_SUCCESS
+    }
+
+    /// Sets how many outgoing QoS 1/2 publishes may await acknowledgement.
+    pub fn set_inflight_limit(&self, limit: usize) {
+        self.inflight_limit
+            .store(limit.clamp(1, PUBLISH_RECORDS), Ordering::Relaxed);
     }
 
     /// Sets the bound of the receive queue.
@@ -708,27 +717,33 @@ impl Client {
             if !engine.connected {
                 return NXD_MQTT_NOT_CONNECTED;
             }
-            let status = engine_call(&mut engine, |ctx| {
-                // SAFETY: ctx is the locked engine's context; topic and
-                // payload outlive the call.
-                unsafe {
-                    let id = if qos > 0 {
-                        mqtt::MQTT_GetPacketId(ctx)
-                    } else {
-                        0
-                    };
-                    let info = MQTTPublishInfo_t {
-                        qos,
-                        retain,
-                        dup: false,
-                        pTopicName: topic.as_ptr() as *const core::ffi::c_char,
-                        topicNameLength: topic_len,
-                        pPayload: payload.as_ptr() as *const c_void,
-                        payloadLength: payload.len(),
-                    };
-                    (mqtt::MQTT_Publish(ctx, &info, id), id)
-                }
-            });
+            let in_flight = engine.outgoing.iter().filter(|r| r.packetId != 0).count();
+            let status = if qos > 0 && in_flight >= self.inflight_limit.load(Ordering::Relaxed) {
+                // The window is full: wait like for a full record table.
+                (MQTTStatus::MQTTNoMemory as u32, 0)
+            } else {
+                engine_call(&mut engine, |ctx| {
+                    // SAFETY: ctx is the locked engine's context; topic and
+                    // payload outlive the call.
+                    unsafe {
+                        let id = if qos > 0 {
+                            mqtt::MQTT_GetPacketId(ctx)
+                        } else {
+                            0
+                        };
+                        let info = MQTTPublishInfo_t {
+                            qos,
+                            retain,
+                            dup: false,
+                            pTopicName: topic.as_ptr() as *const core::ffi::c_char,
+                            topicNameLength: topic_len,
+                            pPayload: payload.as_ptr() as *const c_void,
+                            payloadLength: payload.len(),
+                        };
+                        (mqtt::MQTT_Publish(ctx, &info, id), id)
+                    }
+                })
+            };
             drop(engine);
             let (status, id) = status;
             if status == MQTTStatus::MQTTNoMemory as u32 && qos > 0 {

@@ -111,6 +111,14 @@ pub const MQTT_CONTROL_PACKET_TYPE_UNSUBACK: UINT = 11;
 /// `rsmqtt_nxd_mqtt_client_receive_queue_limit_set`.
 pub const RSMQTT_NXD_MQTT_RECEIVE_QUEUE_LIMIT: UINT = 64;
 
+/// Default number of outgoing QoS 1/2 publishes that may await
+/// acknowledgement at once; publish waits (up to its wait option) for an
+/// acknowledgement beyond it. MQTT 3.1.1 has no way for a broker to announce
+/// its window, and brokers drop what exceeds it (Mosquitto's default
+/// `max_inflight_messages` is 20), so the client keeps within it. Change it
+/// per client with `rsmqtt_nxd_mqtt_client_inflight_limit_set`.
+pub const RSMQTT_NXD_MQTT_MAX_INFLIGHT: UINT = 20;
+
 /// Called from the client thread when messages are queued, with the number
 /// of messages in the queue.
 pub type NXD_MQTT_RECEIVE_NOTIFY =
