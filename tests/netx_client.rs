@@ -487,3 +487,129 @@ fn checking_symbols_reject_bad_parameters() {
 fn nul<T>() -> *mut T {
     core::ptr::null_mut()
 }
+
+#[test]
+fn keep_alive_pings_keep_an_idle_connection_up() {
+    let broker = Broker::start();
+    let mut app = App::create("netx-keepalive");
+    assert_eq!(
+        app.connect(broker.port, 1, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    assert_eq!(app.client.nxd_mqtt_keepalive, 1);
+    // Mosquitto drops a client silent for 1.5 keep-alive periods: PINGREQ and
+    // PINGRESP must flow for this to stay connected.
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(
+        app.rec.seen.lock().unwrap().disconnects,
+        0,
+        "{}",
+        broker.log()
+    );
+    assert_eq!(
+        app.client.nxd_mqtt_client_state,
+        NXD_MQTT_CLIENT_STATE_CONNECTED
+    );
+    assert!(
+        broker
+            .log()
+            .contains("Received PINGREQ from netx-keepalive"),
+        "{}",
+        broker.log()
+    );
+}
+
+#[test]
+fn ipv6_server_address() {
+    let listener = TcpListener::bind("[::1]:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut head = [0u8; 2];
+        s.read_exact(&mut head).unwrap();
+        let mut rest = vec![0u8; head[1] as usize];
+        s.read_exact(&mut rest).unwrap();
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        let mut buf = [0u8; 2];
+        let _ = s.read(&mut buf);
+    });
+    let mut app = App::create("netx-ipv6");
+    let mut addr = NXD_ADDRESS {
+        nxd_ip_version: NX_IP_VERSION_V6,
+        nxd_ip_address: NXD_ADDRESS_UNION { v6: [0, 0, 0, 1] },
+    };
+    let st = unsafe {
+        _nxde_mqtt_client_connect(app.ptr(), &mut addr, port as UINT, 30, NX_TRUE, TICKS_5S)
+    };
+    assert_eq!(st, NXD_MQTT_SUCCESS);
+    assert_eq!(app.disconnect(), NXD_MQTT_SUCCESS);
+    peer.join().unwrap();
+    // An unknown address version is a bad parameter.
+    addr.nxd_ip_version = 5;
+    let st = unsafe {
+        _nxde_mqtt_client_connect(app.ptr(), &mut addr, port as UINT, 30, NX_TRUE, TICKS_5S)
+    };
+    assert_eq!(st, NXD_MQTT_INVALID_PARAMETER);
+}
+
+#[test]
+fn nonblocking_connect_reports_a_refusal_through_connect_notify() {
+    let (port, peer) = scripted([0x20, 0x02, 0x00, 0x05], |_| {});
+    let mut app = App::create("netx-async-refused");
+    assert_eq!(app.connect(port, 30, NX_TRUE, NX_NO_WAIT), NX_IN_PROGRESS);
+    // A second connect while the first is under way.
+    let second = app.connect(port, 30, NX_TRUE, NX_NO_WAIT);
+    assert!(
+        second == NXD_MQTT_CONNECTING || second == NX_IN_PROGRESS,
+        "{second:#x}"
+    );
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| !s.connect_results.is_empty()));
+    assert_eq!(
+        app.rec.seen.lock().unwrap().connect_results[0],
+        NXD_MQTT_ERROR_NOT_AUTHORIZED
+    );
+    peer.join().unwrap();
+}
+
+unsafe extern "C" fn disconnect_on_receive(client: *mut NXD_MQTT_CLIENT, _count: UINT) {
+    // Calling back into the API from the client thread must not deadlock.
+    let mut topic = [0u8; 64];
+    let mut payload = [0u8; 64];
+    let (mut tl, mut pl) = (0, 0);
+    let st = unsafe {
+        _nxde_mqtt_client_message_get(
+            client,
+            topic.as_mut_ptr(),
+            64,
+            &mut tl,
+            payload.as_mut_ptr(),
+            64,
+            &mut pl,
+        )
+    };
+    assert_eq!(st, NXD_MQTT_SUCCESS);
+    assert_eq!(
+        unsafe { _nxde_mqtt_client_disconnect(client) },
+        NXD_MQTT_SUCCESS
+    );
+}
+
+#[test]
+fn callbacks_may_call_back_into_the_api() {
+    let broker = Broker::start();
+    let mut app = App::create("netx-reentrant");
+    assert_eq!(
+        app.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    assert_eq!(app.subscribe("netx/reentrant", 1), NXD_MQTT_SUCCESS);
+    app.wait_suback();
+    unsafe { _nxde_mqtt_client_receive_notify_set(app.ptr(), Some(disconnect_on_receive)) };
+    assert_eq!(app.publish("netx/reentrant", b"bye", 1), NXD_MQTT_SUCCESS);
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
+    assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
+}

@@ -757,19 +757,19 @@ pub unsafe extern "C" fn _nxd_mqtt_client_message_get(
 ) -> UINT {
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         let client = client_or_return!(client_ptr);
-        let mut topic: &mut [u8] = if topic_buffer.is_null() {
+        let topic: &mut [u8] = if topic_buffer.is_null() {
             &mut []
         } else {
             // SAFETY: caller contract: `topic_buffer_size` writable bytes.
             unsafe { core::slice::from_raw_parts_mut(topic_buffer, topic_buffer_size as usize) }
         };
-        let mut payload: &mut [u8] = if message_buffer.is_null() {
+        let payload: &mut [u8] = if message_buffer.is_null() {
             &mut []
         } else {
             // SAFETY: caller contract: `message_buffer_size` writable bytes.
             unsafe { core::slice::from_raw_parts_mut(message_buffer, message_buffer_size as usize) }
         };
-        let (status, topic_len, payload_len) = client.message_get(&mut topic, &mut payload);
+        let (status, topic_len, payload_len) = client.message_get(topic, payload);
         if status != NXD_MQTT_NO_MESSAGE {
             if !actual_topic_length.is_null() {
                 // SAFETY: non-NULL output from the application.

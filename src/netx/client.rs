@@ -44,6 +44,9 @@ pub const NETWORK_BUFFER_SIZE: usize = 64 * 1024;
 /// State records per direction: QoS 1/2 publishes in flight at once.
 pub const PUBLISH_RECORDS: usize = 64;
 /// Milliseconds per NetX tick (`NX_IP_PERIODIC_RATE` is 100).
+// ULONG is 64 bits on LP64 hosts and 32 bits elsewhere: the cast is needed
+// on the latter.
+#[allow(clippy::unnecessary_cast)]
 const MS_PER_TICK: u64 = 1000 / NX_IP_PERIODIC_RATE as u64;
 /// How long the client thread waits for the socket per round.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
@@ -53,6 +56,8 @@ const PACKETS_PER_ROUND: usize = 32;
 const MIN_THREAD_STACK: usize = 256 * 1024;
 
 /// Converts a NetX wait option (ticks) to a deadline; `None` is forever.
+// See MS_PER_TICK about the ULONG cast.
+#[allow(clippy::unnecessary_cast)]
 pub fn deadline_after(wait_option: ULONG) -> Option<Instant> {
     if wait_option == NX_WAIT_FOREVER {
         None
@@ -566,8 +571,7 @@ impl Client {
             engine.resend.clear();
             engine.events.clear();
         }
-        // SAFETY: the block is live (delete is called with it).
-        let session = unsafe { core::ptr::addr_of_mut!((*block).nxd_mqtt_tls_session) } as usize;
+        let session = block as usize + core::mem::offset_of!(NXD_MQTT_CLIENT, nxd_mqtt_tls_session);
         store::delete(session);
         client.set_state(NXD_MQTT_CLIENT_STATE_INITIALIZE);
         NXD_MQTT_SUCCESS

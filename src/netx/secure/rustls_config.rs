@@ -121,6 +121,8 @@ struct NetxVerifier {
 
 impl NetxVerifier {
     /// The application's clock when it set one, else the system clock.
+    // ULONG is 64 bits on LP64 hosts and 32 bits elsewhere.
+    #[allow(clippy::useless_conversion)]
     fn now(&self, system: UnixTime) -> UnixTime {
         match self.time_function {
             // SAFETY: the application registered this function for exactly

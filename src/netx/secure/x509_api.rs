@@ -62,6 +62,8 @@ pub(crate) fn private_key(key: &[u8], key_type: UINT) -> Result<PrivateKeyDer<'s
 ///
 /// # Safety
 /// Pointers are NULL or valid for the lengths given.
+// The parameters are NetX Secure's.
+#[allow(clippy::too_many_arguments)]
 unsafe fn certificate_initialize(
     certificate: *mut NX_SECURE_X509_CERT,
     certificate_data: *mut UCHAR,
