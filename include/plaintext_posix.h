@@ -14,6 +14,10 @@
 
 /**
  * The plaintext transport's state: just the socket.
+ *
+ * The application's `struct NetworkContext` must have a
+ * `PlaintextParams_t *` as its first member; every `Plaintext_*` function
+ * reads the params through it.
  */
 struct PlaintextParams {
     /**

@@ -150,7 +150,11 @@ struct TlsCredentials {
 typedef struct TlsCredentials TlsCredentials_t;
 
 /**
- * The TLS transport's state.
+ * The TLS transport's state. Zero it before the first `Tls_Connect`.
+ *
+ * The application's `struct NetworkContext` must have a `TlsParams_t *` as
+ * its first member; every `Tls_*` function reads the params through it. The
+ * session is heap memory owned by these params: `Tls_Disconnect` frees it.
  */
 struct TlsParams {
     /**

@@ -103,3 +103,44 @@ fn broker_stops_on_drop_and_restart_keeps_ports() {
         "broker still listening after drop"
     );
 }
+
+#[test]
+fn persistent_broker_keeps_sessions_across_restart() {
+    let mut broker = Broker::start_with(BrokerOptions { persist: true });
+    let timeout = Duration::from_secs(5);
+    let mut stream = TcpStream::connect(broker.addr()).unwrap();
+    // First connection with clean session 0: a new session.
+    assert_eq!(
+        common::raw_connect_with(&mut stream, "persisted", false, timeout),
+        Some((0, false))
+    );
+    stream.write_all(&common::DISCONNECT).unwrap();
+    drop(stream);
+    broker.restart();
+    let mut stream = TcpStream::connect(broker.addr()).unwrap();
+    assert_eq!(
+        common::raw_connect_with(&mut stream, "persisted", false, timeout),
+        Some((0, true)),
+        "session not restored; broker log:\n{}",
+        broker.log()
+    );
+}
+
+#[test]
+fn sessions_do_not_survive_restart_without_persistence() {
+    let mut broker = Broker::start();
+    let timeout = Duration::from_secs(5);
+    let mut stream = TcpStream::connect(broker.addr()).unwrap();
+    assert_eq!(
+        common::raw_connect_with(&mut stream, "volatile", false, timeout),
+        Some((0, false))
+    );
+    stream.write_all(&common::DISCONNECT).unwrap();
+    drop(stream);
+    broker.restart();
+    let mut stream = TcpStream::connect(broker.addr()).unwrap();
+    assert_eq!(
+        common::raw_connect_with(&mut stream, "volatile", false, timeout),
+        Some((0, false))
+    );
+}

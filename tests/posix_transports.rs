@@ -838,3 +838,88 @@ fn openssl_names_work_over_rustls() {
         OpensslStatus::OPENSSL_INVALID_PARAMETER
     );
 }
+
+// ---------------------------------------------------------------------------
+// Timeouts
+
+/// A listener on 127.0.0.1 that completes TCP handshakes (the kernel does)
+/// but never reads or answers.
+fn silent_listener() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+#[test]
+fn tls_handshake_timeout_against_a_silent_server() {
+    let broker = Broker::start();
+    let (_listener, port) = silent_listener();
+    let s = server("127.0.0.1", port);
+    let mut keep = Creds::default();
+    let creds = file_credentials(&broker, &mut keep);
+    let mut params = zeroed_tls_params();
+    let mut c = TlsContext {
+        pParams: &mut params,
+    };
+    let start = Instant::now();
+    let status = unsafe { Tls_Connect(ctx(&mut c), &s.info, &creds, 1000, 300) };
+    let waited = start.elapsed();
+    assert_eq!(status, TlsStatus::TLS_TIMEOUT, "{:?}", my_errors());
+    assert!(waited < Duration::from_secs(3), "took {waited:?}");
+    assert!(params.pSession.is_null());
+    assert_logged("TLS handshake timed out");
+}
+
+#[test]
+fn tcp_connect_timeout_when_the_server_does_not_answer() {
+    // Only for its credentials (loaded before connecting).
+    let broker = Broker::start();
+    // A listener whose accept queue is full drops further SYNs, so the next
+    // connect never completes: the send timeout bounds it.
+    let (listener, port) = silent_listener();
+    // SAFETY: listen(2) on our own listening socket, shrinking its backlog.
+    let rc = unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&listener), 0) };
+    assert_eq!(rc, 0);
+    let mut fillers = Vec::new();
+    let mut full = false;
+    for _ in 0..8 {
+        match std::net::TcpStream::connect_timeout(
+            &([127, 0, 0, 1], port).into(),
+            Duration::from_millis(200),
+        ) {
+            Ok(stream) => fillers.push(stream),
+            Err(_) => {
+                full = true;
+                break;
+            }
+        }
+    }
+    assert!(full, "the accept queue never filled up");
+
+    let s = server("127.0.0.1", port);
+    let mut params = PlaintextParams_t {
+        socketDescriptor: -1,
+    };
+    let mut c = PlainContext {
+        pParams: &mut params,
+    };
+    let start = Instant::now();
+    let status = unsafe { Plaintext_Connect(ctx(&mut c), &s.info, 300, 300) };
+    let waited = start.elapsed();
+    assert_eq!(status, SocketStatus::SOCKETS_CONNECT_FAILURE);
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "took {waited:?}"
+    );
+    assert_logged("timed out");
+
+    let mut tls_params = zeroed_tls_params();
+    let mut tc = TlsContext {
+        pParams: &mut tls_params,
+    };
+    let mut keep = Creds::default();
+    let creds = file_credentials(&broker, &mut keep);
+    let status = unsafe { Tls_Connect(ctx(&mut tc), &s.info, &creds, 300, 300) };
+    assert_eq!(status, TlsStatus::TLS_TIMEOUT);
+    drop(fillers);
+}

@@ -11,6 +11,14 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
+/// Flags for every send: never raise `SIGPIPE` on a closed connection (a C
+/// program may not ignore it). Apple systems lack `MSG_NOSIGNAL`; there std
+/// sets `SO_NOSIGPIPE` on the sockets it creates instead.
+#[cfg(not(target_vendor = "apple"))]
+const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+#[cfg(target_vendor = "apple")]
+const SEND_FLAGS: libc::c_int = 0;
+
 /// Converts a C timeout in milliseconds to a socket timeout: 0 means "block
 /// without limit", as in the SDK's POSIX transports.
 pub fn timeout_from_ms(ms: u32) -> Option<Duration> {
@@ -147,7 +155,7 @@ pub fn send_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> i32 {
     msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
     msg.msg_iovlen = count as _;
     // SAFETY: msg points at `count` valid iovecs borrowed for this call.
-    let n = unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, libc::MSG_NOSIGNAL) };
+    let n = unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, SEND_FLAGS) };
     if n >= 0 {
         clamp_len(n as usize) as i32
     } else {

@@ -236,12 +236,18 @@ pub fn read(path: &Path) -> Vec<u8> {
 /// An MQTT 3.1.1 CONNECT packet (§3.1) with a clean session, no will, no
 /// credentials, keep-alive 60 s, built byte by byte.
 pub fn connect_packet(client_id: &str) -> Vec<u8> {
+    connect_packet_with(client_id, true)
+}
+
+/// [`connect_packet`] with the clean-session flag chosen (§3.1.2.4).
+pub fn connect_packet_with(client_id: &str, clean_session: bool) -> Vec<u8> {
     let id = client_id.as_bytes();
     assert!(id.len() < 100, "keep the remaining length in one byte");
     let mut p = vec![0x10, 0];
     // Variable header: protocol name "MQTT", level 4, flags (clean session),
     // keep alive.
-    p.extend_from_slice(&[0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0x02, 0x00, 60]);
+    let flags = if clean_session { 0x02 } else { 0x00 };
+    p.extend_from_slice(&[0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, flags, 0x00, 60]);
     // Payload: client identifier.
     p.extend_from_slice(&(id.len() as u16).to_be_bytes());
     p.extend_from_slice(id);
@@ -263,9 +269,22 @@ pub fn connack_return_code(bytes: &[u8]) -> u8 {
 /// Sends CONNECT over a plain stream and returns the CONNACK return code, or
 /// `None` when the peer closed or sent nothing within `timeout`.
 pub fn raw_connect(stream: &mut TcpStream, client_id: &str, timeout: Duration) -> Option<u8> {
+    raw_connect_with(stream, client_id, true, timeout).map(|(code, _)| code)
+}
+
+/// Like [`raw_connect`] with the clean-session flag chosen; returns the
+/// CONNACK return code and its session-present flag (§3.2.2.2).
+pub fn raw_connect_with(
+    stream: &mut TcpStream,
+    client_id: &str,
+    clean_session: bool,
+    timeout: Duration,
+) -> Option<(u8, bool)> {
     stream.set_read_timeout(Some(timeout)).ok()?;
-    stream.write_all(&connect_packet(client_id)).ok()?;
+    stream
+        .write_all(&connect_packet_with(client_id, clean_session))
+        .ok()?;
     let mut connack = [0u8; 4];
     stream.read_exact(&mut connack).ok()?;
-    Some(connack_return_code(&connack))
+    Some((connack_return_code(&connack), connack[2] & 0x01 == 1))
 }

@@ -48,9 +48,8 @@ unsafe fn params_of<P>(ctx: *const NetworkContext_t) -> Option<*mut P> {
     if ctx.is_null() {
         return None;
     }
-    // SAFETY: per the contract, the context starts with a `P *`; the
-    // application's struct may not be aligned for more than a pointer, which
-    // a pointer read needs anyway.
+    // SAFETY: per the contract the context starts with a `P *`, so it is
+    // readable and pointer-aligned there.
     let params = unsafe { ctx.cast::<*mut P>().read() };
     (!params.is_null()).then_some(params)
 }

@@ -14,6 +14,10 @@ use core::ffi::c_void;
 use std::os::fd::BorrowedFd;
 
 /// The plaintext transport's state: just the socket.
+///
+/// The application's `struct NetworkContext` must have a
+/// `PlaintextParams_t *` as its first member; every `Plaintext_*` function
+/// reads the params through it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct PlaintextParams {
