@@ -150,7 +150,48 @@ fn generate(spec: &Spec) -> Result<Vec<u8>, String> {
     if !text.ends_with(b"\n") {
         text.push(b'\n');
     }
+    if !has_declarations(&String::from_utf8_lossy(&text)) {
+        return Err(format!(
+            "{}: cbindgen emitted no declarations. Without exported functions it \
+             only emits the items named in [cbindgen.export] include; also check `sources`",
+            spec.header
+        ));
+    }
     Ok(text)
+}
+
+/// Whether a generated header declares anything beyond its boilerplate
+/// (comments, include guard, includes, `extern "C"` wrapper). A header that
+/// does not is nearly always a spec mistake, so it is an error.
+fn has_declarations(text: &str) -> bool {
+    let mut in_comment = false;
+    let mut guard: Option<&str> = None;
+    for line in text.lines().map(str::trim) {
+        if in_comment {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if let Some(name) = line.strip_prefix("#ifndef ") {
+            guard.get_or_insert(name.trim());
+            continue;
+        }
+        let boilerplate = line.is_empty()
+            || line.starts_with("//")
+            || line.starts_with("#include")
+            || line.starts_with("#endif")
+            || line == "#ifdef __cplusplus"
+            || line == "extern \"C\" {"
+            || line.starts_with("}  // extern")
+            || guard.is_some_and(|guard| line == format!("#define {guard}"));
+        if !boilerplate {
+            return true;
+        }
+    }
+    false
 }
 
 /// Generated headers currently in include/ (those carrying the marker).
@@ -261,7 +302,24 @@ impl log::Log for WarningLogger {
 
 #[cfg(test)]
 mod tests {
-    use super::first_difference;
+    use super::{first_difference, has_declarations};
+
+    #[test]
+    fn boilerplate_alone_is_not_a_header() {
+        let empty = "#ifndef G_H\n#define G_H\n\n/*\n * notice\n */\n\n#include <stdint.h>\n\n\
+                     #ifdef __cplusplus\nextern \"C\" {\n#endif // __cplusplus\n\n\
+                     #ifdef __cplusplus\n}  // extern \"C\"\n#endif  // __cplusplus\n\n#endif  /* G_H */\n";
+        assert!(!has_declarations(empty));
+        assert!(has_declarations(
+            &empty.replace("#include <stdint.h>", "#define LIMIT 4")
+        ));
+        assert!(has_declarations(
+            &empty.replace("#include <stdint.h>", "struct S;")
+        ));
+        assert!(has_declarations(
+            &empty.replace("#include <stdint.h>", "/** doc */\ntypedef int T;")
+        ));
+    }
 
     #[test]
     fn differences_name_the_first_differing_line() {

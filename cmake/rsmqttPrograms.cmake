@@ -1,0 +1,280 @@
+# rsmqtt's own C programs and checks, registered with CTest. Included by the
+# top-level CMakeLists.txt only when RSMQTT_BUILD_EXAMPLES or
+# RSMQTT_BUILD_TESTS is on; RSMQTT_SOURCE_DIR is the repository root.
+#
+# Convention for the .c files in c_examples/ and tests/c/
+# -------------------------------------------------------
+# Every <name>.c is one program: target <prefix><name>, test <dir>/<name>,
+# linked to rsmqtt::rsmqtt, compiled as C11 with -Wall -Wextra (and -Werror
+# when RSMQTT_WARNINGS_AS_ERRORS is on). `<dir>/config/` and `<dir>/` itself
+# are on the include path (e.g. c_examples/config/core_mqtt_config.h). The test
+# runs from the repository root and passes when the program exits 0.
+#
+# A program changes how it is run with marker lines anywhere in the file,
+# usually in a comment right after the file's header comment:
+#
+#   // rsmqtt-ctest: with-broker
+#       Runs as `scripts/with-broker.sh <program>`: the script starts Mosquitto
+#       (plain and mutual-TLS listeners, with fresh certificates), exports
+#       RSMQTT_BROKER_HOST, RSMQTT_BROKER_PORT, RSMQTT_BROKER_TLS_PORT,
+#       RSMQTT_CA, RSMQTT_CLIENT_CERT and RSMQTT_CLIENT_KEY, runs the program
+#       and stops the broker. The test gets the label `broker`.
+#   // rsmqtt-ctest: build-only
+#       Compiled but not run (e.g. needs hardware or a cloud endpoint).
+#   // rsmqtt-ctest: timeout <seconds>
+#       Overrides the default timeout of 120 seconds.
+#   // rsmqtt-ctest: memcheck
+#       With RSMQTT_MEMCHECK on, also run a broker program under Valgrind
+#       (programs without a broker always get the Valgrind run; broker
+#       programs opt in because Valgrind slows TLS handshakes a lot).
+#
+# With RSMQTT_MEMCHECK on (and valgrind installed) each program also gets a
+# test memcheck/<dir>/<name> (label `memcheck`) that fails on any memory error
+# or definite leak, in the C code and in the Rust library alike.
+#
+# Markers are read when CMake configures; the glob uses CONFIGURE_DEPENDS and
+# every program is a configure dependency, so a new file or a changed marker
+# is picked up by the next build. Programs land in <build>/<dir>/<name>.
+
+include_guard(GLOBAL)
+
+set(RSMQTT_TEST_TIMEOUT 120)
+
+if(RSMQTT_MEMCHECK)
+    find_program(RSMQTT_VALGRIND valgrind)
+    if(NOT RSMQTT_VALGRIND)
+        message(FATAL_ERROR "RSMQTT_MEMCHECK is on but valgrind is not installed")
+    endif()
+endif()
+
+# Compile options of rsmqtt's own C programs.
+function(rsmqtt_program_warnings target)
+    if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${target} PRIVATE -Wall -Wextra)
+        if(RSMQTT_WARNINGS_AS_ERRORS)
+            target_compile_options(${target} PRIVATE -Werror)
+        endif()
+    endif()
+endfunction()
+
+# rsmqtt_add_c_programs(DIRECTORY <dir> TARGET_PREFIX <p> TEST_PREFIX <t>)
+# Builds every <dir>/*.c as a program and registers it as a test (see above).
+function(rsmqtt_add_c_programs)
+    cmake_parse_arguments(ARG "" "DIRECTORY;TARGET_PREFIX;TEST_PREFIX" "" ${ARGN})
+    file(GLOB sources CONFIGURE_DEPENDS "${ARG_DIRECTORY}/*.c")
+    list(SORT sources)
+    find_program(RSMQTT_BASH bash)
+    foreach(source IN LISTS sources)
+        get_filename_component(name "${source}" NAME_WE)
+        set(target "${ARG_TARGET_PREFIX}${name}")
+        set(test "${ARG_TEST_PREFIX}${name}")
+
+        add_executable(${target} "${source}")
+        file(RELATIVE_PATH relative_dir "${RSMQTT_SOURCE_DIR}" "${ARG_DIRECTORY}")
+        set_target_properties(${target} PROPERTIES
+            OUTPUT_NAME "${name}"
+            RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${relative_dir}"
+            C_STANDARD 11
+            C_STANDARD_REQUIRED ON)
+        target_include_directories(${target} PRIVATE "${ARG_DIRECTORY}")
+        if(IS_DIRECTORY "${ARG_DIRECTORY}/config")
+            target_include_directories(${target} PRIVATE "${ARG_DIRECTORY}/config")
+        endif()
+        target_link_libraries(${target} PRIVATE rsmqtt::rsmqtt)
+        rsmqtt_program_warnings(${target})
+
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
+        file(READ "${source}" text)
+        if(text MATCHES "rsmqtt-ctest:[ \t]*build-only")
+            continue()
+        endif()
+        set(command "$<TARGET_FILE:${target}>")
+        set(labels "")
+        if(text MATCHES "rsmqtt-ctest:[ \t]*with-broker")
+            set(script "${RSMQTT_SOURCE_DIR}/scripts/with-broker.sh")
+            if(NOT EXISTS "${script}")
+                message(FATAL_ERROR "${source} needs a broker (rsmqtt-ctest: with-broker) but ${script} is missing")
+            endif()
+            set(command "${RSMQTT_BASH}" "${script}" "$<TARGET_FILE:${target}>")
+            set(labels "broker")
+        endif()
+        set(timeout ${RSMQTT_TEST_TIMEOUT})
+        if(text MATCHES "rsmqtt-ctest:[ \t]*timeout[ \t]+([0-9]+)")
+            set(timeout "${CMAKE_MATCH_1}")
+        endif()
+        add_test(NAME "${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+        set_tests_properties("${test}" PROPERTIES TIMEOUT ${timeout} LABELS "c;${labels}")
+
+        if(RSMQTT_VALGRIND AND (labels STREQUAL "" OR text MATCHES "rsmqtt-ctest:[ \t]*memcheck"))
+            # The program is the last argument of both command shapes.
+            list(REMOVE_AT command -1)
+            list(APPEND command "${RSMQTT_VALGRIND}" --error-exitcode=99 --leak-check=full
+                 --errors-for-leak-kinds=definite,indirect --quiet "$<TARGET_FILE:${target}>")
+            math(EXPR slow_timeout "${timeout} * 5")
+            add_test(NAME "memcheck/${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+            set_tests_properties("memcheck/${test}" PROPERTIES TIMEOUT ${slow_timeout} LABELS "memcheck;${labels}")
+        endif()
+    endforeach()
+endfunction()
+
+# Every header in include/ must compile on its own (it includes what it uses),
+# twice in a row (include guard), as strict C99 and, when a C++ compiler is
+# available, as C++11 (extern "C" guards, no C-only constructs). A header that
+# fails breaks the build. The caller enables CXX (enable_language cannot be
+# called inside a function).
+function(rsmqtt_add_header_checks)
+    file(GLOB headers CONFIGURE_DEPENDS "${RSMQTT_SOURCE_DIR}/include/*.h")
+    list(SORT headers)
+    if(NOT headers)
+        return()
+    endif()
+    set(dir "${CMAKE_CURRENT_BINARY_DIR}/header_checks")
+    set(c_sources "")
+    set(cxx_sources "")
+    foreach(header IN LISTS headers)
+        get_filename_component(file "${header}" NAME)
+        string(MAKE_C_IDENTIFIER "${file}" id)
+        set(content "/* Generated by CMake: ${file} compiles on its own. */\n#include \"${file}\"\n#include \"${file}\"\n")
+        foreach(ext c cpp)
+            # Rewritten only when the text changes, so builds stay incremental.
+            file(WRITE "${dir}/${id}.${ext}.tmp" "${content}")
+            configure_file("${dir}/${id}.${ext}.tmp" "${dir}/${id}.${ext}" COPYONLY)
+        endforeach()
+        list(APPEND c_sources "${dir}/${id}.c")
+        list(APPEND cxx_sources "${dir}/${id}.cpp")
+    endforeach()
+
+    # The library's own headers must not depend on application config files.
+    set(defines MQTT_DO_NOT_USE_CUSTOM_CONFIG)
+
+    add_library(rsmqtt_header_checks_c OBJECT ${c_sources})
+    set_target_properties(rsmqtt_header_checks_c PROPERTIES
+        C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
+    target_compile_definitions(rsmqtt_header_checks_c PRIVATE ${defines})
+    target_link_libraries(rsmqtt_header_checks_c PRIVATE rsmqtt::rsmqtt)
+    if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(rsmqtt_header_checks_c PRIVATE -Wall -Wextra -Wpedantic -Werror)
+    endif()
+
+    if(CMAKE_CXX_COMPILER)
+        add_library(rsmqtt_header_checks_cxx OBJECT ${cxx_sources})
+        set_target_properties(rsmqtt_header_checks_cxx PROPERTIES
+            CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+        target_compile_definitions(rsmqtt_header_checks_cxx PRIVATE ${defines})
+        target_link_libraries(rsmqtt_header_checks_cxx PRIVATE rsmqtt::rsmqtt)
+        if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+            target_compile_options(rsmqtt_header_checks_cxx PRIVATE -Wall -Wextra -Werror)
+        endif()
+    endif()
+endfunction()
+
+# Writes <work>/<name>.cmake, a script that configures the project in
+# SOURCE into <work>/<name> with OPTIONS, builds it and runs RUN (a command
+# line), failing on the first error; returns the script path in <out_var>.
+# (Not `ctest --build-and-test`: it sets CC in the build's environment, which
+# would make cargo rebuild ring's C code whenever the outer build does not.)
+function(rsmqtt_write_consumer_script out_var name)
+    cmake_parse_arguments(ARG "" "SOURCE" "OPTIONS;RUN" ${ARGN})
+    set(binary "${CMAKE_CURRENT_BINARY_DIR}/cmake_tests/${name}")
+    set(configure "\"${CMAKE_COMMAND}\" -S [==[${ARG_SOURCE}]==] -B [==[${binary}]==] -G [==[${CMAKE_GENERATOR}]==]")
+    if(CMAKE_MAKE_PROGRAM)
+        string(APPEND configure " [==[-DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}]==]")
+    endif()
+    foreach(option IN LISTS ARG_OPTIONS)
+        string(APPEND configure " [==[${option}]==]")
+    endforeach()
+    set(run "")
+    foreach(word IN LISTS ARG_RUN)
+        string(APPEND run " [==[${word}]==]")
+    endforeach()
+    set(script "${CMAKE_CURRENT_BINARY_DIR}/cmake_tests/${name}.cmake")
+    file(WRITE "${script}"
+        "# Generated by rsmqtt's CMakeLists.txt: the ${name} consumer test.\n"
+        "foreach(step configure build run)\n"
+        "    if(step STREQUAL configure)\n"
+        "        execute_process(COMMAND ${configure} RESULT_VARIABLE result)\n"
+        "    elseif(step STREQUAL build)\n"
+        "        execute_process(COMMAND \"${CMAKE_COMMAND}\" --build [==[${binary}]==] RESULT_VARIABLE result)\n"
+        "    else()\n"
+        "        execute_process(COMMAND ${run} RESULT_VARIABLE result)\n"
+        "    endif()\n"
+        "    if(NOT result EQUAL 0)\n"
+        "        message(FATAL_ERROR \"${name}: \${step} failed: \${result}\")\n"
+        "    endif()\n"
+        "endforeach()\n")
+    set(${out_var} "${script}" PARENT_SCOPE)
+endfunction()
+
+# Builds the consumer projects in tests/cmake/ the way a firmware project
+# would use rsmqtt, and runs their program:
+#   cmake/add_subdirectory  add_subdirectory(<rsmqtt> rsmqtt) + rsmqtt::rsmqtt
+#   cmake/install           cmake --install of this build into an emptied
+#                           scratch prefix
+#   cmake/find_package      find_package(rsmqtt REQUIRED) from that prefix
+#   cmake/cortex_m4_firmware  a bare-metal Cortex-M4 image (clang + rust-lld,
+#                           no C library) linking the no_std library; only
+#                           when clang and the thumbv7em-none-eabihf Rust
+#                           target are installed (release profile, as in
+#                           scripts/test.sh's Cortex-M step)
+# They reuse this build's cargo profile and target directory, so cargo has
+# nothing to rebuild.
+function(rsmqtt_add_cmake_integration_tests)
+    set(work "${CMAKE_CURRENT_BINARY_DIR}/cmake_tests")
+    set(prefix "${work}/prefix")
+    set(common_options
+        "-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}"
+        "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}"
+        "-DRSMQTT_EXPECTED_VERSION=${PROJECT_VERSION}")
+
+    rsmqtt_write_consumer_script(script add_subdirectory
+        SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/add_subdirectory"
+        OPTIONS ${common_options}
+            "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+            "-DRSMQTT_CARGO_PROFILE=${RSMQTT_CARGO_PROFILE}"
+            "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+            "-DRSMQTT_CARGO_FLAGS=${RSMQTT_CARGO_FLAGS}"
+            "-DRSMQTT_CARGO_CC=${RSMQTT_CARGO_CC}"
+        RUN "${work}/add_subdirectory/consumer")
+    add_test(NAME cmake/add_subdirectory COMMAND "${CMAKE_COMMAND}" -P "${script}")
+
+    # Into an emptied prefix, so a header deleted from include/ cannot linger.
+    file(WRITE "${work}/install_fresh.cmake"
+        "file(REMOVE_RECURSE \"${prefix}\")\n"
+        "execute_process(COMMAND \"${CMAKE_COMMAND}\" --install \"${CMAKE_CURRENT_BINARY_DIR}\" --prefix \"${prefix}\"\n"
+        "                RESULT_VARIABLE result)\n"
+        "if(NOT result EQUAL 0)\n"
+        "    message(FATAL_ERROR \"cmake --install failed: \${result}\")\n"
+        "endif()\n")
+    add_test(NAME cmake/install COMMAND "${CMAKE_COMMAND}" -P "${work}/install_fresh.cmake")
+    set_tests_properties(cmake/install PROPERTIES FIXTURES_SETUP rsmqtt_installed)
+
+    rsmqtt_write_consumer_script(script find_package
+        SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/find_package"
+        OPTIONS ${common_options} "-DCMAKE_PREFIX_PATH=${prefix}"
+        RUN "${work}/find_package/consumer")
+    add_test(NAME cmake/find_package COMMAND "${CMAKE_COMMAND}" -P "${script}")
+    set_tests_properties(cmake/find_package PROPERTIES FIXTURES_REQUIRED rsmqtt_installed)
+
+    set_tests_properties(cmake/add_subdirectory cmake/install cmake/find_package
+        PROPERTIES TIMEOUT 600 LABELS cmake)
+
+    find_program(RSMQTT_CLANG clang)
+    find_program(RSMQTT_SIZE NAMES llvm-size size)
+    execute_process(COMMAND rustc --print target-libdir --target thumbv7em-none-eabihf
+        OUTPUT_VARIABLE thumb_libdir OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE thumb_result ERROR_QUIET)
+    if(RSMQTT_CLANG AND RSMQTT_SIZE AND thumb_result EQUAL 0 AND IS_DIRECTORY "${thumb_libdir}")
+        rsmqtt_write_consumer_script(script cortex_m4
+            SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4"
+            OPTIONS
+                "-DCMAKE_TOOLCHAIN_FILE=${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/toolchain-clang-cortex-m4.cmake"
+                "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+                "-DRSMQTT_CARGO_PROFILE=release"
+                "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4/firmware.elf")
+        add_test(NAME cmake/cortex_m4_firmware COMMAND "${CMAKE_COMMAND}" -P "${script}")
+        set_tests_properties(cmake/cortex_m4_firmware PROPERTIES TIMEOUT 900 LABELS cmake)
+    else()
+        message(STATUS "rsmqtt: no clang or no thumbv7em-none-eabihf Rust target: cmake/cortex_m4_firmware not registered")
+    endif()
+endfunction()

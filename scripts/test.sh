@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The one command that checks everything: installs what is missing, then runs
+# formatting, lints, rustdoc, header freshness, the Rust tests, the no_std and
+# Cortex-M builds (with code size), the CMake build with every C example and C
+# test under CTest (and again under Valgrind), the CMake consumer projects
+# (including a bare-metal Cortex-M4 image) and, when available, a short fuzz
+# run.
+#
+#   bash scripts/test.sh
+#
+# Works on a fresh Debian 12 with only the Rust toolchain installed (as root it
+# apt-installs the missing tools). Stops at the first failure.
+#
+# Environment:
+#   RSMQTT_BUILD_DIR   CMake build directory (default: build)
+#   RSMQTT_FUZZ_SECS   seconds per fuzz target in the smoke run (default: 30)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD_DIR=${RSMQTT_BUILD_DIR:-build}
+FUZZ_SECS=${RSMQTT_FUZZ_SECS:-30}
+THUMB_TARGET=thumbv7em-none-eabihf
+# The CMake build reuses the dev-profile artifacts of `cargo test` instead of
+# compiling rustls and ring a second time with optimisations.
+CMAKE_CARGO_PROFILE=dev
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+
+if [ -d "$HOME/.cargo/bin" ]; then
+    PATH="$HOME/.cargo/bin:$PATH"
+fi
+# Debian installs mosquitto in /usr/sbin, which is not on every user's PATH.
+PATH="$PATH:/usr/sbin:/sbin"
+export PATH
+
+START=$(date +%s)
+STEP_START=$START
+CURRENT_STEP=""
+SUMMARY=()
+
+banner() {
+    finish_step
+    CURRENT_STEP=$1
+    STEP_START=$(date +%s)
+    printf '\n==== %s ====\n' "$1"
+}
+
+# Records how long the current step took (called when the next one starts).
+finish_step() {
+    if [ -n "$CURRENT_STEP" ]; then
+        SUMMARY+=("$(printf '%5ss  %s' "$(($(date +%s) - STEP_START))" "$CURRENT_STEP")")
+    fi
+    CURRENT_STEP=""
+}
+
+skipped() {
+    printf 'SKIPPED: %s\n' "$1"
+    SUMMARY+=("$(printf '  skip  %s: %s' "$CURRENT_STEP" "$1")")
+    CURRENT_STEP=""
+}
+
+on_exit() {
+    local status=$?
+    if [ $status -ne 0 ]; then
+        printf '\n==== FAILED (exit %s) in step: %s ====\n' "$status" "${CURRENT_STEP:-setup}" >&2
+        printf 'rsmqtt test.sh: FAILED after %ss\n' "$(($(date +%s) - START))" >&2
+    fi
+}
+trap on_exit EXIT
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------------------
+banner "tools"
+missing_packages=()
+have cmake || missing_packages+=(cmake)
+have make || missing_packages+=(make)
+have mosquitto || missing_packages+=(mosquitto)
+have openssl || missing_packages+=(openssl)
+have python3 || missing_packages+=(python3)
+if ! have cc && ! have gcc && ! have clang; then
+    missing_packages+=(gcc)
+fi
+# C++ compiles the headers a second time (extern "C" guards); binutils gives
+# `size`/`objdump` for the code-size report.
+have c++ || have g++ || have clang++ || missing_packages+=(g++)
+have objdump || missing_packages+=(binutils)
+# clang cross-compiles the bare-metal Cortex-M4 firmware test (CMake skips that
+# test without it).
+have clang || missing_packages+=(clang)
+have valgrind || missing_packages+=(valgrind)
+if [ ${#missing_packages[@]} -gt 0 ]; then
+    echo "installing: ${missing_packages[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: not root; install these first: ${missing_packages[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing_packages[@]}"
+else
+    echo "all system tools present"
+fi
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+fi
+# tools/headers links cbindgen as a library (pinned in its Cargo.toml), so the
+# cbindgen command-line tool is not needed.
+cargo --version
+cmake --version | head -n 1
+
+# ---------------------------------------------------------------------------
+banner "cargo fmt --check"
+cargo fmt --all -- --check
+
+banner "cargo clippy (workspace, all targets; no_std library)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --no-default-features --profile nostd --lib -- -D warnings
+
+banner "rustdoc (broken links and doc warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+
+banner "generated headers are up to date"
+cargo run --quiet -p rsmqtt-headers -- --check
+
+banner "cargo test (workspace)"
+cargo test --workspace
+
+banner "no_std build (cargo build --no-default-features --profile nostd)"
+cargo build --no-default-features --profile nostd
+
+banner "Cortex-M build ($THUMB_TARGET) and code size"
+thumb_ready=no
+if rustup target list --installed 2>/dev/null | grep -qx "$THUMB_TARGET"; then
+    thumb_ready=yes
+elif rustup target add "$THUMB_TARGET"; then
+    thumb_ready=yes
+fi
+if [ "$thumb_ready" = yes ]; then
+    cargo build --no-default-features --target "$THUMB_TARGET" --release --lib
+    bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"
+else
+    skipped "rustup could not add $THUMB_TARGET (offline?); the Cortex-M build was not checked"
+fi
+
+banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
+cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
+    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON
+cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
+
+banner "CTest: C examples and C tests"
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck')
+
+banner "CTest: C programs under Valgrind"
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
+
+banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
+
+banner "fuzz smoke run (${FUZZ_SECS}s per target)"
+if [ ! -d fuzz ]; then
+    skipped "no fuzz/ directory"
+elif [ ! -f scripts/fuzz.sh ]; then
+    skipped "no scripts/fuzz.sh"
+elif ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    skipped "cargo +nightly fuzz is not installed"
+else
+    bash scripts/fuzz.sh "$FUZZ_SECS"
+fi
+
+finish_step
+printf '\n==== summary ====\n'
+printf '%s\n' "${SUMMARY[@]}"
+printf 'rsmqtt test.sh: ALL PASSED in %ss\n' "$(($(date +%s) - START))"

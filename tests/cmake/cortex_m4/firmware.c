@@ -1,0 +1,42 @@
+/*
+ * A bare-metal Cortex-M4 "firmware" that links rsmqtt's no_std library with
+ * no C library at all. It only has to link: that proves the library needs
+ * nothing from the platform beyond what it declares (memcpy and friends come
+ * from Rust's compiler_builtins inside librsmqtt.a), and the linked size is
+ * what the library costs in flash and RAM.
+ */
+
+#include <stdint.h>
+
+#include "rsmqtt_log.h"
+#include "rsmqtt_version.h"
+
+/* Where a real firmware would write to a UART. */
+static volatile int32_t lastLevel;
+static const char * volatile lastMessage;
+
+static void onLog( int32_t level,
+                   const char * message )
+{
+    lastLevel = level;
+    lastMessage = message;
+}
+
+/* The vector table: initial stack pointer, then the reset handler. */
+void Reset_Handler( void );
+__attribute__( ( section( ".vectors" ), used ) ) static const uintptr_t vectors[ 2 ] =
+{
+    0x20020000U,
+    ( uintptr_t ) &Reset_Handler,
+};
+
+void Reset_Handler( void )
+{
+    ( void ) rsmqtt_log_set_callback( onLog );
+    ( void ) rsmqtt_log_set_level( RSMQTT_LOG_INFO );
+    ( void ) rsmqtt_version();
+
+    for( ; ; )
+    {
+    }
+}
