@@ -4,9 +4,27 @@
 //! every integer C handed over (enums arrive as plain integers), turns the C
 //! structs into safe views and calls the engine in [`super::engine`].
 //!
-//! Return codes are coreMQTT's. Where rsmqtt deliberately behaves better, the
-//! difference is documented on the engine module concerned (see
-//! `engine::process` for the receive path).
+//! Return codes are coreMQTT's. Where rsmqtt deliberately behaves better,
+//! it does so without changing a signature or a layout:
+//!
+//! | situation | coreMQTT v2.3.1 | rsmqtt |
+//! |---|---|---|
+//! | incoming packet larger than the network buffer | drained and silently dropped, `MQTTSuccess` | drained, logged with both sizes, **`MQTTNoMemory`**; the connection stays usable (`engine::process`) |
+//! | PUBREL for a packet id without a record (records lost in a reboot) | `MQTTBadParameter` from every loop call, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3), `MQTTSuccess` |
+//! | PINGREQ / DISCONNECT | serialized into the network buffer, overwriting a partly received packet | sent from a two-byte stack array; the network buffer only receives |
+//! | resending a stored publish on session resumption | sets DUP by writing into the application's stored copy | sends a DUP copy of the first byte, then the stored bytes unchanged |
+//! | send times out after part of a packet went out | connection left `MQTTConnected`, the byte stream is corrupt | `MQTTDisconnectPending`, like a transport error |
+//! | store callback refuses a QoS 1/2 publish | record left in `MQTTPublishSend` with no stored copy, so a later resumption fails with `MQTTPublishRetrieveFailed` | record freed (nothing was sent), `MQTTPublishStoreFailed` |
+//! | outgoing and incoming record arrays overlap | records overwrite each other | `MQTT_InitStatefulQoS` returns `MQTTBadParameter` |
+//! | C code wrote an invalid `index`, QoS, state or status | undefined behaviour | `MQTTBadParameter` / `MQTTIllegalState`, never a read outside the buffer |
+//! | keep-alive interval 0 | a PINGREQ still goes out after `PACKET_RX_TIMEOUT_MS` of silence | no automatic PINGREQ (3.1.2.10: 0 turns keep-alive off) |
+//! | PINGRESP seen by `MQTT_ReceiveLoop` | `waitingForPingResp` stays set | cleared (and still passed to the callback) |
+//! | configuration macros | compiled into the library | read at run time, set from the application's `core_mqtt_config.h` by the config shim |
+//!
+//! Like coreMQTT, a context is not thread-safe: one thread at a time may call
+//! into it (the event callback may call `MQTT_Publish`, `MQTT_Subscribe`,
+//! `MQTT_Unsubscribe` and `MQTT_Ping`, not the loop functions). Incoming
+//! topic and payload pointers are valid only during the callback.
 //!
 //! Configuration: the values of coreMQTT's config macros are read at run time
 //! (see [`engine::config`](super::engine::config)); they are set from the
@@ -31,6 +49,7 @@ use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
+use super::state::StateRecords;
 use super::transport_interface::TransportInterface_t;
 use crate::ffi::guard;
 
@@ -618,17 +637,24 @@ pub unsafe extern "C" fn MQTT_CancelCallback(
     packetId: u16,
 ) -> MQTTStatus_t {
     guard(MQTTStatus::MQTTBadParameter, || {
-        // SAFETY: NULL or the application's context; only the records it points
-        // to are written, never the context itself.
-        let Some(mut ctx) = (unsafe { ctx(pContext.cast_mut()) }) else {
+        // SAFETY: NULL or the application's context. It is `const` in the C
+        // signature, so it is only read; the records it points to are written.
+        let Some(c) = (unsafe { pContext.as_ref() }) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        let mut records = ctx.records();
-        if records.outgoing.is_empty() {
+        let (out, out_len) = (c.outgoingPublishRecords, c.outgoingPublishRecordMaxCount);
+        if out.is_null() || out_len == 0 {
             log::error!("MQTT_CancelCallback: no outgoing records (MQTT_InitStatefulQoS)");
             return MQTTStatus::MQTTBadParameter;
         }
-        records.remove_outgoing(packetId)
+        // SAFETY: the array and count `MQTT_InitStatefulQoS` stored; only the
+        // outgoing array is borrowed, so nothing aliases it.
+        let outgoing = unsafe { core::slice::from_raw_parts_mut(out, out_len) };
+        StateRecords {
+            outgoing,
+            incoming: &mut [],
+        }
+        .remove_outgoing(packetId)
     })
 }
 

@@ -1,6 +1,6 @@
 //! The protocol engine behind the `MQTT_*` functions: safe Rust over the
 //! application's `MQTTContext_t`, with every call into C (transport, clock,
-//! callbacks) confined to [`port`].
+//! callbacks) confined to `port`.
 //!
 //! Nothing here allocates: packet headers are built in small stack arrays and
 //! sent as vectors next to the caller's own topic, payload and strings; the

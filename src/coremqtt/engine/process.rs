@@ -230,6 +230,14 @@ fn incoming_publish(
         }
     };
     let mut duplicate = false;
+    if qos != MQTTQoS::MQTTQoS0 && ctx.records().incoming.is_empty() {
+        // coreMQTT's status for this case: the publish is dropped unanswered.
+        log::error!(
+            "QoS {} PUBLISH {id} dropped: no incoming records (MQTT_InitStatefulQoS)",
+            qos as u32
+        );
+        return MQTTStatus::MQTTRecvFailed;
+    }
     if qos != MQTTQoS::MQTTQoS0 {
         match ctx
             .records()

@@ -27,10 +27,13 @@ pub(crate) struct Publish<'a> {
 /// Sends a PUBLISH.
 ///
 /// For QoS 1/2 the record is reserved first and moves to PUBACK/PUBREC
-/// pending once sent. When the store callback refuses the publish or the send
-/// fails, a record reserved by this call is freed again, so the application
-/// can retry with the same packet id (a DUP resend reuses its existing record
-/// and leaves it in place).
+/// pending once sent. As in coreMQTT, a failed send leaves the record in
+/// `MQTTPublishSend`: after a reconnect with a resumed session the stored copy
+/// goes out again with DUP, or the application resends with `dup` set (which
+/// reuses the record) or drops it with `MQTT_CancelCallback`. When the store
+/// callback refuses the publish nothing was sent and no copy exists, so the
+/// record reserved by this call is freed again (coreMQTT leaves it, and a
+/// later session resumption then fails with `MQTTPublishRetrieveFailed`).
 pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
     let qos1_or_2 = p.qos != MQTTQoS::MQTTQoS0;
     if qos1_or_2 && packet_id == 0 {
@@ -95,7 +98,7 @@ pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     }
     if let Err(e) = send_vectors(ctx, &mut vectors) {
         log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
-        return release(ctx, reserved, packet_id, MQTTStatus::MQTTSendFailed);
+        return MQTTStatus::MQTTSendFailed;
     }
     if qos1_or_2 {
         return match ctx
