@@ -14,6 +14,11 @@
  * RSMQTT_BROKER_TLS_PORT and the DER files RSMQTT_CA_DER,
  * RSMQTT_CLIENT_CERT_DER, RSMQTT_CLIENT_KEY_DER.
  */
+/* nanosleep and inet_pton under strict C11. */
+#define _POSIX_C_SOURCE 200809L
+/* Declares nxd_mqtt_client_secure_connect (NetX Duo's own switch). */
+#define NX_SECURE_ENABLE
+
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
