@@ -392,3 +392,45 @@ fn delete_releases_a_connected_client_and_allows_reuse_of_the_block() {
         NXD_MQTT_SUCCESS
     );
 }
+
+#[test]
+fn qos2_pubrel_is_resent_after_resuming_the_session() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        // First connection: PUBLISH, PUBREC, PUBREL, then hang up before
+        // PUBCOMP.
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        assert_eq!(read_packet(&mut s).0, 0x10);
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        let (first, publish) = read_packet(&mut s);
+        assert_eq!(first & 0xF6, 0x34, "QoS 2 PUBLISH: {first:#x}");
+        let mut rest = &publish[..];
+        assert_eq!(field(&mut rest), b"netx/q2");
+        let id = [rest[0], rest[1]];
+        s.write_all(&[0x50, 2, id[0], id[1]]).unwrap();
+        assert_eq!(read_packet(&mut s), (0x62, id.to_vec()), "PUBREL");
+        drop(s);
+        // Second connection: the PUBREL comes again, then PUBCOMP ends it.
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        assert_eq!(read_packet(&mut s).0, 0x10);
+        s.write_all(&[0x20, 2, 1, 0]).unwrap();
+        assert_eq!(read_packet(&mut s), (0x62, id.to_vec()), "PUBREL resent");
+        s.write_all(&[0x70, 2, id[0], id[1]]).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        u16::from_be_bytes(id)
+    });
+    let mut app = App::create("netx-q2-resend");
+    assert_eq!(app.connect(port, 30, NX_FALSE, TICKS_5S), NXD_MQTT_SUCCESS);
+    assert_eq!(app.publish("netx/q2", b"exactly once", 2), NXD_MQTT_SUCCESS);
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
+    assert_eq!(app.connect(port, 30, NX_FALSE, TICKS_5S), NXD_MQTT_SUCCESS);
+    let id = peer.join().unwrap();
+    assert!(app.rec.wait_until(Duration::from_secs(5), |s| s
+        .acks
+        .contains(&(MQTT_CONTROL_PACKET_TYPE_PUBCOMP, id))));
+}
