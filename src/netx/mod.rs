@@ -13,7 +13,38 @@
 //! reads the socket, runs the engine's keep-alive, queues incoming messages
 //! and calls the notify callbacks. Application threads call publish,
 //! subscribe and the rest directly; one mutex around the engine serialises
-//! them with the client thread.
+//! them with the client thread, and no lock is held while an application
+//! callback runs.
+//!
+//! Host notes:
+//! - Memory: the application allocates `NXD_MQTT_CLIENT` (and the TLS blocks
+//!   inside it). rsmqtt keeps each client's working state on the host heap:
+//!   a 64 KiB receive buffer (the largest incoming packet), 2 × 64 state
+//!   records, the queued messages and the stored QoS 1/2 publishes awaiting
+//!   acknowledgement. `delete` frees all of it; `disconnect` frees the queue.
+//! - Thread: a host thread with a stack of at least 256 KiB (`stack_size`
+//!   if larger), default priority; `stack_ptr` and `mqtt_thread_priority`
+//!   are accepted and unused. `NX_IP` and `NX_PACKET_POOL` must be non-NULL
+//!   and are unused: the host TCP/IP stack serves.
+//! - Time: one tick is 10 ms (`NX_IP_PERIODIC_RATE` 100). The PINGRESP
+//!   timeout is the field `nxd_mqtt_ping_timeout` (ticks), 1 s after create.
+//! - Flow control: the receive queue holds `RSMQTT_NXD_MQTT_RECEIVE_QUEUE_LIMIT`
+//!   (64) messages by default (`rsmqtt_nxd_mqtt_client_receive_queue_limit_set`
+//!   changes it); when full the client stops reading the socket, so TCP holds
+//!   the broker back and no QoS 1/2 message is dropped. At most
+//!   `RSMQTT_NXD_MQTT_MAX_INFLIGHT` (20) outgoing QoS 1/2 publishes await
+//!   acknowledgement at once (`rsmqtt_nxd_mqtt_client_inflight_limit_set`);
+//!   publish waits for room up to its wait option, because MQTT 3.1.1
+//!   brokers silently drop publishes beyond their window.
+//!
+//! Beyond NetX Duo: QoS 2 for publish, subscribe and will; `message_get`
+//! reports the needed sizes of a message that does not fit and keeps it;
+//! every service is thread-safe and callable from the callbacks;
+//! `disconnect_notify` also fires on the application's own disconnect;
+//! queued messages are freed, not leaked, on disconnect; a lost connection
+//! keeps the queued messages (they were acknowledged) and the login and
+//! will for the next connect, while the application's `disconnect` clears
+//! them as NetX Duo does.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
 pub mod api;
