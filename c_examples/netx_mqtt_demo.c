@@ -15,9 +15,13 @@
  * RSMQTT_CLIENT_CERT_DER, RSMQTT_CLIENT_KEY_DER.
  */
 /* nanosleep and inet_pton under strict C11. */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#endif
 /* Declares nxd_mqtt_client_secure_connect (NetX Duo's own switch). */
+#ifndef NX_SECURE_ENABLE
 #define NX_SECURE_ENABLE
+#endif
 
 #include <arpa/inet.h>
 #include <pthread.h>

@@ -16,6 +16,17 @@ struct NXD_MQTT_CLIENT_STRUCT;
 #include "nx_secure_tls_api.h"
 #endif /* NX_SECURE_ENABLE */
 
+#if defined(NXD_MQTT_REQUIRE_TLS) && !defined(NX_SECURE_ENABLE)
+#error "The feature NXD_MQTT_REQUIRE_TLS requires NX_SECURE_ENABLE."
+#endif
+/* Unsupported NetX Duo features fail at compile time, not at run time. */
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+#error "rsmqtt does not implement MQTT over WebSocket (NXD_MQTT_OVER_WEBSOCKET)."
+#endif
+#ifdef NXD_MQTT_CLOUD_ENABLE
+#error "rsmqtt does not implement the NetX cloud helper (NXD_MQTT_CLOUD_ENABLE)."
+#endif
+
 /*
  * Configuration macros of NetX Duo MQTT, kept so applications that use or
  * override them compile. The prebuilt library cannot see an application's
@@ -473,6 +484,21 @@ typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 #define NXD_MQTT_ERROR_NOT_AUTHORIZED 65669
 
 /**
+ * MQTT control packet type CONNECT (the high nibble of the first byte).
+ */
+#define MQTT_CONTROL_PACKET_TYPE_CONNECT 1
+
+/**
+ * MQTT control packet type CONNACK.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_CONNACK 2
+
+/**
+ * MQTT control packet type PUBLISH.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_PUBLISH 3
+
+/**
  * `type` passed to `nxd_mqtt_ack_receive_notify`: PUBACK.
  */
 #define MQTT_CONTROL_PACKET_TYPE_PUBACK 4
@@ -483,9 +509,19 @@ typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 #define MQTT_CONTROL_PACKET_TYPE_PUBREC 5
 
 /**
+ * MQTT control packet type PUBREL.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_PUBREL 6
+
+/**
  * `type` passed to `nxd_mqtt_ack_receive_notify`: PUBCOMP.
  */
 #define MQTT_CONTROL_PACKET_TYPE_PUBCOMP 7
+
+/**
+ * MQTT control packet type SUBSCRIBE.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_SUBSCRIBE 8
 
 /**
  * `type` passed to `nxd_mqtt_ack_receive_notify`: SUBACK.
@@ -493,9 +529,29 @@ typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 #define MQTT_CONTROL_PACKET_TYPE_SUBACK 9
 
 /**
+ * MQTT control packet type UNSUBSCRIBE.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_UNSUBSCRIBE 10
+
+/**
  * `type` passed to `nxd_mqtt_ack_receive_notify`: UNSUBACK.
  */
 #define MQTT_CONTROL_PACKET_TYPE_UNSUBACK 11
+
+/**
+ * MQTT control packet type PINGREQ.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_PINGREQ 12
+
+/**
+ * MQTT control packet type PINGRESP.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_PINGRESP 13
+
+/**
+ * MQTT control packet type DISCONNECT.
+ */
+#define MQTT_CONTROL_PACKET_TYPE_DISCONNECT 14
 
 /**
  * Default bound of the receive queue (messages). When it is full the client

@@ -56,11 +56,10 @@ fn c_demo_runs_over_mutual_tls_with_and_without_error_checking() {
     std::fs::create_dir_all(&dir).unwrap();
     let demo = root().join("c_examples/netx_mqtt_demo.c");
     for (name, flags) in [
-        ("checked", vec!["-DNX_SECURE_ENABLE"]),
+        ("checked", vec![]),
         (
             "unchecked",
             vec![
-                "-DNX_SECURE_ENABLE",
                 "-DNX_DISABLE_ERROR_CHECKING",
                 "-DNX_SECURE_DISABLE_ERROR_CHECKING",
             ],

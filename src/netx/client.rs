@@ -352,7 +352,6 @@ struct ConnectRequest {
     blocking: bool,
     notify: NXD_MQTT_CONNECT_NOTIFY,
     notify_context: usize,
-    ping_timeout: Duration,
 }
 
 /// State behind the `shared` lock.
@@ -678,7 +677,6 @@ impl Client {
                 blocking: wait_option != NX_NO_WAIT,
                 notify,
                 notify_context,
-                ping_timeout,
             });
         }
         self.set_state(NXD_MQTT_CLIENT_STATE_CONNECTING);
@@ -1214,7 +1212,6 @@ impl Client {
             field(core::ptr::addr_of_mut!((*b).nxd_mqtt_client_use_tls))
                 .store(UINT::from(request.tls.is_some()), Ordering::SeqCst);
         }
-        let _ = request.ping_timeout;
         (NXD_MQTT_SUCCESS, true)
     }
 

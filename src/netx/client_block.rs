@@ -94,16 +94,34 @@ pub const NXD_MQTT_ERROR_BAD_USERNAME_PASSWORD: UINT = 0x10084;
 /// CONNACK 5: not authorized.
 pub const NXD_MQTT_ERROR_NOT_AUTHORIZED: UINT = 0x10085;
 
+/// MQTT control packet type CONNECT (the high nibble of the first byte).
+pub const MQTT_CONTROL_PACKET_TYPE_CONNECT: UINT = 1;
+/// MQTT control packet type CONNACK.
+pub const MQTT_CONTROL_PACKET_TYPE_CONNACK: UINT = 2;
+/// MQTT control packet type PUBLISH.
+pub const MQTT_CONTROL_PACKET_TYPE_PUBLISH: UINT = 3;
 /// `type` passed to `nxd_mqtt_ack_receive_notify`: PUBACK.
 pub const MQTT_CONTROL_PACKET_TYPE_PUBACK: UINT = 4;
 /// `type` passed to `nxd_mqtt_ack_receive_notify`: PUBREC.
 pub const MQTT_CONTROL_PACKET_TYPE_PUBREC: UINT = 5;
+/// MQTT control packet type PUBREL.
+pub const MQTT_CONTROL_PACKET_TYPE_PUBREL: UINT = 6;
 /// `type` passed to `nxd_mqtt_ack_receive_notify`: PUBCOMP.
 pub const MQTT_CONTROL_PACKET_TYPE_PUBCOMP: UINT = 7;
+/// MQTT control packet type SUBSCRIBE.
+pub const MQTT_CONTROL_PACKET_TYPE_SUBSCRIBE: UINT = 8;
 /// `type` passed to `nxd_mqtt_ack_receive_notify`: SUBACK.
 pub const MQTT_CONTROL_PACKET_TYPE_SUBACK: UINT = 9;
+/// MQTT control packet type UNSUBSCRIBE.
+pub const MQTT_CONTROL_PACKET_TYPE_UNSUBSCRIBE: UINT = 10;
 /// `type` passed to `nxd_mqtt_ack_receive_notify`: UNSUBACK.
 pub const MQTT_CONTROL_PACKET_TYPE_UNSUBACK: UINT = 11;
+/// MQTT control packet type PINGREQ.
+pub const MQTT_CONTROL_PACKET_TYPE_PINGREQ: UINT = 12;
+/// MQTT control packet type PINGRESP.
+pub const MQTT_CONTROL_PACKET_TYPE_PINGRESP: UINT = 13;
+/// MQTT control packet type DISCONNECT.
+pub const MQTT_CONTROL_PACKET_TYPE_DISCONNECT: UINT = 14;
 
 /// Default bound of the receive queue (messages). When it is full the client
 /// stops reading the socket, so TCP flow control holds the broker back and no
