@@ -613,3 +613,49 @@ fn callbacks_may_call_back_into_the_api() {
         .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
     assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
 }
+
+static RECONNECT_PORT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+static RECONNECT_RESULT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(u32::MAX);
+
+unsafe extern "C" fn reconnect_on_disconnect(client: *mut NXD_MQTT_CLIENT) {
+    let mut addr = ipv4(127, 0, 0, 1);
+    let port = RECONNECT_PORT.load(std::sync::atomic::Ordering::SeqCst);
+    let st = unsafe { _nxde_mqtt_client_connect(client, &mut addr, port, 30, NX_TRUE, TICKS_5S) };
+    RECONNECT_RESULT.store(st, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[test]
+fn blocking_connect_from_disconnect_notify_reconnects() {
+    let broker = Broker::start();
+    RECONNECT_PORT.store(UINT::from(broker.port), std::sync::atomic::Ordering::SeqCst);
+    let mut first = App::create("netx-reconnect");
+    assert_eq!(
+        first.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    unsafe { _nxde_mqtt_client_disconnect_notify_set(first.ptr(), Some(reconnect_on_disconnect)) };
+    // Take the session over from another client: the broker drops `first`,
+    // whose disconnect_notify (on its client thread) connects again.
+    let mut second = App::create("netx-reconnect");
+    assert_eq!(
+        second.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while RECONNECT_RESULT.load(std::sync::atomic::Ordering::SeqCst) == u32::MAX
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        RECONNECT_RESULT.load(std::sync::atomic::Ordering::SeqCst),
+        NXD_MQTT_SUCCESS
+    );
+    // Stop the two from taking the id back and forth.
+    unsafe { _nxde_mqtt_client_disconnect_notify_set(first.ptr(), None) };
+    drop(second);
+    assert_eq!(
+        first.client.nxd_mqtt_client_state,
+        NXD_MQTT_CLIENT_STATE_CONNECTED
+    );
+}

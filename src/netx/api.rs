@@ -234,8 +234,12 @@ unsafe fn connect_common(
 /// given keep-alive (seconds, 0 disables) and clean-session flag. Blocks up
 /// to `wait_option` ticks for the CONNACK; with `NX_NO_WAIT` returns
 /// `NX_IN_PROGRESS` and reports the result through
-/// `nxd_mqtt_connect_notify`. A refused CONNACK returns
-/// `NXD_MQTT_ERROR_CONNECT_RETURN_CODE` + the broker's code.
+/// `nxd_mqtt_connect_notify` (read from the control block when connect is
+/// called; a blocking connect also reports there once a CONNACK arrived). A
+/// refused CONNACK returns `NXD_MQTT_ERROR_CONNECT_RETURN_CODE` + the
+/// broker's code; a TCP failure or a missing CONNACK
+/// `NXD_MQTT_CONNECT_FAILURE`. May be called from the notify callbacks (for
+/// example to reconnect from `disconnect_notify`).
 ///
 /// # Safety
 /// Pointers are NULL or valid.

@@ -684,6 +684,15 @@ impl Client {
         if wait_option == NX_NO_WAIT {
             return NX_IN_PROGRESS;
         }
+        if self.thread_id.get() == Some(&std::thread::current().id()) {
+            // Called from a callback on the client thread (say, reconnecting
+            // from disconnect_notify): that thread cannot also serve the
+            // request, so the connect runs right here.
+            let request = lock(&self.shared).pending.take();
+            if let Some(request) = request {
+                self.do_connect(request);
+            }
+        }
         let mut shared = lock(&self.shared);
         loop {
             if let Some(result) = shared.connect_result.take() {
