@@ -215,12 +215,17 @@ fn full_receive_queue_pauses_reading_instead_of_dropping() {
 
 /// Reads one MQTT packet: (first byte, body).
 fn read_packet(s: &mut TcpStream) -> (u8, Vec<u8>) {
+    try_read_packet(s).expect("the client closed the connection early")
+}
+
+/// Reads one MQTT packet, or `None` at the end of the stream.
+fn try_read_packet(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
     let mut first = [0u8; 1];
-    s.read_exact(&mut first).unwrap();
+    s.read_exact(&mut first).ok()?;
     let (mut len, mut shift) = (0usize, 0);
     loop {
         let mut b = [0u8; 1];
-        s.read_exact(&mut b).unwrap();
+        s.read_exact(&mut b).ok()?;
         len |= usize::from(b[0] & 0x7F) << shift;
         shift += 7;
         if b[0] & 0x80 == 0 {
@@ -228,8 +233,8 @@ fn read_packet(s: &mut TcpStream) -> (u8, Vec<u8>) {
         }
     }
     let mut body = vec![0u8; len];
-    s.read_exact(&mut body).unwrap();
-    (first[0], body)
+    s.read_exact(&mut body).ok()?;
+    Some((first[0], body))
 }
 
 /// Splits a length-prefixed field off `data`.
@@ -433,4 +438,65 @@ fn qos2_pubrel_is_resent_after_resuming_the_session() {
     assert!(app.rec.wait_until(Duration::from_secs(5), |s| s
         .acks
         .contains(&(MQTT_CONTROL_PACKET_TYPE_PUBCOMP, id))));
+}
+
+#[test]
+fn inflight_window_makes_publish_wait_up_to_its_wait_option() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        // Accept everything, acknowledge nothing.
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        assert_eq!(read_packet(&mut s).0, 0x10);
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        let mut publishes = Vec::new();
+        while let Some((first, _)) = try_read_packet(&mut s) {
+            if first & 0xF0 == 0x30 {
+                publishes.push((first >> 1) & 3);
+            }
+        }
+        publishes
+    });
+    let mut app = App::create("netx-window");
+    let p = app.ptr();
+    assert_eq!(
+        unsafe { rsmqtt_nxd_mqtt_client_inflight_limit_set(p, 0) },
+        NXD_MQTT_INVALID_PARAMETER
+    );
+    assert_eq!(
+        unsafe { rsmqtt_nxd_mqtt_client_inflight_limit_set(p, 2) },
+        NXD_MQTT_SUCCESS
+    );
+    assert_eq!(app.connect(port, 30, NX_TRUE, TICKS_5S), NXD_MQTT_SUCCESS);
+    let topic = "netx/window";
+    let publish = |wait: ULONG| unsafe {
+        _nxde_mqtt_client_publish(
+            p,
+            topic.as_ptr() as *mut CHAR,
+            topic.len() as UINT,
+            b"x".as_ptr() as *mut CHAR,
+            1,
+            0,
+            1,
+            wait,
+        )
+    };
+    assert_eq!(publish(NX_NO_WAIT), NXD_MQTT_SUCCESS);
+    assert_eq!(publish(NX_NO_WAIT), NXD_MQTT_SUCCESS);
+    // The window is full: no wait fails at once, a wait of 20 ticks after
+    // about 200 ms.
+    assert_eq!(publish(NX_NO_WAIT), NXD_MQTT_PACKET_POOL_EMPTY);
+    let start = Instant::now();
+    assert_eq!(publish(20), NXD_MQTT_PACKET_POOL_EMPTY);
+    assert!(
+        start.elapsed() >= Duration::from_millis(190),
+        "{:?}",
+        start.elapsed()
+    );
+    // QoS 0 is not limited.
+    assert_eq!(app.publish(topic, b"q0", 0), NXD_MQTT_SUCCESS);
+    app.disconnect();
+    // Exactly the two QoS 1 and the QoS 0 PUBLISH reached the peer.
+    assert_eq!(peer.join().unwrap(), vec![1, 1, 0]);
 }
