@@ -13,7 +13,7 @@
 
 
 /**
- * Result of [`BackoffAlgorithm_GetNextBackoff`].
+ * Result of `BackoffAlgorithm_GetNextBackoff`.
  */
 enum BackoffAlgorithmStatus {
     /**

@@ -341,8 +341,11 @@ MQTTStatus_t MQTT_SerializeSubscribe(const MQTTSubscribeInfo_t *pSubscriptionLis
 /**
  * Computes the remaining length and total size of an UNSUBSCRIBE packet.
  *
+ * Returns `MQTTBadParameter` for NULL arguments, no subscriptions, an empty
+ * or NULL filter or a packet over the MQTT limit. The QoS fields are ignored.
+ *
  * # Safety
- * As [`MQTT_GetSubscribePacketSize`].
+ * Each pointer is NULL or valid; the list has `subscriptionCount` entries.
  */
 MQTTStatus_t MQTT_GetUnsubscribePacketSize(const MQTTSubscribeInfo_t *pSubscriptionList,
                                            size_t subscriptionCount,
@@ -352,8 +355,13 @@ MQTTStatus_t MQTT_GetUnsubscribePacketSize(const MQTTSubscribeInfo_t *pSubscript
 /**
  * Serializes an UNSUBSCRIBE packet into `pFixedBuffer`.
  *
+ * Returns `MQTTBadParameter` for NULL arguments, no subscriptions, packet
+ * identifier 0, an invalid entry or a mismatching `remainingLength`;
+ * `MQTTNoMemory` when the buffer is too small.
+ *
  * # Safety
- * As [`MQTT_SerializeSubscribe`].
+ * Each pointer is NULL or valid; the list has `subscriptionCount` entries;
+ * the buffer is writable for its size.
  */
 MQTTStatus_t MQTT_SerializeUnsubscribe(const MQTTSubscribeInfo_t *pSubscriptionList,
                                        size_t subscriptionCount,

@@ -29,7 +29,7 @@ enum MQTTStateOperation {
 
 /**
  * Position in a record array for the resend iterators
- * ([`MQTT_PubrelToResend`], [`MQTT_PublishToResend`]); start at
+ * (`MQTT_PubrelToResend`, `MQTT_PublishToResend`); start at
  * `MQTT_STATE_CURSOR_INITIALIZER` (0).
  */
 typedef size_t MQTTStateCursor_t;
@@ -69,7 +69,8 @@ MQTTPublishState_t MQTT_CalculateStatePublish(MQTTStateOperation_t opType, MQTTQ
  * writes the new state to `*pNewState` on success.
  *
  * Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
- * `MQTTStateCollision` or `MQTTNoMemory` (see [`StateRecords::update_publish`]).
+ * `MQTTStateCollision` (the server resent a publish still recorded) or
+ * `MQTTNoMemory` (no free incoming record).
  *
  * # Safety
  * `pMqttContext` is NULL or a valid initialised context; `pNewState` is

@@ -11,7 +11,7 @@
 /// Unlimited retries: pass as `maxAttempts`.
 pub const BACKOFF_ALGORITHM_RETRY_FOREVER: u32 = u32::MAX;
 
-/// Result of [`BackoffAlgorithm_GetNextBackoff`].
+/// Result of `BackoffAlgorithm_GetNextBackoff`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackoffAlgorithmStatus {

@@ -486,3 +486,35 @@ fn api_rejects_bad_arguments_like_coremqtt() {
     assert_eq!(c.process(), MQTTStatus::MQTTBadParameter);
     broker.finish();
 }
+
+#[test]
+fn connect_with_timeout_zero_polls_a_bounded_number_of_times() {
+    // CONNACK already waiting: one poll is enough.
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("zero", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+    ]);
+    let mut c = Client::new(broker.addr, 64);
+    assert_eq!(
+        c.connect("zero", true, 60, 0),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    broker.finish();
+
+    // No CONNACK: MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT + 1 polls of the
+    // transport (10 ms read timeout each here), then MQTTNoDataAvailable,
+    // without the clock moving at all.
+    let broker = Broker::start(vec![Expect(connect_bytes("none", 60, true)), Notify]);
+    let mut c = Client::new(broker.addr, 64);
+    let start = std::time::Instant::now();
+    assert_eq!(
+        c.connect("none", true, 60, 0).0,
+        MQTTStatus::MQTTNoDataAvailable
+    );
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusNotConnected
+    );
+    broker.finish();
+}

@@ -16,6 +16,17 @@
 //! that must come from the matching `MQTT_Get*PacketSize`), this
 //! implementation recomputes the real size and refuses a mismatch with
 //! `MQTTBadParameter` instead of writing past the buffer.
+//!
+//! Deliberate differences from coreMQTT, all on paths where coreMQTT would
+//! assert, read through NULL or write out of bounds:
+//! - a NULL string or payload pointer with a nonzero length, an enum integer
+//!   out of range (QoS 3) and a `remainingLength` that does not match the
+//!   parameters are `MQTTBadParameter`;
+//! - the header writers without a buffer size (`MQTT_SerializeConnectFixedHeader`,
+//!   `MQTT_Serialize(Un)SubscribeHeader`) return NULL for NULL arguments;
+//! - a SUBACK with packet identifier 0 is `MQTTBadResponse` (MQTT-2.3.1-1),
+//!   like every other acknowledgement;
+//! - a received remaining length above 268435455 is `MQTTBadResponse`.
 
 use core::ffi::{c_char, c_void};
 
@@ -550,8 +561,8 @@ pub fn serialize_publish_header_without_topic(
 
 /// Writes everything of a PUBLISH but the payload: fixed header, topic and,
 /// for QoS 1/2, the packet identifier (`MQTT_SerializePublishHeader`).
-/// `remaining_length` must be the one [`publish_packet_size`] computed for
-/// `payload_length`. Returns the header size.
+/// The remaining length is computed from the header and `payload_length`
+/// (see [`publish_packet_size`]). Returns the header size.
 pub fn serialize_publish_header(
     out: &mut [u8],
     header: &PublishHeader<'_>,
@@ -1055,6 +1066,15 @@ unsafe fn put_sizes(
     }
 }
 
+/// Exactly how many bytes a header of `fixed_part` bytes after the type byte
+/// and length encoding takes, or `None` for a remaining length over the
+/// limit. The C header functions build their output slice with this length,
+/// so no slice ever reaches past what the header really needs.
+fn header_length(remaining_length: usize, fixed_part: usize) -> Option<usize> {
+    (remaining_length <= MAX_REMAINING_LENGTH)
+        .then(|| 1 + remaining_length_size(remaining_length) + fixed_part)
+}
+
 /// A packet of `remaining_length` does not fit into `buffer_size` bytes.
 fn does_not_fit(remaining_length: usize, buffer_size: usize) -> bool {
     packet_size(remaining_length).is_none_or(|size| size > buffer_size)
@@ -1314,8 +1334,11 @@ pub unsafe extern "C" fn MQTT_SerializeSubscribe(
 
 /// Computes the remaining length and total size of an UNSUBSCRIBE packet.
 ///
+/// Returns `MQTTBadParameter` for NULL arguments, no subscriptions, an empty
+/// or NULL filter or a packet over the MQTT limit. The QoS fields are ignored.
+///
 /// # Safety
-/// As [`MQTT_GetSubscribePacketSize`].
+/// Each pointer is NULL or valid; the list has `subscriptionCount` entries.
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_GetUnsubscribePacketSize(
     pSubscriptionList: *const MQTTSubscribeInfo_t,
@@ -1339,8 +1362,13 @@ pub unsafe extern "C" fn MQTT_GetUnsubscribePacketSize(
 
 /// Serializes an UNSUBSCRIBE packet into `pFixedBuffer`.
 ///
+/// Returns `MQTTBadParameter` for NULL arguments, no subscriptions, packet
+/// identifier 0, an invalid entry or a mismatching `remainingLength`;
+/// `MQTTNoMemory` when the buffer is too small.
+///
 /// # Safety
-/// As [`MQTT_SerializeSubscribe`].
+/// Each pointer is NULL or valid; the list has `subscriptionCount` entries;
+/// the buffer is writable for its size.
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_SerializeUnsubscribe(
     pSubscriptionList: *const MQTTSubscribeInfo_t,
@@ -1519,10 +1547,11 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeaderWithoutTopic(
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
             return MQTTBadParameter;
         };
-        // SAFETY: the caller guarantees room for the largest header (7 bytes).
-        let out = unsafe {
-            core::slice::from_raw_parts_mut(pBuffer, PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE)
+        let Some(length) = header_length(remainingLength, 2) else {
+            return MQTTBadParameter;
         };
+        // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+        let out = unsafe { core::slice::from_raw_parts_mut(pBuffer, length) };
         match serialize_publish_header_without_topic(
             out,
             qos,
@@ -2048,8 +2077,11 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
                 None => return core::ptr::null_mut(),
             },
         };
-        // SAFETY: the caller guarantees room for the largest header.
-        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, CONNECT_FIXED_HEADER_MAX_SIZE) };
+        let Some(length) = header_length(remainingLength, CONNECT_VARIABLE_HEADER_SIZE) else {
+            return core::ptr::null_mut();
+        };
+        // SAFETY: the caller guarantees room for this header (at most 15 bytes).
+        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
         match connect_fixed_header(out, &connect, will.as_ref(), remainingLength) {
             // SAFETY: `written` bytes were written inside the caller's buffer.
             Ok(written) => unsafe { pIndex.add(written) },
@@ -2071,8 +2103,11 @@ unsafe fn subscription_header_c(
     if pIndex.is_null() {
         return core::ptr::null_mut();
     }
-    // SAFETY: the caller guarantees room for the largest header.
-    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, SUBSCRIPTION_HEADER_MAX_SIZE) };
+    let Some(length) = header_length(remainingLength, 2) else {
+        return core::ptr::null_mut();
+    };
+    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
     match subscription_header(out, kind, remainingLength, packetId) {
         // SAFETY: `written` bytes were written inside the caller's buffer.
         Ok(written) => unsafe { pIndex.add(written) },

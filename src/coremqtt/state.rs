@@ -25,7 +25,7 @@ use super::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
 use crate::ffi::guard;
 
 /// Position in a record array for the resend iterators
-/// ([`MQTT_PubrelToResend`], [`MQTT_PublishToResend`]); start at
+/// (`MQTT_PubrelToResend`, `MQTT_PublishToResend`); start at
 /// `MQTT_STATE_CURSOR_INITIALIZER` (0).
 pub type MQTTStateCursor_t = usize;
 
@@ -591,7 +591,8 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
 /// writes the new state to `*pNewState` on success.
 ///
 /// Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
-/// `MQTTStateCollision` or `MQTTNoMemory` (see [`StateRecords::update_publish`]).
+/// `MQTTStateCollision` (the server resent a publish still recorded) or
+/// `MQTTNoMemory` (no free incoming record).
 ///
 /// # Safety
 /// `pMqttContext` is NULL or a valid initialised context; `pNewState` is
@@ -1312,6 +1313,84 @@ mod tests {
             assert_eq!(MQTT_ReserveState(&mut context, 1, 1), MQTTBadParameter);
             let mut cursor = 0;
             assert_eq!(MQTT_PublishToResend(&context, &mut cursor), 0);
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// One operation of the engine on the records.
+        #[derive(Clone, Debug)]
+        enum Op {
+            Reserve(u16, u32),
+            Publish(u16, u32, u32),
+            Ack(u16, u32, u32),
+            Remove(u16),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            // Small identifiers make collisions and hits likely.
+            let id = 0u16..6;
+            prop_oneof![
+                (id.clone(), 0u32..4).prop_map(|(i, q)| Op::Reserve(i, q)),
+                (id.clone(), 0u32..3, 0u32..4).prop_map(|(i, o, q)| Op::Publish(i, o, q)),
+                (id.clone(), 0u32..5, 0u32..3).prop_map(|(i, a, o)| Op::Ack(i, a, o)),
+                id.prop_map(Op::Remove),
+            ]
+        }
+
+        fn raw_record() -> impl Strategy<Value = MQTTPubAckInfo_t> {
+            (0u16..6, 0u32..5, 0u32..14).prop_map(|(packetId, qos, publishState)| {
+                MQTTPubAckInfo_t {
+                    packetId,
+                    qos,
+                    publishState,
+                }
+            })
+        }
+
+        fn no_duplicates(records: &[MQTTPubAckInfo_t]) -> bool {
+            let mut seen = std::collections::HashSet::new();
+            records
+                .iter()
+                .filter(|r| r.packetId != 0)
+                .all(|r| seen.insert(r.packetId))
+        }
+
+        proptest! {
+            /// Whatever C stored in the records and whatever the engine asks,
+            /// nothing panics, and records the library adds never duplicate
+            /// a packet identifier.
+            #[test]
+            fn any_sequence_is_safe(
+                start_out in proptest::collection::vec(raw_record(), 0..5),
+                start_in in proptest::collection::vec(raw_record(), 0..5),
+                ops in proptest::collection::vec(op(), 0..40),
+            ) {
+                let clean = no_duplicates(&start_out) && no_duplicates(&start_in);
+                let (mut out, mut inc) = (start_out, start_in);
+                let mut context = context_with(&mut out, &mut inc);
+                let mut state = MQTTStateNull;
+                for op in ops {
+                    // SAFETY: the context points at the live vectors above.
+                    unsafe {
+                        match op {
+                            Op::Reserve(id, qos) => { MQTT_ReserveState(&mut context, id, qos); }
+                            Op::Publish(id, o, q) => { MQTT_UpdateStatePublish(&mut context, id, o, q, &mut state); }
+                            Op::Ack(id, a, o) => { MQTT_UpdateStateAck(&mut context, id, a, o, &mut state); }
+                            Op::Remove(id) => { MQTT_RemoveStateRecord(&context, id); }
+                        }
+                    }
+                }
+                if clean {
+                    prop_assert!(no_duplicates(&out));
+                    prop_assert!(no_duplicates(&inc));
+                }
+                let mut cursor = 0;
+                while publish_to_resend(&out, &mut cursor) != 0 {}
+                prop_assert_eq!(cursor, out.len());
+            }
         }
     }
 

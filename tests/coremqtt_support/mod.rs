@@ -33,6 +33,8 @@ thread_local! {
     pub static CLEARED: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
     /// Whether the clock also advances on every read (for real-time tests).
     pub static REAL_CLOCK: Cell<bool> = const { Cell::new(false) };
+    /// Milliseconds the fake clock moves on each read (0: only `advance`).
+    pub static AUTO_ADVANCE: Cell<u32> = const { Cell::new(0) };
 }
 
 /// The clock the engine reads: the fake time of the calling thread, or real
@@ -46,7 +48,11 @@ pub extern "C" fn fake_time() -> u32 {
             .elapsed()
             .as_millis() as u32;
     }
-    NOW.with(Cell::get)
+    let step = AUTO_ADVANCE.with(Cell::get);
+    NOW.with(|n| {
+        n.set(n.get().wrapping_add(step));
+        n.get()
+    })
 }
 
 /// Moves the fake clock forward.
