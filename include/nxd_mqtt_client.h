@@ -643,7 +643,8 @@ UINT _nxde_mqtt_client_delete(NXD_MQTT_CLIENT *client_ptr);
  * to `wait_option` ticks for the CONNACK; with `NX_NO_WAIT` returns
  * `NX_IN_PROGRESS` and reports the result through
  * `nxd_mqtt_connect_notify` (read from the control block when connect is
- * called; a blocking connect also reports there once a CONNACK arrived). A
+ * called; a blocking connect also reports there once a CONNACK arrived);
+ * such an attempt gives up after 30 s, and `disconnect` aborts it. A
  * refused CONNACK returns `NXD_MQTT_ERROR_CONNECT_RETURN_CODE` + the
  * broker's code; a TCP failure or a missing CONNACK
  * `NXD_MQTT_CONNECT_FAILURE`. May be called from the notify callbacks (for

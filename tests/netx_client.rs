@@ -659,3 +659,93 @@ fn blocking_connect_from_disconnect_notify_reconnects() {
         NXD_MQTT_CLIENT_STATE_CONNECTED
     );
 }
+
+#[test]
+fn delete_interrupts_a_connect_waiting_forever() {
+    // A peer that accepts the TCP connection and never answers CONNECT.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 64];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    let mut app = App::create("netx-delete-connecting");
+    let client = app.ptr() as usize;
+    let connecting = std::thread::spawn(move || {
+        let mut addr = ipv4(127, 0, 0, 1);
+        unsafe {
+            _nxde_mqtt_client_connect(
+                client as *mut NXD_MQTT_CLIENT,
+                &mut addr,
+                port as UINT,
+                30,
+                NX_TRUE,
+                NX_WAIT_FOREVER,
+            )
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        app.client.nxd_mqtt_client_state,
+        NXD_MQTT_CLIENT_STATE_CONNECTING
+    );
+    let start = Instant::now();
+    assert_eq!(
+        unsafe { _nxde_mqtt_client_delete(app.ptr()) },
+        NXD_MQTT_SUCCESS
+    );
+    let result = connecting.join().unwrap();
+    assert_ne!(result, NXD_MQTT_SUCCESS);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    peer.join().unwrap();
+}
+
+#[test]
+fn calls_during_a_slow_connect_answer_at_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 64];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    let mut app = App::create("netx-slow-connect");
+    assert_eq!(app.connect(port, 30, NX_TRUE, NX_NO_WAIT), NX_IN_PROGRESS);
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    assert_eq!(app.publish("netx/slow", b"x", 1), NXD_MQTT_NOT_CONNECTED);
+    assert_eq!(app.subscribe("netx/slow", 1), NXD_MQTT_NOT_CONNECTED);
+    assert_eq!(
+        app.connect(port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_CONNECTING
+    );
+    // disconnect aborts the attempt, which reports its failure.
+    assert_eq!(app.disconnect(), NXD_MQTT_SUCCESS);
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(2), |s| !s.connect_results.is_empty()));
+    assert_ne!(
+        app.rec.seen.lock().unwrap().connect_results[0],
+        NXD_MQTT_SUCCESS
+    );
+    assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
+    peer.join().unwrap();
+}

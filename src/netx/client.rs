@@ -48,6 +48,9 @@ pub const PUBLISH_RECORDS: usize = 64;
 // on the latter.
 #[allow(clippy::unnecessary_cast)]
 const MS_PER_TICK: u64 = 1000 / NX_IP_PERIODIC_RATE as u64;
+/// How long a non-blocking connect (`NX_NO_WAIT`) may take in all (TCP,
+/// TLS handshake, CONNACK) before it reports `NXD_MQTT_CONNECT_FAILURE`.
+pub const ASYNC_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the client thread waits for the socket per round.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// Packets handled per hold of the engine lock, so publishers get a turn.
@@ -543,6 +546,13 @@ impl Client {
             return NXD_MQTT_CLIENT_NOT_RUNNING;
         };
         client.stopping.store(true, Ordering::SeqCst);
+        if lock(&client.shared).connecting {
+            // A connect holds the engine while it waits for the broker: cut
+            // its socket so it fails now instead of when its wait ends.
+            if let Some(tcp) = lock(&client.interrupt).take() {
+                let _ = tcp.shutdown(std::net::Shutdown::Both);
+            }
+        }
         let _ = client.disconnect();
         {
             let mut shared = lock(&client.shared);
@@ -649,6 +659,9 @@ impl Client {
         if client_id.len() > usize::from(u16::MAX) {
             return NXD_MQTT_INVALID_PARAMETER;
         }
+        if self.connecting() {
+            return NXD_MQTT_CONNECTING;
+        }
         {
             let engine = lock(&self.engine);
             if engine.connected {
@@ -671,7 +684,11 @@ impl Client {
                 server,
                 keepalive,
                 clean_session,
-                deadline: deadline_after(wait_option),
+                deadline: if wait_option == NX_NO_WAIT {
+                    Instant::now().checked_add(ASYNC_CONNECT_TIMEOUT)
+                } else {
+                    deadline_after(wait_option)
+                },
                 tls,
                 client_id,
                 blocking: wait_option != NX_NO_WAIT,
@@ -724,6 +741,9 @@ impl Client {
         };
         let deadline = deadline_after(wait_option);
         loop {
+            if self.connecting() {
+                return NXD_MQTT_NOT_CONNECTED;
+            }
             let mut engine = lock(&self.engine);
             if !engine.connected {
                 return NXD_MQTT_NOT_CONNECTED;
@@ -785,6 +805,9 @@ impl Client {
         let Ok(len) = u16::try_from(filter.len()) else {
             return NXD_MQTT_INVALID_PARAMETER;
         };
+        if self.connecting() {
+            return NXD_MQTT_NOT_CONNECTED;
+        }
         let mut engine = lock(&self.engine);
         if !engine.connected {
             return NXD_MQTT_NOT_CONNECTED;
@@ -852,6 +875,15 @@ impl Client {
     /// connection, drops queued messages and the login and will settings,
     /// then calls the disconnect notification.
     pub fn disconnect(&self) -> UINT {
+        if self.connecting() {
+            // Abort the attempt: its socket is cut, the connect fails and
+            // reports as usual (its caller or connect_notify).
+            if let Some(tcp) = lock(&self.interrupt).take() {
+                let _ = tcp.shutdown(std::net::Shutdown::Both);
+                return NXD_MQTT_SUCCESS;
+            }
+            return NXD_MQTT_NOT_CONNECTED;
+        }
         let mut engine = lock(&self.engine);
         if !engine.connected {
             return NXD_MQTT_NOT_CONNECTED;
@@ -884,6 +916,12 @@ impl Client {
             unsafe { notify(self.block()) };
         }
         NXD_MQTT_SUCCESS
+    }
+
+    /// Whether a connect is under way (then the engine may be busy for as
+    /// long as the connect's wait option, so other calls answer at once).
+    fn connecting(&self) -> bool {
+        lock(&self.shared).connecting
     }
 
     fn clear_login_fields(&self) {
@@ -1191,9 +1229,15 @@ impl Client {
         let tap = engine.link.tap.take().unwrap_or_default();
         let connack_seen = tap.len() >= 4 && tap[0] == 0x20;
         if status != MQTTStatus::MQTTSuccess as u32 {
+            let tls_error = engine.link.tls_error.take();
             engine.drop_connection();
             *lock(&self.interrupt) = None;
-            let code = if status == MQTTStatus::MQTTServerRefused as u32 && connack_seen {
+            let code = if let Some(tls) = tls_error.filter(|_| !connack_seen) {
+                // The broker ended the TLS session instead of answering, as
+                // it does when it rejects the client certificate.
+                log::error!("rsmqtt: TLS failure while waiting for CONNACK: {tls}");
+                rustls_config::handshake_error(&tls)
+            } else if status == MQTTStatus::MQTTServerRefused as u32 && connack_seen {
                 NXD_MQTT_ERROR_CONNECT_RETURN_CODE + UINT::from(tap[3])
             } else if status == MQTTStatus::MQTTSendFailed as u32 {
                 NXD_MQTT_COMMUNICATION_FAILURE

@@ -125,6 +125,10 @@ pub struct Link {
     /// While `Some`, the first bytes received are copied here: the CONNACK,
     /// whose return code coreMQTT does not report.
     pub tap: Option<heapless::Vec<u8, 4>>,
+    /// The last TLS error a read or write reported (for example the alert a
+    /// broker sends when it rejects the client certificate, which TLS 1.3
+    /// only delivers after the handshake).
+    pub tls_error: Option<rustls::Error>,
 }
 
 impl Link {
@@ -136,6 +140,17 @@ impl Link {
         let _ = tcp.set_nodelay(true);
         self.stream = Some(stream);
         self.bytes_in = 0;
+        self.tls_error = None;
+    }
+
+    /// Remembers a TLS error carried by an I/O error.
+    fn note(&mut self, error: &std::io::Error) {
+        if let Some(tls) = error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+        {
+            self.tls_error = Some(tls.clone());
+        }
     }
 }
 
@@ -176,6 +191,9 @@ pub unsafe extern "C" fn link_recv(
         Ok(0) if len > 0 => Err(std::io::Error::from(ErrorKind::UnexpectedEof)),
         other => other,
     };
+    if let Err(e) = &result {
+        link.note(e);
+    }
     if let Ok(n) = result {
         link.bytes_in += n;
         if let Some(tap) = link.tap.as_mut() {
@@ -212,7 +230,11 @@ pub unsafe extern "C" fn link_send(
     }
     // SAFETY: the engine hands us `len` readable bytes.
     let data = unsafe { core::slice::from_raw_parts(buf as *const u8, len) };
-    transport_result(stream.write_all(data).map(|()| len))
+    let result = stream.write_all(data).map(|()| len);
+    if let Err(e) = &result {
+        link.note(e);
+    }
+    transport_result(result)
 }
 
 /// coreMQTT vectored send over a [`Link`]: the vectors go out as one write
