@@ -163,7 +163,15 @@ impl Ctx {
         };
         // SAFETY: the application's send with its own context; the vector
         // points at `iov_len` readable bytes.
-        unsafe { send(transport.pNetworkContext, first.iov_base, first.iov_len) }
+        let sent = unsafe { send(transport.pNetworkContext, first.iov_base, first.iov_len) };
+        if sent > 0 && sent as usize > first.iov_len {
+            log::error!(
+                "transport send reported {sent} bytes for a {}-byte request",
+                first.iov_len
+            );
+            return -1;
+        }
+        sent
     }
 
     /// Calls the application's event callback.
