@@ -1343,3 +1343,47 @@ fn events_publishes(events: &[Event]) -> usize {
 fn engine_publishes(engine: &Engine) -> usize {
     events_publishes(&engine.events)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netx_addresses_become_socket_addresses() {
+        let v4 = NXD_ADDRESS {
+            nxd_ip_version: NX_IP_VERSION_V4,
+            nxd_ip_address: crate::netx::nx_types::NXD_ADDRESS_UNION { v4: 0xC0A8_0001 },
+        };
+        assert_eq!(
+            socket_addr(&v4, 1883),
+            Some("192.168.0.1:1883".parse().unwrap())
+        );
+        assert_eq!(socket_addr(&v4, 0), None);
+        assert_eq!(socket_addr(&v4, 70_000), None);
+        let v6 = NXD_ADDRESS {
+            nxd_ip_version: NX_IP_VERSION_V6,
+            nxd_ip_address: crate::netx::nx_types::NXD_ADDRESS_UNION {
+                v6: [0x2001_0db8, 0, 0, 0x0000_0042],
+            },
+        };
+        assert_eq!(
+            socket_addr(&v6, 8883),
+            Some("[2001:db8::42]:8883".parse().unwrap())
+        );
+        let bad = NXD_ADDRESS {
+            nxd_ip_version: 0,
+            ..v4
+        };
+        assert_eq!(socket_addr(&bad, 1883), None);
+    }
+
+    #[test]
+    fn wait_options_are_ticks_of_10_ms() {
+        assert_eq!(deadline_after(NX_WAIT_FOREVER), None);
+        let d = deadline_after(150).unwrap();
+        let left = d.saturating_duration_since(Instant::now());
+        assert!(left <= Duration::from_millis(1500) && left > Duration::from_millis(1400));
+        assert_eq!(remaining_ms(None, 7), 7);
+        assert_eq!(remaining_ms(Some(Instant::now()), 7), 1);
+    }
+}
