@@ -154,6 +154,31 @@ impl Link {
     }
 }
 
+/// Asks Linux to acknowledge received segments at once instead of delaying
+/// the ACK (up to 40 ms). Brokers that leave Nagle's algorithm on (Mosquitto
+/// does by default) hold small acknowledgements until our ACK arrives, so
+/// a delayed ACK would stall every exchange once the in-flight window is
+/// full. The kernel clears the flag by itself, hence once per read.
+#[cfg(target_os = "linux")]
+fn quick_ack(fd: i32) {
+    let on: libc::c_int = 1;
+    // SAFETY: setsockopt reads `size_of::<c_int>()` bytes from `on`; a bad
+    // descriptor only makes it fail, which is harmless here.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_QUICKACK,
+            (&on as *const libc::c_int).cast(),
+            core::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+/// Other systems have no such switch.
+#[cfg(not(target_os = "linux"))]
+fn quick_ack(_fd: i32) {}
+
 /// Converts an I/O result to coreMQTT's transport convention.
 fn transport_result(result: std::io::Result<usize>) -> i32 {
     match result {
@@ -186,6 +211,7 @@ pub unsafe extern "C" fn link_recv(
     let len = len.min(i32::MAX as usize);
     // SAFETY: the engine hands us `len` writable bytes of its buffer.
     let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, len) };
+    let fd = stream.raw_fd();
     let result = match stream.read(out) {
         // End of stream: the broker closed the connection.
         Ok(0) if len > 0 => Err(std::io::Error::from(ErrorKind::UnexpectedEof)),
@@ -195,6 +221,7 @@ pub unsafe extern "C" fn link_recv(
         link.note(e);
     }
     if let Ok(n) = result {
+        quick_ack(fd);
         link.bytes_in += n;
         if let Some(tap) = link.tap.as_mut() {
             for byte in out.iter().take(n) {
