@@ -500,3 +500,49 @@ fn inflight_window_makes_publish_wait_up_to_its_wait_option() {
     // Exactly the two QoS 1 and the QoS 0 PUBLISH reached the peer.
     assert_eq!(peer.join().unwrap(), vec![1, 1, 0]);
 }
+
+#[test]
+fn broker_publishes_the_will_when_the_session_is_taken_over() {
+    let broker = Broker::start();
+    let mut watcher = App::create("netx-will-watcher");
+    assert_eq!(
+        watcher.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    assert_eq!(watcher.subscribe("netx/will/+", 2), NXD_MQTT_SUCCESS);
+    watcher.wait_suback();
+    let mut app = App::create("netx-will");
+    let (topic, message) = (b"netx/will/gone", b"lost at qos 2");
+    let st = unsafe {
+        _nxde_mqtt_client_will_message_set(
+            app.ptr(),
+            topic.as_ptr(),
+            topic.len() as UINT,
+            message.as_ptr(),
+            message.len() as UINT,
+            NX_FALSE,
+            2,
+        )
+    };
+    assert_eq!(st, NXD_MQTT_SUCCESS);
+    assert_eq!(
+        app.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    let mut thief = App::create("netx-will");
+    assert_eq!(
+        thief.connect(broker.port, 30, NX_TRUE, TICKS_5S),
+        NXD_MQTT_SUCCESS
+    );
+    assert!(
+        watcher
+            .rec
+            .wait_until(Duration::from_secs(5), |s| !s.messages.is_empty()),
+        "{}",
+        broker.log()
+    );
+    assert_eq!(
+        watcher.rec.seen.lock().unwrap().messages,
+        vec![(topic.to_vec(), message.to_vec())]
+    );
+}
