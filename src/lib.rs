@@ -8,6 +8,8 @@
 //! - [`backoff`]: backoffAlgorithm's exponential backoff with full jitter.
 //! - `transport` (std): TCP and rustls transports usable as `TransportInterface_t`.
 //! - [`logging`]: routes `log` records to a C callback.
+//! - `netx` (std): NetX Duo's `nxd_mqtt_client_*` API over the engine, with
+//!   the NetX Secure subset backed by rustls.
 //! - [`version`]: the library version for C.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -16,6 +18,8 @@ pub mod backoff;
 pub mod coremqtt;
 pub mod ffi;
 pub mod logging;
+#[cfg(feature = "std")]
+pub mod netx;
 #[cfg(feature = "std")]
 pub mod transport;
 pub mod version;
