@@ -21,6 +21,7 @@
  * RSMQTT_CLIENT_CERT, RSMQTT_CLIENT_KEY.
  */
 // rsmqtt-ctest: with-broker
+// rsmqtt-ctest: asan
 
 #include <stdbool.h>
 #include <stdint.h>

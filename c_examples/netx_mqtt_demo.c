@@ -1,4 +1,5 @@
 // rsmqtt-ctest: with-broker
+// rsmqtt-ctest: asan
 /*
  * NetX Duo MQTT demo on rsmqtt: the application code a ThreadX device would
  * run, compiled unchanged on a POSIX host.

@@ -27,6 +27,11 @@
 #       With RSMQTT_MEMCHECK on, also run a broker program under Valgrind
 #       (programs without a broker always get the Valgrind run; broker
 #       programs opt in because Valgrind slows TLS handshakes a lot).
+#   // rsmqtt-ctest: asan
+#       With RSMQTT_SANITIZERS on, also build the program with
+#       AddressSanitizer, LeakSanitizer and UBSan and run it as the test
+#       asan/<dir>/<name> (label `asan`). For TLS programs, where Valgrind
+#       reports false positives inside ring's assembly.
 #
 # With RSMQTT_MEMCHECK on (and valgrind installed) each program also gets a
 # test memcheck/<dir>/<name> (label `memcheck`) that fails on any memory error
@@ -104,6 +109,36 @@ function(rsmqtt_add_c_programs)
         endif()
         add_test(NAME "${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
         set_tests_properties("${test}" PROPERTIES TIMEOUT ${timeout} LABELS "c;${labels}")
+
+        # AddressSanitizer + UBSan build of the same program: for programs
+        # where Valgrind is no use (ring's AES-GCM assembly gives Valgrind
+        # false "uninitialised value" reports, so TLS programs run here).
+        # LeakSanitizer covers every allocation, the Rust library's included.
+        if(RSMQTT_SANITIZERS AND text MATCHES "rsmqtt-ctest:[ \t]*asan")
+            add_executable(${target}_asan "${source}")
+            set_target_properties(${target}_asan PROPERTIES
+                OUTPUT_NAME "${name}_asan"
+                RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${relative_dir}"
+                C_STANDARD 11
+                C_STANDARD_REQUIRED ON)
+            target_include_directories(${target}_asan PRIVATE "${ARG_DIRECTORY}")
+            if(IS_DIRECTORY "${ARG_DIRECTORY}/config")
+                target_include_directories(${target}_asan PRIVATE "${ARG_DIRECTORY}/config")
+            endif()
+            set(sanitize -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+            target_compile_options(${target}_asan PRIVATE ${sanitize} -g)
+            target_link_options(${target}_asan PRIVATE ${sanitize})
+            target_link_libraries(${target}_asan PRIVATE rsmqtt::rsmqtt)
+            rsmqtt_program_warnings(${target}_asan)
+            set(asan_command ${command})
+            list(REMOVE_AT asan_command -1)
+            list(APPEND asan_command "$<TARGET_FILE:${target}_asan>")
+            add_test(NAME "asan/${test}" COMMAND ${asan_command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+            set_tests_properties("asan/${test}" PROPERTIES
+                TIMEOUT ${timeout}
+                LABELS "asan;${labels}"
+                ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:halt_on_error=1;UBSAN_OPTIONS=print_stacktrace=1")
+        endif()
 
         if(RSMQTT_VALGRIND AND (labels STREQUAL "" OR text MATCHES "rsmqtt-ctest:[ \t]*memcheck"))
             # The program is the last argument of both command shapes.

@@ -121,14 +121,17 @@ fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
 cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
-    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON
+    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON -DRSMQTT_SANITIZERS=ON
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
 
 banner "CTest: C examples and C tests"
-(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck')
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck|asan')
 
 banner "CTest: C programs under Valgrind"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
+
+banner "CTest: TLS programs under AddressSanitizer, LeakSanitizer and UBSan"
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-regex asan)
 
 banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
