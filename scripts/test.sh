@@ -91,6 +91,9 @@ banner "generated headers are up to date"
 cargo run --quiet -p rsmqtt-headers -- --check
 
 banner "cargo test (workspace)"
+# tests/netx_c_demo.rs links C programs against librsmqtt.a, which
+# `cargo test` alone does not produce.
+cargo build --lib
 cargo test --workspace
 
 banner "no_std build (cargo build --no-default-features --profile nostd)"
