@@ -1,5 +1,6 @@
-//! The client's connection to the broker (plain TCP or rustls over TCP) and
-//! the coreMQTT transport functions the engine calls to use it.
+//! The client's connection to the broker (plain TCP, or TLS through
+//! [`crate::transport::tls::TlsSession`]) and the coreMQTT transport
+//! functions the engine calls to use it.
 //!
 //! Reads use a 1 ms socket timeout so that a receive with nothing to read
 //! returns 0 ("nothing now") as coreMQTT expects, and the client thread never
@@ -9,12 +10,10 @@ use core::ffi::c_void;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsRawFd;
-use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::{ClientConnection, StreamOwned};
-
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use crate::transport::tls::TlsSession;
 
 /// How long a send may block before the engine sees a failure.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -26,15 +25,15 @@ pub const RECV_POLL: Duration = Duration::from_millis(1);
 pub enum Stream {
     /// MQTT over TCP.
     Plain(TcpStream),
-    /// MQTT over TLS (rustls) over TCP.
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    /// MQTT over TLS (rustls) over TCP: the transport module's session.
+    Tls(Box<TlsSession>),
 }
 
 impl Stream {
     fn tcp(&self) -> &TcpStream {
         match self {
             Stream::Plain(tcp) => tcp,
-            Stream::Tls(tls) => &tls.sock,
+            Stream::Tls(tls) => tls.tcp_stream(),
         }
     }
 
@@ -43,75 +42,38 @@ impl Stream {
         self.tcp().as_raw_fd()
     }
 
-    /// A second handle on the socket, so another thread can shut it down to
-    /// interrupt a blocked call.
-    pub fn try_clone_tcp(&self) -> Option<TcpStream> {
-        self.tcp().try_clone().ok()
-    }
-
     /// Whether rustls already holds decrypted bytes that a poll on the socket
     /// would not announce.
     pub fn has_buffered_plaintext(&mut self) -> bool {
         match self {
             Stream::Plain(_) => false,
-            Stream::Tls(tls) => tls
-                .conn
-                .process_new_packets()
-                .map(|state| state.plaintext_bytes_to_read() > 0)
-                .unwrap_or(true),
+            Stream::Tls(tls) => tls.has_buffered_plaintext(),
         }
     }
 
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Stream::Plain(tcp) => tcp.read(buf),
-            Stream::Tls(tls) => tls.read(buf),
+            Stream::Tls(tls) => tls.read(buf).map_err(std::io::Error::from),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
             Stream::Plain(tcp) => tcp.write_all(buf),
-            Stream::Tls(tls) => {
-                tls.write_all(buf)?;
-                tls.flush()
-            }
+            Stream::Tls(tls) => tls.write_all(buf),
         }
     }
 
     /// Sends a TLS close_notify (if TLS) and closes the socket.
-    pub fn close(mut self) {
-        if let Stream::Tls(tls) = &mut self {
-            tls.conn.send_close_notify();
-            let _ = tls.conn.complete_io(&mut tls.sock);
-        }
-        let _ = self.tcp().shutdown(Shutdown::Both);
-    }
-}
-
-/// Makes a TLS stream from a connected socket by running the handshake.
-/// `timeout` bounds each socket read during the handshake.
-pub fn tls_handshake(
-    mut tcp: TcpStream,
-    config: Arc<rustls::ClientConfig>,
-    name: rustls_pki_types::ServerName<'static>,
-    timeout: Duration,
-) -> Result<Stream, rustls::Error> {
-    let mut conn = ClientConnection::new(config, name)?;
-    let _ = tcp.set_read_timeout(Some(timeout));
-    let _ = tcp.set_write_timeout(Some(SEND_TIMEOUT));
-    while conn.is_handshaking() {
-        if let Err(e) = conn.complete_io(&mut tcp) {
-            return Err(match e.into_inner() {
-                Some(inner) => match inner.downcast::<rustls::Error>() {
-                    Ok(tls) => *tls,
-                    Err(other) => rustls::Error::General(other.to_string()),
-                },
-                None => rustls::Error::General("connection closed during the handshake".into()),
-            });
+    pub fn close(self) {
+        match self {
+            Stream::Plain(tcp) => {
+                let _ = tcp.shutdown(Shutdown::Both);
+            }
+            Stream::Tls(tls) => tls.close(),
         }
     }
-    Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
 }
 
 /// What `pNetworkContext` points at: the stream plus bookkeeping the client
