@@ -39,13 +39,18 @@ pub struct TlsOptions<'a> {
     pub max_fragment_size: Option<usize>,
 }
 
+/// The crypto provider of every rsmqtt TLS configuration (ring).
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
 /// Builds the rustls client configuration for `options`; `asked` records
 /// whether the server requested a client certificate.
 fn client_config(
     options: &TlsOptions<'_>,
     asked: Arc<AtomicBool>,
 ) -> Result<ClientConfig, ConnectError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let roots = match options.root_ca {
         Some(source) => credentials::root_store(source)?,
         None => {

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, Error, RootCertStore, SignatureScheme,
 };
@@ -24,12 +23,7 @@ use super::store::SessionSetup;
 use super::tls_types::*;
 use super::x509_types::NX_SECURE_X509_CERT;
 use crate::netx::threadx::UINT;
-use crate::transport::ConnectError;
-
-/// The ring-backed provider every session uses.
-pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
+use crate::transport::{tls, ConnectError};
 
 /// Builds the client configuration and the name to connect as. Errors are
 /// NetX Secure status codes.
@@ -49,7 +43,7 @@ pub fn build(
         log::error!("rsmqtt: the TLS setup callback added no trusted certificate");
         return Err(NX_SECURE_TLS_ISSUER_CERTIFICATE_NOT_FOUND);
     }
-    let provider = provider();
+    let provider = tls::provider();
     let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|e| {
