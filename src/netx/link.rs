@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
 use crate::transport::tls::TlsSession;
+use crate::transport::{self, tcp};
 
 /// How long a send may block before the engine sees a failure.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -141,15 +142,24 @@ fn quick_ack(fd: i32) {
 #[cfg(not(target_os = "linux"))]
 fn quick_ack(_fd: i32) {}
 
-/// Converts an I/O result to coreMQTT's transport convention.
+/// Converts an I/O result to coreMQTT's transport convention: a timeout or
+/// a signal is "nothing now" (0), any other error -1.
 fn transport_result(result: std::io::Result<usize>) -> i32 {
     match result {
         Ok(n) => i32::try_from(n).unwrap_or(i32::MAX),
-        Err(e) => match e.kind() {
-            ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted => 0,
-            _ => -1,
-        },
+        Err(e) if tcp::is_transient(&e) => 0,
+        Err(_) => -1,
     }
+}
+
+/// The [`Link`] behind the engine's context pointer, `None` for NULL.
+///
+/// # Safety
+/// A non-NULL `ctx` points at a live `Link` used by no one else during the
+/// call (the engine passes back the pointer the client gave it).
+unsafe fn link_of<'a>(ctx: *mut NetworkContext_t) -> Option<&'a mut Link> {
+    // SAFETY: caller contract.
+    (!ctx.is_null()).then(|| unsafe { &mut *(ctx as *mut Link) })
 }
 
 /// coreMQTT receive function over a [`Link`].
@@ -162,15 +172,14 @@ pub unsafe extern "C" fn link_recv(
     buf: *mut c_void,
     len: usize,
 ) -> i32 {
-    if ctx.is_null() || buf.is_null() {
+    // SAFETY: caller contract.
+    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null()) else {
         return -1;
-    }
-    // SAFETY: caller contract (the engine passes back our own pointer).
-    let link = unsafe { &mut *(ctx as *mut Link) };
+    };
     let Some(stream) = link.stream.as_mut() else {
         return -1;
     };
-    let len = len.min(i32::MAX as usize);
+    let len = tcp::clamp_len(len);
     // SAFETY: the engine hands us `len` writable bytes of its buffer.
     let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, len) };
     let fd = stream.raw_fd();
@@ -205,15 +214,14 @@ pub unsafe extern "C" fn link_send(
     buf: *const c_void,
     len: usize,
 ) -> i32 {
-    if ctx.is_null() || (buf.is_null() && len > 0) {
-        return -1;
-    }
     // SAFETY: caller contract.
-    let link = unsafe { &mut *(ctx as *mut Link) };
+    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null() || len == 0) else {
+        return -1;
+    };
     let Some(stream) = link.stream.as_mut() else {
         return -1;
     };
-    let len = len.min(i32::MAX as usize);
+    let len = tcp::clamp_len(len);
     if len == 0 {
         return 0;
     }
@@ -237,23 +245,16 @@ pub unsafe extern "C" fn link_writev(
     iov: *mut TransportOutVector_t,
     count: usize,
 ) -> i32 {
-    if ctx.is_null() || (iov.is_null() && count > 0) {
+    if ctx.is_null() {
         return -1;
     }
     // SAFETY: caller contract.
-    let vectors = unsafe { core::slice::from_raw_parts(iov, count) };
-    let mut joined = Vec::new();
-    for v in vectors {
-        if v.iov_len == 0 {
-            continue;
-        }
-        if v.iov_base.is_null() {
-            return -1;
-        }
-        // SAFETY: each vector describes `iov_len` readable bytes.
-        joined.extend_from_slice(unsafe {
-            core::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len)
-        });
+    let Some(slices) = (unsafe { transport::io_slices(iov, count) }) else {
+        return -1;
+    };
+    let mut joined = Vec::with_capacity(slices.iter().map(|s| s.len()).sum());
+    for slice in &slices {
+        joined.extend_from_slice(slice);
     }
     if joined.len() > i32::MAX as usize {
         return -1;

@@ -22,3 +22,37 @@ pub mod tcp;
 pub mod tls;
 
 pub use error::ConnectError;
+
+use crate::coremqtt::transport_interface::TransportOutVector_t;
+use std::io::IoSlice;
+
+/// Borrows coreMQTT's I/O vectors (`TransportInterface_t.writev`) as
+/// `IoSlice`s; `None` when one has a
+/// NULL base with a non-zero length.
+///
+/// # Safety
+/// A non-NULL `vecs` must point to `count` vectors, each readable for
+/// `iov_len` bytes at `iov_base`.
+pub(crate) unsafe fn io_slices<'a>(
+    vecs: *const TransportOutVector_t,
+    count: usize,
+) -> Option<Vec<IoSlice<'a>>> {
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    if vecs.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract, `count` vectors.
+    let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
+    vecs.iter()
+        .map(|v| match (v.iov_base.is_null(), v.iov_len) {
+            (_, 0) => Some(IoSlice::new(&[])),
+            (true, _) => None,
+            // SAFETY: per the contract, iov_len readable bytes.
+            (false, len) => Some(IoSlice::new(unsafe {
+                core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
+            })),
+        })
+        .collect()
+}
