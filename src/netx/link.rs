@@ -55,7 +55,7 @@ impl Stream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Stream::Plain(tcp) => tcp.read(buf),
-            Stream::Tls(tls) => tls.read(buf).map_err(std::io::Error::from),
+            Stream::Tls(tls) => tls.read(buf),
         }
     }
 

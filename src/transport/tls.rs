@@ -125,48 +125,6 @@ fn new_connection(
     ClientConnection::new(config, name).map_err(|e| ConnectError::Handshake(e.to_string()))
 }
 
-/// Why [`TlsSession::read`] returned no data.
-#[derive(Debug)]
-pub enum RecvError {
-    /// Nothing arrived within the receive timeout (or a signal interrupted
-    /// the wait): try again later.
-    Idle,
-    /// The server ended the session or closed the connection (which one).
-    Closed(&'static str),
-    /// The server's data broke the TLS protocol or carried a fatal alert,
-    /// e.g. a TLS 1.3 server rejecting the client certificate.
-    Tls(rustls::Error),
-    /// The socket failed.
-    Io(io::Error),
-}
-
-impl core::fmt::Display for RecvError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            RecvError::Idle => write!(f, "nothing received within the receive timeout"),
-            RecvError::Closed(what) => write!(f, "{what}"),
-            RecvError::Tls(e) => write!(f, "TLS error from the server's data: {e}"),
-            RecvError::Io(e) => write!(f, "receive failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RecvError {}
-
-/// For callers that speak `std::io`: `Idle` is `WouldBlock`, `Closed`
-/// `UnexpectedEof`, and a TLS error travels inside an `InvalidData` error,
-/// as rustls's own stream adapters report it.
-impl From<RecvError> for io::Error {
-    fn from(err: RecvError) -> io::Error {
-        match err {
-            RecvError::Idle => io::ErrorKind::WouldBlock.into(),
-            RecvError::Closed(what) => io::Error::new(io::ErrorKind::UnexpectedEof, what),
-            RecvError::Tls(e) => io::Error::new(io::ErrorKind::InvalidData, e),
-            RecvError::Io(e) => e,
-        }
-    }
-}
-
 /// An established TLS connection.
 #[derive(Debug)]
 pub struct TlsSession {
@@ -207,8 +165,8 @@ impl TlsSession {
     /// timeouts: they bound each handshake write and read, and later each
     /// `recv`/`send`. Unlike [`TlsSession::connect`] this does not wait for
     /// a TLS 1.3 server's verdict on the client certificate; a rejection
-    /// then surfaces as [`RecvError::Tls`] on the first read. Nothing is
-    /// logged: the caller reports the failure in its own terms.
+    /// then surfaces as an error from the first [`TlsSession::read`].
+    /// Nothing is logged: the caller reports the failure in its own terms.
     pub fn handshake(
         sock: TcpStream,
         config: Arc<ClientConfig>,
@@ -331,40 +289,40 @@ impl TlsSession {
         };
         match self.read(buf) {
             Ok(n) => n as i32,
-            Err(RecvError::Idle) => 0,
+            Err(e) if tcp::is_transient(&e) => 0,
             Err(e) => {
-                log::error!("rsmqtt transport: {e}");
+                log::error!("rsmqtt transport: TLS receive failed: {e}");
                 -1
             }
         }
     }
 
-    /// Reads decrypted bytes into `buf` (the count, 0 only for an empty
-    /// `buf`), or says why none came. Waits at most the receive timeout for
-    /// the socket; nothing is logged.
-    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, RecvError> {
+    /// Reads decrypted bytes into `buf`, waiting at most the receive timeout
+    /// for the socket: the count (0 only for an empty `buf`); `WouldBlock`
+    /// when nothing arrived in time; `UnexpectedEof` when the server ended
+    /// the session or closed the connection; `InvalidData` carrying the
+    /// `rustls::Error` when the server's data broke the protocol or held a
+    /// fatal alert (e.g. a TLS 1.3 server rejecting the client
+    /// certificate), as rustls's own stream adapters report it. Nothing is
+    /// logged.
+    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let closed = |what: &str| Err(io::Error::new(io::ErrorKind::UnexpectedEof, what));
         loop {
             match self.conn.reader().read(buf) {
-                Ok(0) if !buf.is_empty() => {
-                    return Err(RecvError::Closed("the server closed the TLS session"))
-                }
+                Ok(0) if !buf.is_empty() => return closed("the server closed the TLS session"),
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Err(RecvError::Io(e)),
+                Err(e) => return Err(e),
             }
             // Post-handshake messages (key updates) may need an answer.
-            self.flush_io().map_err(RecvError::Io)?;
-            match self.conn.read_tls(&mut self.sock) {
-                Ok(0) => return Err(RecvError::Closed("the server closed the connection")),
-                Ok(_) => {
-                    if let Err(e) = self.conn.process_new_packets() {
-                        // Best effort: tell the server why (rustls queued an alert).
-                        let _ = self.flush_io();
-                        return Err(RecvError::Tls(e));
-                    }
-                }
-                Err(e) if tcp::is_transient(&e) => return Err(RecvError::Idle),
-                Err(e) => return Err(RecvError::Io(e)),
+            self.flush_io()?;
+            if self.conn.read_tls(&mut self.sock)? == 0 {
+                return closed("the server closed the connection");
+            }
+            if let Err(e) = self.conn.process_new_packets() {
+                // Best effort: tell the server why (rustls queued an alert).
+                let _ = self.flush_io();
+                return Err(io::Error::new(io::ErrorKind::InvalidData, e));
             }
         }
     }
