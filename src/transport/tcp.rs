@@ -92,10 +92,7 @@ pub(crate) fn connect_unlogged(
 /// Opens a TCP connection to one address within `limit` (`None`: the OS
 /// default) and classifies a failure (logged at debug level only). The
 /// socket keeps the system's default options.
-pub(crate) fn connect_addr(
-    addr: SocketAddr,
-    limit: Option<Duration>,
-) -> Result<TcpStream, ConnectError> {
+pub fn connect_addr(addr: SocketAddr, limit: Option<Duration>) -> Result<TcpStream, ConnectError> {
     let attempt = match limit {
         Some(limit) => TcpStream::connect_timeout(&addr, limit),
         None => TcpStream::connect(addr),
