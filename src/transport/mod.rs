@@ -11,6 +11,11 @@
 //!   `openssl_posix.h` compatibility header), ready to plug into
 //!   `TransportInterface_t`.
 //!
+//! The NetX Duo client ([`crate::netx`]) uses the Rust layer too: it connects
+//! with [`tcp::connect_addr`] and runs TLS through
+//! [`tls::TlsSession::handshake`] with the rustls configuration its NetX
+//! Secure calls built.
+//!
 //! The MQTT engine itself never allocates; TLS needs the heap (rustls), so a
 //! TLS connection lives in a box owned by the application's params struct and
 //! freed by the disconnect call.
