@@ -38,6 +38,9 @@ use crate::coremqtt::serializer_types::{
     MQTT_PACKET_TYPE_UNSUBACK,
 };
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportInterface_t};
+use crate::transport::tcp;
+use crate::transport::tls::TlsSession;
+use crate::transport::ConnectError;
 
 /// Size of each client's receive buffer: the largest incoming packet.
 pub const NETWORK_BUFFER_SIZE: usize = 64 * 1024;
@@ -1148,17 +1151,13 @@ impl Client {
     /// TCP connect, optional TLS handshake, then MQTT CONNECT/CONNACK.
     /// Returns the NetX status and whether a CONNACK arrived.
     fn establish(&self, request: &ConnectRequest) -> (UINT, bool) {
-        let tcp = match request.deadline {
-            None => TcpStream::connect(request.server),
-            Some(_) => TcpStream::connect_timeout(
-                &request.server,
-                Duration::from_millis(u64::from(remaining_ms(request.deadline, u32::MAX))),
-            ),
-        };
-        let tcp = match tcp {
+        let limit = request
+            .deadline
+            .map(|_| Duration::from_millis(u64::from(remaining_ms(request.deadline, u32::MAX))));
+        let tcp = match tcp::connect_addr(request.server, limit) {
             Ok(tcp) => tcp,
             Err(e) => {
-                log::error!("rsmqtt: TCP connect to {} failed: {e}", request.server);
+                log::error!("rsmqtt: TCP {e}");
                 return (NXD_MQTT_CONNECT_FAILURE, false);
             }
         };
@@ -1236,7 +1235,7 @@ impl Client {
                 // The broker ended the TLS session instead of answering, as
                 // it does when it rejects the client certificate.
                 log::error!("rsmqtt: TLS failure while waiting for CONNACK: {tls}");
-                rustls_config::handshake_error(&tls)
+                rustls_config::handshake_error(&ConnectError::from_tls(&tls))
             } else if status == MQTTStatus::MQTTServerRefused as u32 && connack_seen {
                 NXD_MQTT_ERROR_CONNECT_RETURN_CODE + UINT::from(tap[3])
             } else if status == MQTTStatus::MQTTSendFailed as u32 {
@@ -1308,8 +1307,16 @@ impl Client {
                 Some(Ok((config, name))) => {
                     let timeout =
                         Duration::from_millis(u64::from(remaining_ms(request.deadline, 30_000)));
-                    link::tls_handshake(tcp, config, name, timeout).map_err(|e| {
-                        log::error!("rsmqtt: TLS handshake failed: {e}");
+                    TlsSession::handshake(
+                        tcp,
+                        config,
+                        name,
+                        Some(link::SEND_TIMEOUT),
+                        Some(timeout),
+                    )
+                    .map(|session| Stream::Tls(Box::new(session)))
+                    .map_err(|e| {
+                        log::error!("rsmqtt: {e}");
                         rustls_config::handshake_error(&e)
                     })
                 }

@@ -1,5 +1,6 @@
-//! The client's connection to the broker (plain TCP or rustls over TCP) and
-//! the coreMQTT transport functions the engine calls to use it.
+//! The client's connection to the broker (plain TCP, or TLS through
+//! [`crate::transport::tls::TlsSession`]) and the coreMQTT transport
+//! functions the engine calls to use it.
 //!
 //! Reads use a 1 ms socket timeout so that a receive with nothing to read
 //! returns 0 ("nothing now") as coreMQTT expects, and the client thread never
@@ -9,12 +10,11 @@ use core::ffi::c_void;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsRawFd;
-use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::{ClientConnection, StreamOwned};
-
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use crate::transport::tls::TlsSession;
+use crate::transport::{self, tcp};
 
 /// How long a send may block before the engine sees a failure.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -26,15 +26,15 @@ pub const RECV_POLL: Duration = Duration::from_millis(1);
 pub enum Stream {
     /// MQTT over TCP.
     Plain(TcpStream),
-    /// MQTT over TLS (rustls) over TCP.
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    /// MQTT over TLS (rustls) over TCP: the transport module's session.
+    Tls(Box<TlsSession>),
 }
 
 impl Stream {
     fn tcp(&self) -> &TcpStream {
         match self {
             Stream::Plain(tcp) => tcp,
-            Stream::Tls(tls) => &tls.sock,
+            Stream::Tls(tls) => tls.tcp_stream(),
         }
     }
 
@@ -43,22 +43,12 @@ impl Stream {
         self.tcp().as_raw_fd()
     }
 
-    /// A second handle on the socket, so another thread can shut it down to
-    /// interrupt a blocked call.
-    pub fn try_clone_tcp(&self) -> Option<TcpStream> {
-        self.tcp().try_clone().ok()
-    }
-
     /// Whether rustls already holds decrypted bytes that a poll on the socket
     /// would not announce.
     pub fn has_buffered_plaintext(&mut self) -> bool {
         match self {
             Stream::Plain(_) => false,
-            Stream::Tls(tls) => tls
-                .conn
-                .process_new_packets()
-                .map(|state| state.plaintext_bytes_to_read() > 0)
-                .unwrap_or(true),
+            Stream::Tls(tls) => tls.has_buffered_plaintext(),
         }
     }
 
@@ -72,46 +62,19 @@ impl Stream {
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
             Stream::Plain(tcp) => tcp.write_all(buf),
-            Stream::Tls(tls) => {
-                tls.write_all(buf)?;
-                tls.flush()
-            }
+            Stream::Tls(tls) => tls.write_all(buf),
         }
     }
 
     /// Sends a TLS close_notify (if TLS) and closes the socket.
-    pub fn close(mut self) {
-        if let Stream::Tls(tls) = &mut self {
-            tls.conn.send_close_notify();
-            let _ = tls.conn.complete_io(&mut tls.sock);
-        }
-        let _ = self.tcp().shutdown(Shutdown::Both);
-    }
-}
-
-/// Makes a TLS stream from a connected socket by running the handshake.
-/// `timeout` bounds each socket read during the handshake.
-pub fn tls_handshake(
-    mut tcp: TcpStream,
-    config: Arc<rustls::ClientConfig>,
-    name: rustls_pki_types::ServerName<'static>,
-    timeout: Duration,
-) -> Result<Stream, rustls::Error> {
-    let mut conn = ClientConnection::new(config, name)?;
-    let _ = tcp.set_read_timeout(Some(timeout));
-    let _ = tcp.set_write_timeout(Some(SEND_TIMEOUT));
-    while conn.is_handshaking() {
-        if let Err(e) = conn.complete_io(&mut tcp) {
-            return Err(match e.into_inner() {
-                Some(inner) => match inner.downcast::<rustls::Error>() {
-                    Ok(tls) => *tls,
-                    Err(other) => rustls::Error::General(other.to_string()),
-                },
-                None => rustls::Error::General("connection closed during the handshake".into()),
-            });
+    pub fn close(self) {
+        match self {
+            Stream::Plain(tcp) => {
+                let _ = tcp.shutdown(Shutdown::Both);
+            }
+            Stream::Tls(tls) => tls.close(),
         }
     }
-    Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
 }
 
 /// What `pNetworkContext` points at: the stream plus bookkeeping the client
@@ -179,15 +142,24 @@ fn quick_ack(fd: i32) {
 #[cfg(not(target_os = "linux"))]
 fn quick_ack(_fd: i32) {}
 
-/// Converts an I/O result to coreMQTT's transport convention.
+/// Converts an I/O result to coreMQTT's transport convention: a timeout or
+/// a signal is "nothing now" (0), any other error -1.
 fn transport_result(result: std::io::Result<usize>) -> i32 {
     match result {
         Ok(n) => i32::try_from(n).unwrap_or(i32::MAX),
-        Err(e) => match e.kind() {
-            ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted => 0,
-            _ => -1,
-        },
+        Err(e) if tcp::is_transient(&e) => 0,
+        Err(_) => -1,
     }
+}
+
+/// The [`Link`] behind the engine's context pointer, `None` for NULL.
+///
+/// # Safety
+/// A non-NULL `ctx` points at a live `Link` used by no one else during the
+/// call (the engine passes back the pointer the client gave it).
+unsafe fn link_of<'a>(ctx: *mut NetworkContext_t) -> Option<&'a mut Link> {
+    // SAFETY: caller contract.
+    (!ctx.is_null()).then(|| unsafe { &mut *(ctx as *mut Link) })
 }
 
 /// coreMQTT receive function over a [`Link`].
@@ -200,15 +172,14 @@ pub unsafe extern "C" fn link_recv(
     buf: *mut c_void,
     len: usize,
 ) -> i32 {
-    if ctx.is_null() || buf.is_null() {
+    // SAFETY: caller contract.
+    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null()) else {
         return -1;
-    }
-    // SAFETY: caller contract (the engine passes back our own pointer).
-    let link = unsafe { &mut *(ctx as *mut Link) };
+    };
     let Some(stream) = link.stream.as_mut() else {
         return -1;
     };
-    let len = len.min(i32::MAX as usize);
+    let len = tcp::clamp_len(len);
     // SAFETY: the engine hands us `len` writable bytes of its buffer.
     let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, len) };
     let fd = stream.raw_fd();
@@ -243,15 +214,14 @@ pub unsafe extern "C" fn link_send(
     buf: *const c_void,
     len: usize,
 ) -> i32 {
-    if ctx.is_null() || (buf.is_null() && len > 0) {
-        return -1;
-    }
     // SAFETY: caller contract.
-    let link = unsafe { &mut *(ctx as *mut Link) };
+    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null() || len == 0) else {
+        return -1;
+    };
     let Some(stream) = link.stream.as_mut() else {
         return -1;
     };
-    let len = len.min(i32::MAX as usize);
+    let len = tcp::clamp_len(len);
     if len == 0 {
         return 0;
     }
@@ -275,23 +245,16 @@ pub unsafe extern "C" fn link_writev(
     iov: *mut TransportOutVector_t,
     count: usize,
 ) -> i32 {
-    if ctx.is_null() || (iov.is_null() && count > 0) {
+    if ctx.is_null() {
         return -1;
     }
     // SAFETY: caller contract.
-    let vectors = unsafe { core::slice::from_raw_parts(iov, count) };
-    let mut joined = Vec::new();
-    for v in vectors {
-        if v.iov_len == 0 {
-            continue;
-        }
-        if v.iov_base.is_null() {
-            return -1;
-        }
-        // SAFETY: each vector describes `iov_len` readable bytes.
-        joined.extend_from_slice(unsafe {
-            core::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len)
-        });
+    let Some(slices) = (unsafe { transport::io_slices(iov, count) }) else {
+        return -1;
+    };
+    let mut joined = Vec::with_capacity(slices.iter().map(|s| s.len()).sum());
+    for slice in &slices {
+        joined.extend_from_slice(slice);
     }
     if joined.len() > i32::MAX as usize {
         return -1;

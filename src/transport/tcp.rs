@@ -73,11 +73,7 @@ pub(crate) fn connect_unlogged(
     }
     let mut last = None;
     for addr in resolve(host, port)? {
-        let attempt = match send_timeout {
-            Some(limit) => TcpStream::connect_timeout(&addr, limit),
-            None => TcpStream::connect(addr),
-        };
-        match attempt {
+        match connect_addr(addr, send_timeout) {
             Ok(stream) => {
                 stream
                     .set_read_timeout(recv_timeout)
@@ -86,20 +82,29 @@ pub(crate) fn connect_unlogged(
                     .map_err(ConnectError::System)?;
                 return Ok(stream);
             }
-            Err(e) => {
-                log::debug!("rsmqtt transport: connect to {addr} failed: {e}");
-                last = Some(match e.kind() {
-                    io::ErrorKind::ConnectionRefused => ConnectError::Refused(addr),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-                        ConnectError::Timeout(addr)
-                    }
-                    _ => ConnectError::Connect(addr, e),
-                });
-            }
+            Err(e) => last = Some(e),
         }
     }
     // resolve() never returns an empty list, so `last` is set.
     Err(last.unwrap_or_else(|| ConnectError::InvalidParameter("no address".into())))
+}
+
+/// Opens a TCP connection to one address within `limit` (`None`: the OS
+/// default) and classifies a failure (logged at debug level only). The
+/// socket keeps the system's default options.
+pub fn connect_addr(addr: SocketAddr, limit: Option<Duration>) -> Result<TcpStream, ConnectError> {
+    let attempt = match limit {
+        Some(limit) => TcpStream::connect_timeout(&addr, limit),
+        None => TcpStream::connect(addr),
+    };
+    attempt.map_err(|e| {
+        log::debug!("rsmqtt transport: connect to {addr} failed: {e}");
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused => ConnectError::Refused(addr),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ConnectError::Timeout(addr),
+            _ => ConnectError::Connect(addr, e),
+        }
+    })
 }
 
 /// True for the errors a socket timeout or a signal produce: "nothing now".

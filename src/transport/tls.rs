@@ -39,13 +39,18 @@ pub struct TlsOptions<'a> {
     pub max_fragment_size: Option<usize>,
 }
 
+/// The crypto provider of every rsmqtt TLS configuration (ring).
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
 /// Builds the rustls client configuration for `options`; `asked` records
 /// whether the server requested a client certificate.
 fn client_config(
     options: &TlsOptions<'_>,
     asked: Arc<AtomicBool>,
 ) -> Result<ClientConfig, ConnectError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let roots = match options.root_ca {
         Some(source) => credentials::root_store(source)?,
         None => {
@@ -112,6 +117,14 @@ impl ResolvesClientCert for ClientIdentity {
     }
 }
 
+/// Starts a client connection, mapping rustls's refusal.
+fn new_connection(
+    config: Arc<ClientConfig>,
+    name: ServerName<'static>,
+) -> Result<ClientConnection, ConnectError> {
+    ClientConnection::new(config, name).map_err(|e| ConnectError::Handshake(e.to_string()))
+}
+
 /// An established TLS connection.
 #[derive(Debug)]
 pub struct TlsSession {
@@ -144,6 +157,42 @@ impl TlsSession {
             .map_err(ConnectError::logged)
     }
 
+    /// Runs the TLS handshake over an already connected socket with a
+    /// configuration the caller built (its own verifier, client
+    /// certificate, ...) and the name to verify and send in SNI.
+    ///
+    /// The timeouts (`None` = block) become the socket's send and receive
+    /// timeouts: they bound each handshake write and read, and later each
+    /// `recv`/`send`. Unlike [`TlsSession::connect`] this does not wait for
+    /// a TLS 1.3 server's verdict on the client certificate; a rejection
+    /// then surfaces as an error from the first [`TlsSession::read`].
+    /// Nothing is logged: the caller reports the failure in its own terms.
+    pub fn handshake(
+        sock: TcpStream,
+        config: Arc<ClientConfig>,
+        name: ServerName<'static>,
+        send_timeout: Option<Duration>,
+        recv_timeout: Option<Duration>,
+    ) -> Result<TlsSession, ConnectError> {
+        sock.set_read_timeout(recv_timeout)
+            .and_then(|()| sock.set_write_timeout(send_timeout))
+            .map_err(ConnectError::System)?;
+        let conn = new_connection(config, name)?;
+        TlsSession::complete_handshake(conn, sock)
+    }
+
+    /// Drives the handshake of `conn` over `sock` to its end.
+    fn complete_handshake(
+        mut conn: ClientConnection,
+        mut sock: TcpStream,
+    ) -> Result<TlsSession, ConnectError> {
+        while conn.is_handshaking() {
+            conn.complete_io(&mut sock)
+                .map_err(ConnectError::from_handshake_io)?;
+        }
+        Ok(TlsSession { conn, sock })
+    }
+
     fn connect_inner(
         host: &str,
         port: u16,
@@ -158,16 +207,9 @@ impl TlsSession {
         let name = ServerName::try_from(verify_name.to_owned()).map_err(|e| {
             ConnectError::InvalidParameter(format!("server name \"{verify_name}\": {e}"))
         })?;
-        let conn = ClientConnection::new(Arc::new(config), name)
-            .map_err(|e| ConnectError::Handshake(e.to_string()))?;
+        let conn = new_connection(Arc::new(config), name)?;
         let sock = tcp::connect_unlogged(host, port, send_timeout, recv_timeout)?;
-        let mut session = TlsSession { conn, sock };
-        while session.conn.is_handshaking() {
-            session
-                .conn
-                .complete_io(&mut session.sock)
-                .map_err(ConnectError::from_handshake_io)?;
-        }
+        let mut session = TlsSession::complete_handshake(conn, sock)?;
         if asked.load(Ordering::Relaxed)
             && session.conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3)
         {
@@ -239,49 +281,59 @@ impl TlsSession {
 
     /// Receives decrypted bytes into `buf`: the count, 0 when the receive
     /// timeout expired before any application data arrived, -1 on error
-    /// (including the server closing the connection).
+    /// (including the server closing the connection), logged.
     pub fn recv(&mut self, buf: &mut [u8]) -> i32 {
         let len = tcp::clamp_len(buf.len());
         let Some(buf) = buf.get_mut(..len).filter(|b| !b.is_empty()) else {
             return 0;
         };
-        loop {
-            match self.conn.reader().read(buf) {
-                Ok(0) => {
-                    log::error!("rsmqtt transport: the server closed the TLS session");
-                    return -1;
-                }
-                Ok(n) => return n as i32,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => {
-                    log::error!("rsmqtt transport: TLS receive failed: {e}");
-                    return -1;
-                }
-            }
-            // Post-handshake messages (key updates) may need an answer.
-            if self.flush().is_err() {
-                return -1;
-            }
-            match self.conn.read_tls(&mut self.sock) {
-                Ok(0) => {
-                    log::error!("rsmqtt transport: the server closed the connection");
-                    return -1;
-                }
-                Ok(_) => {
-                    if let Err(e) = self.conn.process_new_packets() {
-                        log::error!("rsmqtt transport: TLS error from the server's data: {e}");
-                        // Best effort: tell the server why (rustls queued an alert).
-                        let _ = self.flush();
-                        return -1;
-                    }
-                }
-                Err(e) if tcp::is_transient(&e) => return 0,
-                Err(e) => {
-                    log::error!("rsmqtt transport: receive failed: {e}");
-                    return -1;
-                }
+        match self.read(buf) {
+            Ok(n) => n as i32,
+            Err(e) if tcp::is_transient(&e) => 0,
+            Err(e) => {
+                log::error!("rsmqtt transport: TLS receive failed: {e}");
+                -1
             }
         }
+    }
+
+    /// Reads decrypted bytes into `buf`, waiting at most the receive timeout
+    /// for the socket: the count (0 only for an empty `buf`); `WouldBlock`
+    /// when nothing arrived in time; `UnexpectedEof` when the server ended
+    /// the session or closed the connection; `InvalidData` carrying the
+    /// `rustls::Error` when the server's data broke the protocol or held a
+    /// fatal alert (e.g. a TLS 1.3 server rejecting the client
+    /// certificate), as rustls's own stream adapters report it. Nothing is
+    /// logged.
+    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let closed = |what: &str| Err(io::Error::new(io::ErrorKind::UnexpectedEof, what));
+        loop {
+            match self.conn.reader().read(buf) {
+                Ok(0) if !buf.is_empty() => return closed("the server closed the TLS session"),
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+            // Post-handshake messages (key updates) may need an answer.
+            self.flush_io()?;
+            if self.conn.read_tls(&mut self.sock)? == 0 {
+                return closed("the server closed the connection");
+            }
+            if let Err(e) = self.conn.process_new_packets() {
+                // Best effort: tell the server why (rustls queued an alert).
+                let _ = self.flush_io();
+                return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+            }
+        }
+    }
+
+    /// Whether rustls already holds decrypted bytes, which a poll on the
+    /// socket would not announce (true also when it has an error to report).
+    pub fn has_buffered_plaintext(&mut self) -> bool {
+        self.conn
+            .process_new_packets()
+            .map(|state| state.plaintext_bytes_to_read() > 0)
+            .unwrap_or(true)
     }
 
     /// Encrypts and sends the bytes of `bufs`: the count accepted, 0 when
@@ -293,7 +345,7 @@ impl TlsSession {
     /// queued and go out with the next call.
     pub fn send_vectored(&mut self, bufs: &[IoSlice<'_>]) -> i32 {
         // Make room first if earlier records are still queued.
-        if self.flush().is_err() {
+        if self.flush_logged().is_err() {
             return -1;
         }
         let mut total = 0usize;
@@ -315,7 +367,7 @@ impl TlsSession {
                 }
             }
         }
-        if self.flush().is_err() {
+        if self.flush_logged().is_err() {
             return -1;
         }
         total as i32
@@ -326,31 +378,60 @@ impl TlsSession {
         self.send_vectored(&[IoSlice::new(buf)])
     }
 
-    /// Writes queued TLS records to the socket until done or the send
-    /// timeout expires (`Ok(false)`); `Err` on a socket error (logged).
-    fn flush(&mut self) -> Result<bool, ()> {
+    /// Sends all of `buf`, waiting up to the send timeout for each socket
+    /// write: `Ok` once every byte is on the socket, a `WouldBlock` error
+    /// when the timeout expired first (the rest stays queued), another
+    /// error when the socket failed. Nothing is logged.
+    pub fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let mut rest = buf;
+        loop {
+            let accepted = self.conn.writer().write(rest)?;
+            rest = rest.get(accepted..).unwrap_or_default();
+            if !self.flush_io()? {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            if rest.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes queued TLS records to the socket until done (`Ok(true)`) or
+    /// the send timeout expires (`Ok(false)`).
+    fn flush_io(&mut self) -> io::Result<bool> {
         while self.conn.wants_write() {
             match self.conn.write_tls(&mut self.sock) {
                 Ok(0) => {
-                    log::error!("rsmqtt transport: the connection is closed for sending");
-                    return Err(());
+                    return Err(io::Error::new(
+                        io::ErrorKind::WriteZero,
+                        "the connection is closed for sending",
+                    ))
                 }
                 Ok(_) => {}
                 Err(e) if tcp::is_transient(&e) => return Ok(false),
-                Err(e) => {
-                    log::error!("rsmqtt transport: send failed: {e}");
-                    return Err(());
-                }
+                Err(e) => return Err(e),
             }
         }
         Ok(true)
+    }
+
+    /// [`TlsSession::flush_io`], logging a socket error.
+    fn flush_logged(&mut self) -> Result<bool, ()> {
+        self.flush_io().map_err(|e| {
+            log::error!("rsmqtt transport: send failed: {e}");
+        })
+    }
+
+    /// The TCP socket under the session (for socket options).
+    pub fn tcp_stream(&self) -> &TcpStream {
+        &self.sock
     }
 
     /// Ends the session: sends close_notify (best effort, bounded by the
     /// send timeout) and closes the socket.
     pub fn close(mut self) {
         self.conn.send_close_notify();
-        let _ = self.flush();
+        let _ = self.flush_io();
         let _ = self.sock.shutdown(std::net::Shutdown::Both);
     }
 }

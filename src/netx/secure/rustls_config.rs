@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, Error, RootCertStore, SignatureScheme,
 };
@@ -24,11 +23,7 @@ use super::store::SessionSetup;
 use super::tls_types::*;
 use super::x509_types::NX_SECURE_X509_CERT;
 use crate::netx::threadx::UINT;
-
-/// The ring-backed provider every session uses.
-pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
+use crate::transport::{tls, ConnectError};
 
 /// Builds the client configuration and the name to connect as. Errors are
 /// NetX Secure status codes.
@@ -48,7 +43,7 @@ pub fn build(
         log::error!("rsmqtt: the TLS setup callback added no trusted certificate");
         return Err(NX_SECURE_TLS_ISSUER_CERTIFICATE_NOT_FOUND);
     }
-    let provider = provider();
+    let provider = tls::provider();
     let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|e| {
@@ -90,17 +85,18 @@ pub fn build(
     Ok((Arc::new(config), server_name))
 }
 
-/// Maps a rustls error from the handshake to a NetX Secure status code.
-pub fn handshake_error(error: &Error) -> UINT {
+/// Maps a failed handshake (or a TLS error the broker sent while the
+/// client waited for CONNACK) to a NetX Secure status code.
+pub fn handshake_error(error: &ConnectError) -> UINT {
     match error {
-        Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+        ConnectError::ServerCertificate(CertificateError::UnknownIssuer) => {
             NX_SECURE_TLS_ISSUER_CERTIFICATE_NOT_FOUND
         }
-        Error::InvalidCertificate(CertificateError::BadSignature) => {
+        ConnectError::ServerCertificate(CertificateError::BadSignature) => {
             NX_SECURE_TLS_CERTIFICATE_SIG_CHECK_FAILED
         }
-        Error::InvalidCertificate(_) => NX_SECURE_TLS_INVALID_SERVER_CERT,
-        Error::AlertReceived(_) => NX_SECURE_TLS_ALERT_RECEIVED,
+        ConnectError::ServerCertificate(_) => NX_SECURE_TLS_INVALID_SERVER_CERT,
+        ConnectError::PeerAlert(_) => NX_SECURE_TLS_ALERT_RECEIVED,
         _ => NX_SECURE_TLS_HANDSHAKE_FAILURE,
     }
 }

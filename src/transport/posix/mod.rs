@@ -31,10 +31,9 @@ pub mod plaintext;
 pub mod sockets;
 pub mod tls;
 
-use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
-use core::ffi::{c_char, CStr};
+use crate::coremqtt::transport_interface::NetworkContext_t;
+use core::ffi::{c_char, c_void, CStr};
 use sockets::ServerInfo_t;
-use std::io::IoSlice;
 use std::net::TcpStream;
 use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
 
@@ -52,6 +51,45 @@ unsafe fn params_of<P>(ctx: *const NetworkContext_t) -> Option<*mut P> {
     // readable and pointer-aligned there.
     let params = unsafe { ctx.cast::<*mut P>().read() };
     (!params.is_null()).then_some(params)
+}
+
+/// [`params_of`], logging a NULL pointer as an invalid parameter.
+///
+/// # Safety
+/// As for [`params_of`].
+unsafe fn params_logged<P>(ctx: *const NetworkContext_t) -> Option<*mut P> {
+    // SAFETY: forwarded contract.
+    let params = unsafe { params_of::<P>(ctx) };
+    if params.is_none() {
+        log::error!("rsmqtt transport: invalid parameter: NULL network context or pParams");
+    }
+    params
+}
+
+/// The buffer a receive function fills, `None` (logged) when NULL.
+///
+/// # Safety
+/// A non-NULL `p` must be writable for `len` bytes.
+unsafe fn recv_buffer<'a>(p: *mut c_void, len: usize) -> Option<&'a mut [u8]> {
+    if p.is_null() {
+        log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        return None;
+    }
+    // SAFETY: non-NULL and, per the contract, writable for `len` bytes.
+    Some(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
+}
+
+/// The buffer a send function reads, `None` (logged) when NULL.
+///
+/// # Safety
+/// A non-NULL `p` must be readable for `len` bytes.
+unsafe fn send_buffer<'a>(p: *const c_void, len: usize) -> Option<&'a [u8]> {
+    if p.is_null() {
+        log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        return None;
+    }
+    // SAFETY: non-NULL and, per the contract, readable for `len` bytes.
+    Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
 /// Reads a `ServerInfo_t`: the host name (`hostNameLength` bytes, no NUL
@@ -113,36 +151,6 @@ unsafe fn byte_range<'a>(p: *const u8, len: usize, what: &str) -> Result<Option<
         // SAFETY: per the contract.
         (false, _) => Ok(Some(unsafe { core::slice::from_raw_parts(p, len) })),
     }
-}
-
-/// Borrows the C program's I/O vectors as `IoSlice`s; `None` when one has a
-/// NULL base with a non-zero length.
-///
-/// # Safety
-/// A non-NULL `vecs` must point to `count` vectors, each readable for
-/// `iov_len` bytes at `iov_base`.
-unsafe fn io_slices<'a>(
-    vecs: *const TransportOutVector_t,
-    count: usize,
-) -> Option<Vec<IoSlice<'a>>> {
-    if count == 0 {
-        return Some(Vec::new());
-    }
-    if vecs.is_null() {
-        return None;
-    }
-    // SAFETY: per the contract, `count` vectors.
-    let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
-    vecs.iter()
-        .map(|v| match (v.iov_base.is_null(), v.iov_len) {
-            (_, 0) => Some(IoSlice::new(&[])),
-            (true, _) => None,
-            // SAFETY: per the contract, iov_len readable bytes.
-            (false, len) => Some(IoSlice::new(unsafe {
-                core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
-            })),
-        })
-        .collect()
 }
 
 /// Hands a connected socket over to C as a raw descriptor, never 0, 1 or 2:

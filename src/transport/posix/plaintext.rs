@@ -6,9 +6,10 @@
 use super::sockets::{
     close_descriptor, connect_descriptor, ServerInfo_t, SocketStatus, SocketStatus_t,
 };
-use super::{io_slices, params_of};
+use super::{params_logged, recv_buffer, send_buffer};
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
 use crate::ffi::guard;
+use crate::transport::io_slices;
 use crate::transport::tcp;
 use core::ffi::c_void;
 use std::os::fd::BorrowedFd;
@@ -28,26 +29,13 @@ pub struct PlaintextParams {
 /// `PlaintextParams_t`, the typedef applications use.
 pub type PlaintextParams_t = PlaintextParams;
 
-/// The params behind a context, or `None` (logged) when a pointer is NULL.
-///
-/// # Safety
-/// As for [`params_of`].
-unsafe fn plaintext_params(ctx: *const NetworkContext_t) -> Option<*mut PlaintextParams_t> {
-    // SAFETY: forwarded contract.
-    let params = unsafe { params_of::<PlaintextParams_t>(ctx) };
-    if params.is_none() {
-        log::error!("rsmqtt transport: invalid parameter: NULL network context or pParams");
-    }
-    params
-}
-
 /// The connected socket of a context, `None` when not connected.
 ///
 /// # Safety
 /// As for [`params_of`]; the descriptor, when >= 0, must be open.
 unsafe fn connected_socket<'a>(ctx: *const NetworkContext_t) -> Option<BorrowedFd<'a>> {
     // SAFETY: forwarded contract.
-    let params = unsafe { plaintext_params(ctx) }?;
+    let params = unsafe { params_logged::<PlaintextParams_t>(ctx) }?;
     // SAFETY: params is non-NULL and points at the application's params.
     let fd = unsafe { (*params).socketDescriptor };
     if fd < 0 {
@@ -79,7 +67,7 @@ pub unsafe extern "C" fn Plaintext_Connect(
 ) -> SocketStatus_t {
     guard(SocketStatus::SOCKETS_API_ERROR, || {
         // SAFETY: per this function's contract.
-        let Some(params) = (unsafe { plaintext_params(pNetworkContext) }) else {
+        let Some(params) = (unsafe { params_logged::<PlaintextParams_t>(pNetworkContext) }) else {
             return SocketStatus::SOCKETS_INVALID_PARAMETER;
         };
         // SAFETY: per this function's contract.
@@ -108,7 +96,7 @@ pub unsafe extern "C" fn Plaintext_Disconnect(
 ) -> SocketStatus_t {
     guard(SocketStatus::SOCKETS_API_ERROR, || {
         // SAFETY: per this function's contract.
-        let Some(params) = (unsafe { plaintext_params(pNetworkContext) }) else {
+        let Some(params) = (unsafe { params_logged::<PlaintextParams_t>(pNetworkContext) }) else {
             return SocketStatus::SOCKETS_INVALID_PARAMETER;
         };
         // SAFETY: params is non-NULL and points at the application's params.
@@ -144,12 +132,10 @@ pub unsafe extern "C" fn Plaintext_Recv(
         let Some(fd) = (unsafe { connected_socket(pNetworkContext) }) else {
             return -1;
         };
-        if pBuffer.is_null() {
-            log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        // SAFETY: per this function's contract.
+        let Some(buf) = (unsafe { recv_buffer(pBuffer, bytesToRecv) }) else {
             return -1;
-        }
-        // SAFETY: pBuffer is non-NULL and writable for bytesToRecv bytes.
-        let buf = unsafe { core::slice::from_raw_parts_mut(pBuffer.cast::<u8>(), bytesToRecv) };
+        };
         tcp::recv(fd, buf)
     })
 }
@@ -171,12 +157,10 @@ pub unsafe extern "C" fn Plaintext_Send(
         let Some(fd) = (unsafe { connected_socket(pNetworkContext) }) else {
             return -1;
         };
-        if pBuffer.is_null() {
-            log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        // SAFETY: per this function's contract.
+        let Some(buf) = (unsafe { send_buffer(pBuffer, bytesToSend) }) else {
             return -1;
-        }
-        // SAFETY: pBuffer is non-NULL and readable for bytesToSend bytes.
-        let buf = unsafe { core::slice::from_raw_parts(pBuffer.cast::<u8>(), bytesToSend) };
+        };
         tcp::send(fd, buf)
     })
 }

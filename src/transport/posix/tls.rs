@@ -9,10 +9,11 @@
 //! `Tls_Disconnect`.
 
 use super::sockets::ServerInfo_t;
-use super::{byte_range, c_str, io_slices, params_of, server_info};
+use super::{byte_range, c_str, params_logged, recv_buffer, send_buffer, server_info};
 use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
 use crate::ffi::guard;
 use crate::transport::credentials::PemSource;
+use crate::transport::io_slices;
 use crate::transport::tcp::timeout_from_ms;
 use crate::transport::tls::{TlsOptions, TlsSession};
 use crate::transport::ConnectError;
@@ -260,8 +261,8 @@ pub(super) unsafe fn connect<'a>(
         TlsStatus::TLS_INVALID_PARAMETER
     };
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_of::<TlsParams_t>(pNetworkContext) }) else {
-        return invalid("NULL network context or pParams".into());
+    let Some(params) = (unsafe { params_logged::<TlsParams_t>(pNetworkContext) }) else {
+        return TlsStatus::TLS_INVALID_PARAMETER;
     };
     // SAFETY: params is non-NULL and points at the application's params.
     if !unsafe { (*params).pSession }.is_null() {
@@ -310,8 +311,7 @@ pub(super) unsafe fn with_session(
     io: impl FnOnce(&mut TlsSession) -> i32,
 ) -> i32 {
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_of::<TlsParams_t>(ctx) }) else {
-        log::error!("rsmqtt transport: invalid parameter: NULL network context or pParams");
+    let Some(params) = (unsafe { params_logged::<TlsParams_t>(ctx) }) else {
         return -1;
     };
     // SAFETY: params is non-NULL; pSession is NULL or our box.
@@ -338,8 +338,7 @@ pub(super) unsafe fn with_session(
 /// As for [`with_session`].
 pub(super) unsafe fn disconnect(ctx: *const NetworkContext_t) -> TlsStatus {
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_of::<TlsParams_t>(ctx) }) else {
-        log::error!("rsmqtt transport: invalid parameter: NULL network context or pParams");
+    let Some(params) = (unsafe { params_logged::<TlsParams_t>(ctx) }) else {
         return TlsStatus::TLS_INVALID_PARAMETER;
     };
     // SAFETY: params is non-NULL and writable (the application's struct).
@@ -435,12 +434,10 @@ pub unsafe extern "C" fn Tls_Recv(
     bytesToRecv: usize,
 ) -> i32 {
     guard(-1, || {
-        if pBuffer.is_null() {
-            log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        // SAFETY: per this function's contract.
+        let Some(buf) = (unsafe { recv_buffer(pBuffer, bytesToRecv) }) else {
             return -1;
-        }
-        // SAFETY: non-NULL and writable for bytesToRecv bytes per the contract.
-        let buf = unsafe { core::slice::from_raw_parts_mut(pBuffer.cast::<u8>(), bytesToRecv) };
+        };
         // SAFETY: per this function's contract.
         unsafe { with_session(pNetworkContext, |s| s.recv(buf)) }
     })
@@ -460,12 +457,10 @@ pub unsafe extern "C" fn Tls_Send(
     bytesToSend: usize,
 ) -> i32 {
     guard(-1, || {
-        if pBuffer.is_null() {
-            log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
+        // SAFETY: per this function's contract.
+        let Some(buf) = (unsafe { send_buffer(pBuffer, bytesToSend) }) else {
             return -1;
-        }
-        // SAFETY: non-NULL and readable for bytesToSend bytes per the contract.
-        let buf = unsafe { core::slice::from_raw_parts(pBuffer.cast::<u8>(), bytesToSend) };
+        };
         // SAFETY: per this function's contract.
         unsafe { with_session(pNetworkContext, |s| s.send(buf)) }
     })
