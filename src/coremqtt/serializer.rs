@@ -574,14 +574,7 @@ pub fn serialize_publish_header(
     if size - payload_length > out.len() {
         return Err(MQTTNoMemory);
     }
-    let mut w = Writer::new(out);
-    w.byte(publish_type_byte(header.qos, header.retain, header.dup))?;
-    w.remaining_length(remaining)?;
-    w.string(header.topic)?;
-    if header.qos != MQTTQoS::MQTTQoS0 {
-        w.u16(packet_id)?;
-    }
-    Ok(w.position())
+    write_publish(out, header, packet_id, remaining, &[])
 }
 
 /// Writes a whole PUBLISH (`MQTT_SerializePublish`) and returns its size.
@@ -592,14 +585,78 @@ pub fn serialize_publish(
     payload: &[u8],
 ) -> Result<usize, MQTTStatus> {
     check_publish(header, packet_id)?;
-    let (_, size) = publish_packet_size(header.qos, header.topic.len(), payload.len())?;
+    let (remaining, size) = publish_packet_size(header.qos, header.topic.len(), payload.len())?;
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
-    let header_size = serialize_publish_header(out, header, packet_id, payload.len())?;
-    let mut w = Writer::new(out.get_mut(header_size..).ok_or(MQTTNoMemory)?);
-    w.bytes(payload)?;
-    Ok(header_size + w.position())
+    write_publish(out, header, packet_id, remaining, payload)
+}
+
+/// Writes fixed header, topic, packet identifier (QoS 1/2) and `payload`
+/// (empty for a header only) once the parameters are validated and
+/// `remaining` is known, so the size is computed once per packet. The
+/// output is cut to the exact packet length first (a buffer that is too
+/// small is `MQTTNoMemory`), so every piece below lands in a slice of known
+/// size: no per-byte bounds checks, one copy each for topic and payload.
+fn write_publish(
+    out: &mut [u8],
+    header: &PublishHeader<'_>,
+    packet_id: u16,
+    remaining: usize,
+    payload: &[u8],
+) -> Result<usize, MQTTStatus> {
+    let topic_length = u16::try_from(header.topic.len()).map_err(|_| MQTTBadParameter)?;
+    if remaining > MAX_REMAINING_LENGTH {
+        return Err(MQTTBadParameter);
+    }
+    let fixed_length = 1 + remaining_length_size(remaining);
+    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
+        0
+    } else {
+        2
+    };
+    let total = (fixed_length + 2 + header.topic.len() + id_length)
+        .checked_add(payload.len())
+        .ok_or(MQTTBadParameter)?;
+    let out = out.get_mut(..total).ok_or(MQTTNoMemory)?;
+    let (head, rest) = out.split_at_mut_checked(fixed_length).ok_or(MQTTNoMemory)?;
+    encode_fixed_header(
+        head,
+        publish_type_byte(header.qos, header.retain, header.dup),
+        remaining,
+    );
+    let (length_bytes, rest) = rest.split_at_mut_checked(2).ok_or(MQTTNoMemory)?;
+    length_bytes.copy_from_slice(&topic_length.to_be_bytes());
+    let (topic, rest) = rest
+        .split_at_mut_checked(header.topic.len())
+        .ok_or(MQTTNoMemory)?;
+    topic.copy_from_slice(header.topic);
+    let (id, rest) = rest.split_at_mut_checked(id_length).ok_or(MQTTNoMemory)?;
+    if id_length != 0 {
+        id.copy_from_slice(&packet_id.to_be_bytes());
+    }
+    rest.copy_from_slice(payload);
+    Ok(total)
+}
+
+/// Encodes a type byte and a remaining length (§2.2) into `out`, which the
+/// caller sized as `1 + remaining_length_size(remaining)` bytes.
+fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
+    let Some((first, digits)) = out.split_first_mut() else {
+        return;
+    };
+    *first = type_byte;
+    let mut rest = remaining;
+    for slot in digits {
+        // Seven bits per byte, least significant group first; the top bit
+        // says another byte follows.
+        let mut digit = (rest % 128) as u8;
+        rest /= 128;
+        if rest > 0 {
+            digit |= 0x80;
+        }
+        *slot = digit;
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1449,18 +1506,35 @@ unsafe fn c_publish_header<'a>(info: &MQTTPublishInfo_t) -> Result<PublishHeader
     })
 }
 
-/// Checks that the caller's remaining length is the one the parameters give.
+/// Checks that the caller's remaining length is the one the parameters give
+/// (and that [`publish_packet_size`] would accept them: the whole packet
+/// within [`MAX_REMAINING_LENGTH`], coreMQTT's limit), without computing the
+/// size from scratch: this runs on every publish.
 fn check_publish_remaining(
     header: &PublishHeader<'_>,
     payload_length: usize,
     remaining_length: usize,
 ) -> Result<(), MQTTStatus> {
-    let (remaining, _) = publish_packet_size(header.qos, header.topic.len(), payload_length)?;
-    if remaining == remaining_length {
-        Ok(())
+    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
+        0
     } else {
-        log::error!("remainingLength does not match the PUBLISH parameters");
-        Err(MQTTBadParameter)
+        2
+    };
+    let expected = (2 + id_length + header.topic.len()).checked_add(payload_length);
+    let packet = packet_size(remaining_length);
+    match (expected, packet) {
+        (Some(expected), Some(packet))
+            if expected == remaining_length
+                && !header.topic.is_empty()
+                && header.topic.len() <= usize::from(u16::MAX)
+                && packet <= MAX_REMAINING_LENGTH =>
+        {
+            Ok(())
+        }
+        _ => {
+            log::error!("remainingLength does not match the PUBLISH parameters");
+            Err(MQTTBadParameter)
+        }
     }
 }
 
@@ -1511,7 +1585,9 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
         if let Err(status) = check_publish_remaining(&header, payload.len(), remainingLength) {
             return status;
         }
-        match serialize_publish(out, &header, packetId, payload) {
+        // Everything is validated and the remaining length is the real one:
+        // write without computing the size again.
+        match write_publish(out, &header, packetId, remainingLength, payload) {
             Ok(_) => MQTTSuccess,
             Err(status) => status,
         }
@@ -1619,7 +1695,7 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeader(
         if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
             return status;
         }
-        match serialize_publish_header(out, &header, packetId, info.payloadLength) {
+        match write_publish(out, &header, packetId, remainingLength, &[]) {
             Ok(written) => {
                 // SAFETY: checked non-NULL above.
                 unsafe { pHeaderSize.write(written) };
@@ -1941,25 +2017,29 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
             log::error!("invalid incoming packet type {type_byte:#04x}");
             return MQTTBadResponse;
         }
-        // Collect the length bytes and decode them with the buffer decoder.
+        // Collect the length bytes (until one without the continuation bit,
+        // at most four, as coreMQTT reads them) and decode them once with
+        // the buffer decoder, which also rejects a fifth or padded byte.
         let mut header = [type_byte, 0, 0, 0, 0];
         let mut filled = 1;
-        loop {
-            match decode_fixed_header(&header[..filled]) {
-                Ok(decoded) => {
-                    packet.remainingLength = decoded.remaining_length;
-                    return MQTTSuccess;
-                }
-                Err(MQTTNeedMoreBytes) if filled < header.len() => {
-                    // SAFETY: transport contract is the caller's.
-                    match unsafe { recv_byte(recv, pNetworkContext) } {
-                        Ok(Some(byte)) => header[filled] = byte,
-                        _ => return MQTTBadResponse,
-                    }
-                    filled += 1;
-                }
-                Err(_) => return MQTTBadResponse,
+        while let Some(slot) = header.get_mut(filled) {
+            // SAFETY: transport contract is the caller's.
+            let byte = match unsafe { recv_byte(recv, pNetworkContext) } {
+                Ok(Some(byte)) => byte,
+                _ => return MQTTBadResponse,
+            };
+            *slot = byte;
+            filled += 1;
+            if byte & 0x80 == 0 {
+                break;
             }
+        }
+        match decode_fixed_header(header.get(..filled).unwrap_or(&header)) {
+            Ok(decoded) => {
+                packet.remainingLength = decoded.remaining_length;
+                MQTTSuccess
+            }
+            Err(_) => MQTTBadResponse,
         }
     })
 }
