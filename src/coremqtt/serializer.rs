@@ -2017,30 +2017,35 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
             log::error!("invalid incoming packet type {type_byte:#04x}");
             return MQTTBadResponse;
         }
-        // Collect the length bytes (until one without the continuation bit,
-        // at most four, as coreMQTT reads them) and decode them once with
-        // the buffer decoder, which also rejects a fifth or padded byte.
-        let mut header = [type_byte, 0, 0, 0, 0];
-        let mut filled = 1;
-        while let Some(slot) = header.get_mut(filled) {
+        // Read the length bytes until one without the continuation bit, at
+        // most four (as coreMQTT does: a fourth with the bit set fails
+        // without reading a fifth), decoding on the way.
+        let mut remaining = 0usize;
+        let mut used = 0usize;
+        loop {
+            if used == 4 {
+                log::error!("remaining length encoding longer than four bytes");
+                return MQTTBadResponse;
+            }
             // SAFETY: transport contract is the caller's.
-            let byte = match unsafe { recv_byte(recv, pNetworkContext) } {
+            let digit = match unsafe { recv_byte(recv, pNetworkContext) } {
                 Ok(Some(byte)) => byte,
                 _ => return MQTTBadResponse,
             };
-            *slot = byte;
-            filled += 1;
-            if byte & 0x80 == 0 {
+            remaining |= usize::from(digit & 0x7F) << (7 * used);
+            used += 1;
+            if digit & 0x80 == 0 {
                 break;
             }
         }
-        match decode_fixed_header(header.get(..filled).unwrap_or(&header)) {
-            Ok(decoded) => {
-                packet.remainingLength = decoded.remaining_length;
-                MQTTSuccess
-            }
-            Err(_) => MQTTBadResponse,
+        // Padded encodings such as 0x80 0x00 are refused (§2.2.3 asks for
+        // the shortest form; coreMQTT checks the same).
+        if used != remaining_length_size(remaining) {
+            log::error!("remaining length {remaining} not in its shortest encoding");
+            return MQTTBadResponse;
         }
+        packet.remainingLength = remaining;
+        MQTTSuccess
     })
 }
 
