@@ -73,6 +73,11 @@ awk '
         }
     }' "$WORK/times.txt"
 
+echo
+echo "Transport receive calls per message in process_loop (each one a system call on a real socket):"
+awk '$2 == "process_loop" { split($5, kv, "="); calls[$1] = kv[2] }
+    END { printf "  coreMQTT %s, rsmqtt %s\n", calls["coremqtt"], calls["rsmqtt"] }' "$WORK/times.txt"
+
 if [ "$CALLGRIND" != 1 ] || ! command -v valgrind >/dev/null 2>&1; then
     echo "(no valgrind: instruction counts skipped)"
     exit 0

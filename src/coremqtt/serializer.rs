@@ -47,6 +47,16 @@ use MQTTStatus::{
     MQTTRecvFailed, MQTTServerRefused, MQTTSuccess,
 };
 
+/// Logs an error from a cold, out-of-line function. The checks on the
+/// per-message paths (PUBLISH size and validation) call this instead of
+/// `log::error!` directly, so the log formatting is only set up when a check
+/// fails and those functions stay small enough to inline.
+#[cold]
+#[inline(never)]
+fn log_error(args: core::fmt::Arguments<'_>) {
+    log::error!("{args}");
+}
+
 // ---------------------------------------------------------------------------
 // Wire primitives (MQTT 3.1.1 §1.5, §2.2.3)
 // ---------------------------------------------------------------------------
@@ -237,7 +247,7 @@ pub fn connect_packet_size(
 ) -> Result<(usize, usize), MQTTStatus> {
     let too_long = |s: &[u8]| s.len() > usize::from(u16::MAX);
     if connect.client_id.is_empty() {
-        log::error!("CONNECT: the client identifier must be set");
+        log_error(format_args!("CONNECT: the client identifier must be set"));
         return Err(MQTTBadParameter);
     }
     if will.is_some_and(|w| too_long(w.payload) || too_long(w.topic))
@@ -245,7 +255,9 @@ pub fn connect_packet_size(
         || connect.user_name.is_some_and(too_long)
         || connect.password.is_some_and(too_long)
     {
-        log::error!("CONNECT: a string or the will message exceeds 65535 bytes");
+        log_error(format_args!(
+            "CONNECT: a string or the will message exceeds 65535 bytes"
+        ));
         return Err(MQTTBadParameter);
     }
     // Each field is at most 65535 + 2 bytes, so the sum stays far below
@@ -386,10 +398,10 @@ pub fn subscription_packet_size<'a>(
         count += 1;
         let length = subscription.filter.len();
         if length == 0 || length > usize::from(u16::MAX) {
-            log::error!(
+            log_error(format_args!(
                 "subscription #{} has an empty or oversized topic filter",
                 count - 1
-            );
+            ));
             valid = false;
         }
         remaining = remaining
@@ -400,7 +412,9 @@ pub fn subscription_packet_size<'a>(
         return Err(MQTTBadParameter);
     }
     if remaining > MAX_REMAINING_LENGTH {
-        log::error!("subscription packet of {remaining} bytes exceeds the MQTT limit");
+        log_error(format_args!(
+            "subscription packet of {remaining} bytes exceeds the MQTT limit"
+        ));
         return Err(MQTTBadParameter);
     }
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
@@ -493,13 +507,16 @@ pub fn publish_type_byte(qos: MQTTQoS, retain: bool, dup: bool) -> u8 {
 /// An empty or oversized topic is `MQTTBadParameter`; so is a payload
 /// that makes the whole packet (not only its remaining length) exceed
 /// 268435455 bytes, which is the limit coreMQTT applies.
+#[inline]
 pub fn publish_packet_size(
     qos: MQTTQoS,
     topic_length: usize,
     payload_length: usize,
 ) -> Result<(usize, usize), MQTTStatus> {
     if topic_length == 0 || topic_length > usize::from(u16::MAX) {
-        log::error!("PUBLISH: invalid topic name length {topic_length}");
+        log_error(format_args!(
+            "PUBLISH: invalid topic name length {topic_length}"
+        ));
         return Err(MQTTBadParameter);
     }
     let mut header = 2 + topic_length;
@@ -514,7 +531,9 @@ pub fn publish_packet_size(
     }
     let remaining = header + payload_length;
     if payload_length > first_limit - remaining_length_size(remaining) {
-        log::error!("PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit");
+        log_error(format_args!(
+            "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"
+        ));
         return Err(MQTTBadParameter);
     }
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
@@ -522,18 +541,19 @@ pub fn publish_packet_size(
 
 /// Checks the PUBLISH rules coreMQTT applies before serializing: a topic,
 /// a packet identifier for QoS 1/2, and no DUP on QoS 0.
+#[inline]
 fn check_publish(header: &PublishHeader<'_>, packet_id: u16) -> Result<(), MQTTStatus> {
     if header.topic.is_empty() {
-        log::error!("PUBLISH: the topic name must not be empty");
+        log_error(format_args!("PUBLISH: the topic name must not be empty"));
         Err(MQTTBadParameter)
     } else if header.qos != MQTTQoS::MQTTQoS0 && packet_id == 0 {
-        log::error!(
+        log_error(format_args!(
             "PUBLISH: packet identifier 0 with QoS {}",
             header.qos as u32
-        );
+        ));
         Err(MQTTBadParameter)
     } else if header.dup && header.qos == MQTTQoS::MQTTQoS0 {
-        log::error!("PUBLISH: DUP set on a QoS 0 publish");
+        log_error(format_args!("PUBLISH: DUP set on a QoS 0 publish"));
         Err(MQTTBadParameter)
     } else {
         Ok(())
@@ -598,6 +618,7 @@ pub fn serialize_publish(
 /// output is cut to the exact packet length first (a buffer that is too
 /// small is `MQTTNoMemory`), so every piece below lands in a slice of known
 /// size: no per-byte bounds checks, one copy each for topic and payload.
+#[inline]
 fn write_publish(
     out: &mut [u8],
     header: &PublishHeader<'_>,
@@ -666,6 +687,7 @@ fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
 /// Writes a PUBACK, PUBREC, PUBREL or PUBCOMP (`MQTT_SerializeAck`); other
 /// type bytes and packet identifier 0 are `MQTTBadParameter`, a buffer under
 /// four bytes `MQTTNoMemory` (checked first, as coreMQTT does).
+#[inline]
 pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<usize, MQTTStatus> {
     let Some(target) = out.get_mut(..MQTT_PUBLISH_ACK_PACKET_SIZE) else {
         return Err(MQTTNoMemory);
@@ -683,7 +705,9 @@ pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<
             Ok(MQTT_PUBLISH_ACK_PACKET_SIZE)
         }
         _ => {
-            log::error!("not a publish acknowledgement type: {packet_type:#04x}");
+            log_error(format_args!(
+                "not a publish acknowledgement type: {packet_type:#04x}"
+            ));
             Err(MQTTBadParameter)
         }
     }
@@ -716,12 +740,15 @@ pub struct FixedHeader {
 /// type a client cannot receive, a length encoding longer than four bytes
 /// or one that is not the shortest form; `MQTTNeedMoreBytes` when the length
 /// encoding is not complete yet.
+#[inline]
 pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     let Some(&type_byte) = received.first() else {
         return Err(MQTTNoDataAvailable);
     };
     if !incoming_packet_valid(type_byte) {
-        log::error!("invalid incoming packet type {type_byte:#04x}");
+        log_error(format_args!(
+            "invalid incoming packet type {type_byte:#04x}"
+        ));
         return Err(MQTTBadResponse);
     }
     let mut remaining = 0usize;
@@ -729,7 +756,9 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     let mut used = 0usize;
     loop {
         if used == 4 {
-            log::error!("remaining length encoding longer than four bytes");
+            log_error(format_args!(
+                "remaining length encoding longer than four bytes"
+            ));
             return Err(MQTTBadResponse);
         }
         let Some(&digit) = received.get(1 + used) else {
@@ -745,7 +774,9 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     // coreMQTT refuses padded encodings such as 0x80 0x00 (§2.2.3 asks for
     // the minimal number of bytes).
     if used != remaining_length_size(remaining) {
-        log::error!("remaining length {remaining} not in its shortest encoding");
+        log_error(format_args!(
+            "remaining length {remaining} not in its shortest encoding"
+        ));
         return Err(MQTTBadResponse);
     }
     Ok(FixedHeader {
@@ -775,13 +806,14 @@ pub struct IncomingPublish<'a> {
 /// Decodes a PUBLISH from its first byte and the bytes after the fixed header
 /// (`MQTT_DeserializePublish`). `MQTTBadResponse` for QoS 3, a body too short
 /// for its topic (and packet identifier), or packet identifier 0.
+#[inline]
 pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish<'_>, MQTTStatus> {
     let qos = match (
         type_byte & PUBLISH_FLAG_QOS2 != 0,
         type_byte & PUBLISH_FLAG_QOS1 != 0,
     ) {
         (true, true) => {
-            log::error!("PUBLISH with QoS 3");
+            log_error(format_args!("PUBLISH with QoS 3"));
             return Err(MQTTBadResponse);
         }
         (true, false) => MQTTQoS::MQTTQoS2,
@@ -797,7 +829,7 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     let topic_length = usize::from(read_u16(body, 0).ok_or(MQTTBadResponse)?);
     let topic_end = 2 + topic_length;
     if body.len() < topic_end + id_length {
-        log::error!("PUBLISH body shorter than its topic name");
+        log_error(format_args!("PUBLISH body shorter than its topic name"));
         return Err(MQTTBadResponse);
     }
     let topic = body.get(2..topic_end).ok_or(MQTTBadResponse)?;
@@ -805,7 +837,7 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     if id_length != 0 {
         packet_id = read_u16(body, topic_end).ok_or(MQTTBadResponse)?;
         if packet_id == 0 {
-            log::error!("PUBLISH with packet identifier 0");
+            log_error(format_args!("PUBLISH with packet identifier 0"));
             return Err(MQTTBadResponse);
         }
     }
@@ -845,6 +877,7 @@ impl AckOutcome {
 
 /// Decodes CONNACK, SUBACK, UNSUBACK, PUBACK, PUBREC, PUBREL, PUBCOMP or
 /// PINGRESP from the exact first byte and the body (`MQTT_DeserializeAck`).
+#[inline]
 pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
     match type_byte {
         MQTT_PACKET_TYPE_CONNACK => deserialize_connack(body),
@@ -852,7 +885,7 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         MQTT_PACKET_TYPE_PINGRESP => AckOutcome::new(if body.is_empty() {
             MQTTSuccess
         } else {
-            log::error!("PINGRESP with a remaining length");
+            log_error(format_args!("PINGRESP with a remaining length"));
             MQTTBadResponse
         }),
         MQTT_PACKET_TYPE_UNSUBACK
@@ -861,7 +894,9 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
             let (2, Some(packet_id)) = (body.len(), read_u16(body, 0)) else {
-                log::error!("acknowledgement {type_byte:#04x} without remaining length 2");
+                log_error(format_args!(
+                    "acknowledgement {type_byte:#04x} without remaining length 2"
+                ));
                 return AckOutcome::new(MQTTBadResponse);
             };
             AckOutcome {
@@ -875,7 +910,7 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
             }
         }
         _ => {
-            log::error!("not an acknowledgement: {type_byte:#04x}");
+            log_error(format_args!("not an acknowledgement: {type_byte:#04x}"));
             AckOutcome::new(MQTTBadResponse)
         }
     }
@@ -883,23 +918,26 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
 
 /// CONNACK (§3.2): remaining length 2, only bit 0 of the first byte may be
 /// set, return code 0-5, and a set Session Present bit needs return code 0.
+#[inline]
 fn deserialize_connack(body: &[u8]) -> AckOutcome {
     let &[flags, code] = body else {
-        log::error!("CONNACK without remaining length 2");
+        log_error(format_args!("CONNACK without remaining length 2"));
         return AckOutcome::new(MQTTBadResponse);
     };
     if flags | 0x01 != 0x01 {
-        log::error!("CONNACK reserved bits set");
+        log_error(format_args!("CONNACK reserved bits set"));
         return AckOutcome::new(MQTTBadResponse);
     }
     let session_present = flags & 0x01 != 0;
     let status = if session_present && code != 0 {
         MQTTBadResponse
     } else if code > 5 {
-        log::error!("CONNACK return code {code} is invalid");
+        log_error(format_args!("CONNACK return code {code} is invalid"));
         MQTTBadResponse
     } else if code > 0 {
-        log::error!("connection refused by the server, return code {code}");
+        log_error(format_args!(
+            "connection refused by the server, return code {code}"
+        ));
         MQTTServerRefused
     } else {
         MQTTSuccess
@@ -919,7 +957,7 @@ fn deserialize_suback(body: &[u8]) -> AckOutcome {
         return AckOutcome::new(MQTTBadResponse);
     };
     if codes.is_empty() {
-        log::error!("SUBACK without return codes");
+        log_error(format_args!("SUBACK without return codes"));
         return AckOutcome::new(MQTTBadResponse);
     }
     let mut status = MQTTSuccess;
@@ -934,7 +972,7 @@ fn deserialize_suback(body: &[u8]) -> AckOutcome {
                     status = MQTTServerRefused;
                 }
                 _ => {
-                    log::error!("invalid SUBACK return code {code:#04x}");
+                    log_error(format_args!("invalid SUBACK return code {code:#04x}"));
                     status = MQTTBadResponse;
                     break;
                 }
@@ -1081,7 +1119,9 @@ unsafe fn c_subscriptions<'a>(
         .iter()
         .any(|info| unsafe { c_subscription(info, kind) }.is_none())
     {
-        log::error!("a subscription has a NULL topic filter or an invalid QoS");
+        log_error(format_args!(
+            "a subscription has a NULL topic filter or an invalid QoS"
+        ));
         return Err(MQTTBadParameter);
     }
     // SAFETY: forwarded from the caller; every entry was checked above.
@@ -1218,7 +1258,7 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
         // SAFETY: NULL is checked by `as_ref`.
         let will_info = unsafe { pWillInfo.as_ref() };
         if will_info.is_some_and(|will| will.pTopicName.is_null()) {
-            log::error!("the will topic must not be NULL");
+            log_error(format_args!("the will topic must not be NULL"));
             return MQTTBadParameter;
         }
         if does_not_fit(remainingLength, out.len()) {
@@ -1239,7 +1279,9 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
         match connect_packet_size(&connect, will.as_ref()) {
             Ok((remaining, _)) if remaining == remainingLength => {}
             Ok(_) => {
-                log::error!("remainingLength does not match the CONNECT parameters");
+                log_error(format_args!(
+                    "remainingLength does not match the CONNECT parameters"
+                ));
                 return MQTTBadParameter;
             }
             Err(status) => return status,
@@ -1318,7 +1360,9 @@ unsafe fn serialize_subscription_c(
     match subscription_packet_size(subscriptions.clone(), kind) {
         Ok((remaining, _)) if remaining == remainingLength => {}
         Ok(_) => {
-            log::error!("remainingLength does not match the subscription list");
+            log_error(format_args!(
+                "remainingLength does not match the subscription list"
+            ));
             return MQTTBadParameter;
         }
         Err(status) => return status,
@@ -1472,7 +1516,7 @@ pub unsafe extern "C" fn MQTT_GetPublishPacketSize(
             return MQTTBadParameter;
         };
         if info.pTopicName.is_null() || info.topicNameLength == 0 {
-            log::error!("PUBLISH: invalid topic name");
+            log_error(format_args!("PUBLISH: invalid topic name"));
             return MQTTBadParameter;
         }
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
@@ -1491,7 +1535,7 @@ pub unsafe extern "C" fn MQTT_GetPublishPacketSize(
 /// `info.pTopicName` is valid for `info.topicNameLength` bytes.
 unsafe fn c_publish_header<'a>(info: &MQTTPublishInfo_t) -> Result<PublishHeader<'a>, MQTTStatus> {
     if info.pTopicName.is_null() || info.topicNameLength == 0 {
-        log::error!("PUBLISH: invalid topic name");
+        log_error(format_args!("PUBLISH: invalid topic name"));
         return Err(MQTTBadParameter);
     }
     let qos = MQTTQoS::from_raw(info.qos).ok_or(MQTTBadParameter)?;
@@ -1510,6 +1554,7 @@ unsafe fn c_publish_header<'a>(info: &MQTTPublishInfo_t) -> Result<PublishHeader
 /// (and that [`publish_packet_size`] would accept them: the whole packet
 /// within [`MAX_REMAINING_LENGTH`], coreMQTT's limit), without computing the
 /// size from scratch: this runs on every publish.
+#[inline]
 fn check_publish_remaining(
     header: &PublishHeader<'_>,
     payload_length: usize,
@@ -1532,7 +1577,9 @@ fn check_publish_remaining(
             Ok(())
         }
         _ => {
-            log::error!("remainingLength does not match the PUBLISH parameters");
+            log_error(format_args!(
+                "remainingLength does not match the PUBLISH parameters"
+            ));
             Err(MQTTBadParameter)
         }
     }
@@ -1568,7 +1615,7 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
         };
         // SAFETY: the payload is valid for its length (caller contract).
         let Some(payload) = (unsafe { c_bytes(info.pPayload, info.payloadLength) }) else {
-            log::error!("PUBLISH: NULL payload with nonzero length");
+            log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
             return MQTTBadParameter;
         };
         // SAFETY: the topic is valid for its length (caller contract).
@@ -1862,7 +1909,7 @@ pub unsafe extern "C" fn MQTT_DeserializePublish(
             return MQTTBadParameter;
         };
         if packet.r#type & 0xF0 != MQTT_PACKET_TYPE_PUBLISH {
-            log::error!("not a PUBLISH: {:#04x}", packet.r#type);
+            log_error(format_args!("not a PUBLISH: {:#04x}", packet.r#type));
             return MQTTBadParameter;
         }
         // SAFETY: the remaining data is readable for its length (caller contract).
@@ -1931,11 +1978,13 @@ pub unsafe extern "C" fn MQTT_DeserializeAck(
             && type_byte != MQTT_PACKET_TYPE_CONNACK
             && type_byte != MQTT_PACKET_TYPE_PINGRESP
         {
-            log::error!("pPacketId cannot be NULL for packet type {type_byte:#04x}");
+            log_error(format_args!(
+                "pPacketId cannot be NULL for packet type {type_byte:#04x}"
+            ));
             return MQTTBadParameter;
         }
         if pSessionPresent.is_null() && type_byte == MQTT_PACKET_TYPE_CONNACK {
-            log::error!("pSessionPresent cannot be NULL for CONNACK");
+            log_error(format_args!("pSessionPresent cannot be NULL for CONNACK"));
             return MQTTBadParameter;
         }
         // SAFETY: the remaining data is readable for its length (caller contract).
@@ -2014,7 +2063,9 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         };
         packet.r#type = type_byte;
         if !incoming_packet_valid(type_byte) {
-            log::error!("invalid incoming packet type {type_byte:#04x}");
+            log_error(format_args!(
+                "invalid incoming packet type {type_byte:#04x}"
+            ));
             return MQTTBadResponse;
         }
         // Read the length bytes until one without the continuation bit, at
@@ -2024,7 +2075,9 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         let mut used = 0usize;
         loop {
             if used == 4 {
-                log::error!("remaining length encoding longer than four bytes");
+                log_error(format_args!(
+                    "remaining length encoding longer than four bytes"
+                ));
                 return MQTTBadResponse;
             }
             // SAFETY: transport contract is the caller's.
@@ -2041,7 +2094,9 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         // Padded encodings such as 0x80 0x00 are refused (§2.2.3 asks for
         // the shortest form; coreMQTT checks the same).
         if used != remaining_length_size(remaining) {
-            log::error!("remaining length {remaining} not in its shortest encoding");
+            log_error(format_args!(
+                "remaining length {remaining} not in its shortest encoding"
+            ));
             return MQTTBadResponse;
         }
         packet.remainingLength = remaining;
