@@ -74,9 +74,9 @@ awk '
     }' "$WORK/times.txt"
 
 echo
-echo "Transport receive calls per message in process_loop (each one a system call on a real socket):"
-awk '$2 == "process_loop" { split($5, kv, "="); calls[$1] = kv[2] }
-    END { printf "  coreMQTT %s, rsmqtt %s\n", calls["coremqtt"], calls["rsmqtt"] }' "$WORK/times.txt"
+echo "Transport receive calls per message (on a real socket each one is a system call):"
+awk '$2 ~ /^process_loop/ { split($5, kv, "="); calls[$2 " " $1] = kv[2]; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
+    END { for (i = 0; i < n; i++) printf "  %-20s coreMQTT %s, rsmqtt %s\n", order[i], calls[order[i] " coremqtt"], calls[order[i] " rsmqtt"] }' "$WORK/times.txt"
 
 if [ "$CALLGRIND" != 1 ] || ! command -v valgrind >/dev/null 2>&1; then
     echo "(no valgrind: instruction counts skipped)"
@@ -91,9 +91,10 @@ instructions() {
 }
 
 echo
-echo "Instructions per message (callgrind, (I(12000) - I(2000)) / 10000):"
+echo "Instructions per message in user space (callgrind, (I(12000) - I(2000)) / 10000;"
+echo "system calls not counted):"
 printf "  %-20s %10s %10s %16s\n" benchmark coreMQTT rsmqtt rsmqtt/coreMQTT
-for bench in serialize_publish deserialize_publish puback process_loop; do
+for bench in serialize_publish deserialize_publish puback process_loop process_loop_socket; do
     per=()
     for side in coremqtt rsmqtt; do
         small=$(instructions "$WORK/bench_$side" "$bench" 2000)
