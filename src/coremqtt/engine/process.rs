@@ -2,8 +2,8 @@
 //!
 //! Bytes accumulate in the network buffer; `MQTTContext_t::index` counts the
 //! ones held there between calls. Each call reads what the transport has
-//! (without blocking beyond the transport's own timeout), and handles the first
-//! packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
+//! (without blocking beyond the transport's own timeout) unless a complete
+//! packet is already held, and handles the first packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
 //! keeps the partial bytes. Bytes after a handled packet stay in the buffer for
 //! the next call.
 //!
