@@ -8,6 +8,10 @@
 #
 #   bash scripts/test.sh
 #
+# After the Rust tests, scripts/coremqtt-differential.sh runs the same C cases
+# through rsmqtt and through the original coreMQTT C serializer (downloaded
+# from crates.io for the comparison) and fails on any unexplained difference.
+#
 # Works on a fresh Debian 12 with only the Rust toolchain installed (as root it
 # apt-installs the missing tools). Stops at the first failure.
 #
@@ -95,6 +99,17 @@ banner "cargo test (workspace)"
 # `cargo test` alone does not produce.
 cargo build --lib
 cargo test --workspace
+
+banner "differential test against the original coreMQTT C code (scripts/coremqtt-differential.sh)"
+set +e
+bash scripts/coremqtt-differential.sh
+differential_status=$?
+set -e
+if [ $differential_status -eq 2 ]; then
+    skipped "the coreMQTT reference sources could not be downloaded from crates.io (offline?)"
+elif [ $differential_status -ne 0 ]; then
+    exit $differential_status
+fi
 
 banner "no_std build (cargo build --no-default-features --profile nostd)"
 cargo build --no-default-features --profile nostd

@@ -47,6 +47,16 @@ use MQTTStatus::{
     MQTTRecvFailed, MQTTServerRefused, MQTTSuccess,
 };
 
+/// Logs an error from a cold, out-of-line function. The checks on the
+/// per-message paths (PUBLISH size and validation) call this instead of
+/// `log::error!` directly, so the log formatting is only set up when a check
+/// fails and those functions stay small enough to inline.
+#[cold]
+#[inline(never)]
+fn log_error(args: core::fmt::Arguments<'_>) {
+    log::error!("{args}");
+}
+
 // ---------------------------------------------------------------------------
 // Wire primitives (MQTT 3.1.1 §1.5, §2.2.3)
 // ---------------------------------------------------------------------------
@@ -237,7 +247,7 @@ pub fn connect_packet_size(
 ) -> Result<(usize, usize), MQTTStatus> {
     let too_long = |s: &[u8]| s.len() > usize::from(u16::MAX);
     if connect.client_id.is_empty() {
-        log::error!("CONNECT: the client identifier must be set");
+        log_error(format_args!("CONNECT: the client identifier must be set"));
         return Err(MQTTBadParameter);
     }
     if will.is_some_and(|w| too_long(w.payload) || too_long(w.topic))
@@ -245,7 +255,9 @@ pub fn connect_packet_size(
         || connect.user_name.is_some_and(too_long)
         || connect.password.is_some_and(too_long)
     {
-        log::error!("CONNECT: a string or the will message exceeds 65535 bytes");
+        log_error(format_args!(
+            "CONNECT: a string or the will message exceeds 65535 bytes"
+        ));
         return Err(MQTTBadParameter);
     }
     // Each field is at most 65535 + 2 bytes, so the sum stays far below
@@ -386,10 +398,10 @@ pub fn subscription_packet_size<'a>(
         count += 1;
         let length = subscription.filter.len();
         if length == 0 || length > usize::from(u16::MAX) {
-            log::error!(
+            log_error(format_args!(
                 "subscription #{} has an empty or oversized topic filter",
                 count - 1
-            );
+            ));
             valid = false;
         }
         remaining = remaining
@@ -400,7 +412,9 @@ pub fn subscription_packet_size<'a>(
         return Err(MQTTBadParameter);
     }
     if remaining > MAX_REMAINING_LENGTH {
-        log::error!("subscription packet of {remaining} bytes exceeds the MQTT limit");
+        log_error(format_args!(
+            "subscription packet of {remaining} bytes exceeds the MQTT limit"
+        ));
         return Err(MQTTBadParameter);
     }
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
@@ -493,13 +507,16 @@ pub fn publish_type_byte(qos: MQTTQoS, retain: bool, dup: bool) -> u8 {
 /// An empty or oversized topic is `MQTTBadParameter`; so is a payload
 /// that makes the whole packet (not only its remaining length) exceed
 /// 268435455 bytes, which is the limit coreMQTT applies.
+#[inline]
 pub fn publish_packet_size(
     qos: MQTTQoS,
     topic_length: usize,
     payload_length: usize,
 ) -> Result<(usize, usize), MQTTStatus> {
     if topic_length == 0 || topic_length > usize::from(u16::MAX) {
-        log::error!("PUBLISH: invalid topic name length {topic_length}");
+        log_error(format_args!(
+            "PUBLISH: invalid topic name length {topic_length}"
+        ));
         return Err(MQTTBadParameter);
     }
     let mut header = 2 + topic_length;
@@ -514,7 +531,9 @@ pub fn publish_packet_size(
     }
     let remaining = header + payload_length;
     if payload_length > first_limit - remaining_length_size(remaining) {
-        log::error!("PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit");
+        log_error(format_args!(
+            "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"
+        ));
         return Err(MQTTBadParameter);
     }
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
@@ -522,18 +541,19 @@ pub fn publish_packet_size(
 
 /// Checks the PUBLISH rules coreMQTT applies before serializing: a topic,
 /// a packet identifier for QoS 1/2, and no DUP on QoS 0.
+#[inline]
 fn check_publish(header: &PublishHeader<'_>, packet_id: u16) -> Result<(), MQTTStatus> {
     if header.topic.is_empty() {
-        log::error!("PUBLISH: the topic name must not be empty");
+        log_error(format_args!("PUBLISH: the topic name must not be empty"));
         Err(MQTTBadParameter)
     } else if header.qos != MQTTQoS::MQTTQoS0 && packet_id == 0 {
-        log::error!(
+        log_error(format_args!(
             "PUBLISH: packet identifier 0 with QoS {}",
             header.qos as u32
-        );
+        ));
         Err(MQTTBadParameter)
     } else if header.dup && header.qos == MQTTQoS::MQTTQoS0 {
-        log::error!("PUBLISH: DUP set on a QoS 0 publish");
+        log_error(format_args!("PUBLISH: DUP set on a QoS 0 publish"));
         Err(MQTTBadParameter)
     } else {
         Ok(())
@@ -574,14 +594,7 @@ pub fn serialize_publish_header(
     if size - payload_length > out.len() {
         return Err(MQTTNoMemory);
     }
-    let mut w = Writer::new(out);
-    w.byte(publish_type_byte(header.qos, header.retain, header.dup))?;
-    w.remaining_length(remaining)?;
-    w.string(header.topic)?;
-    if header.qos != MQTTQoS::MQTTQoS0 {
-        w.u16(packet_id)?;
-    }
-    Ok(w.position())
+    write_publish(out, header, packet_id, remaining, &[])
 }
 
 /// Writes a whole PUBLISH (`MQTT_SerializePublish`) and returns its size.
@@ -592,14 +605,79 @@ pub fn serialize_publish(
     payload: &[u8],
 ) -> Result<usize, MQTTStatus> {
     check_publish(header, packet_id)?;
-    let (_, size) = publish_packet_size(header.qos, header.topic.len(), payload.len())?;
+    let (remaining, size) = publish_packet_size(header.qos, header.topic.len(), payload.len())?;
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
-    let header_size = serialize_publish_header(out, header, packet_id, payload.len())?;
-    let mut w = Writer::new(out.get_mut(header_size..).ok_or(MQTTNoMemory)?);
-    w.bytes(payload)?;
-    Ok(header_size + w.position())
+    write_publish(out, header, packet_id, remaining, payload)
+}
+
+/// Writes fixed header, topic, packet identifier (QoS 1/2) and `payload`
+/// (empty for a header only) once the parameters are validated and
+/// `remaining` is known, so the size is computed once per packet. The
+/// output is cut to the exact packet length first (a buffer that is too
+/// small is `MQTTNoMemory`), so every piece below lands in a slice of known
+/// size: no per-byte bounds checks, one copy each for topic and payload.
+#[inline]
+fn write_publish(
+    out: &mut [u8],
+    header: &PublishHeader<'_>,
+    packet_id: u16,
+    remaining: usize,
+    payload: &[u8],
+) -> Result<usize, MQTTStatus> {
+    let topic_length = u16::try_from(header.topic.len()).map_err(|_| MQTTBadParameter)?;
+    if remaining > MAX_REMAINING_LENGTH {
+        return Err(MQTTBadParameter);
+    }
+    let fixed_length = 1 + remaining_length_size(remaining);
+    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
+        0
+    } else {
+        2
+    };
+    let total = (fixed_length + 2 + header.topic.len() + id_length)
+        .checked_add(payload.len())
+        .ok_or(MQTTBadParameter)?;
+    let out = out.get_mut(..total).ok_or(MQTTNoMemory)?;
+    let (head, rest) = out.split_at_mut_checked(fixed_length).ok_or(MQTTNoMemory)?;
+    encode_fixed_header(
+        head,
+        publish_type_byte(header.qos, header.retain, header.dup),
+        remaining,
+    );
+    let (length_bytes, rest) = rest.split_at_mut_checked(2).ok_or(MQTTNoMemory)?;
+    length_bytes.copy_from_slice(&topic_length.to_be_bytes());
+    let (topic, rest) = rest
+        .split_at_mut_checked(header.topic.len())
+        .ok_or(MQTTNoMemory)?;
+    topic.copy_from_slice(header.topic);
+    let (id, rest) = rest.split_at_mut_checked(id_length).ok_or(MQTTNoMemory)?;
+    if id_length != 0 {
+        id.copy_from_slice(&packet_id.to_be_bytes());
+    }
+    rest.copy_from_slice(payload);
+    Ok(total)
+}
+
+/// Encodes a type byte and a remaining length (§2.2) into `out`, which the
+/// caller sized as `1 + remaining_length_size(remaining)` bytes.
+fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
+    let Some((first, digits)) = out.split_first_mut() else {
+        return;
+    };
+    *first = type_byte;
+    let mut rest = remaining;
+    for slot in digits {
+        // Seven bits per byte, least significant group first; the top bit
+        // says another byte follows.
+        let mut digit = (rest % 128) as u8;
+        rest /= 128;
+        if rest > 0 {
+            digit |= 0x80;
+        }
+        *slot = digit;
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -609,6 +687,7 @@ pub fn serialize_publish(
 /// Writes a PUBACK, PUBREC, PUBREL or PUBCOMP (`MQTT_SerializeAck`); other
 /// type bytes and packet identifier 0 are `MQTTBadParameter`, a buffer under
 /// four bytes `MQTTNoMemory` (checked first, as coreMQTT does).
+#[inline]
 pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<usize, MQTTStatus> {
     let Some(target) = out.get_mut(..MQTT_PUBLISH_ACK_PACKET_SIZE) else {
         return Err(MQTTNoMemory);
@@ -626,7 +705,9 @@ pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<
             Ok(MQTT_PUBLISH_ACK_PACKET_SIZE)
         }
         _ => {
-            log::error!("not a publish acknowledgement type: {packet_type:#04x}");
+            log_error(format_args!(
+                "not a publish acknowledgement type: {packet_type:#04x}"
+            ));
             Err(MQTTBadParameter)
         }
     }
@@ -659,12 +740,15 @@ pub struct FixedHeader {
 /// type a client cannot receive, a length encoding longer than four bytes
 /// or one that is not the shortest form; `MQTTNeedMoreBytes` when the length
 /// encoding is not complete yet.
+#[inline]
 pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     let Some(&type_byte) = received.first() else {
         return Err(MQTTNoDataAvailable);
     };
     if !incoming_packet_valid(type_byte) {
-        log::error!("invalid incoming packet type {type_byte:#04x}");
+        log_error(format_args!(
+            "invalid incoming packet type {type_byte:#04x}"
+        ));
         return Err(MQTTBadResponse);
     }
     let mut remaining = 0usize;
@@ -672,7 +756,9 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     let mut used = 0usize;
     loop {
         if used == 4 {
-            log::error!("remaining length encoding longer than four bytes");
+            log_error(format_args!(
+                "remaining length encoding longer than four bytes"
+            ));
             return Err(MQTTBadResponse);
         }
         let Some(&digit) = received.get(1 + used) else {
@@ -688,7 +774,9 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
     // coreMQTT refuses padded encodings such as 0x80 0x00 (§2.2.3 asks for
     // the minimal number of bytes).
     if used != remaining_length_size(remaining) {
-        log::error!("remaining length {remaining} not in its shortest encoding");
+        log_error(format_args!(
+            "remaining length {remaining} not in its shortest encoding"
+        ));
         return Err(MQTTBadResponse);
     }
     Ok(FixedHeader {
@@ -718,13 +806,14 @@ pub struct IncomingPublish<'a> {
 /// Decodes a PUBLISH from its first byte and the bytes after the fixed header
 /// (`MQTT_DeserializePublish`). `MQTTBadResponse` for QoS 3, a body too short
 /// for its topic (and packet identifier), or packet identifier 0.
+#[inline]
 pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish<'_>, MQTTStatus> {
     let qos = match (
         type_byte & PUBLISH_FLAG_QOS2 != 0,
         type_byte & PUBLISH_FLAG_QOS1 != 0,
     ) {
         (true, true) => {
-            log::error!("PUBLISH with QoS 3");
+            log_error(format_args!("PUBLISH with QoS 3"));
             return Err(MQTTBadResponse);
         }
         (true, false) => MQTTQoS::MQTTQoS2,
@@ -740,7 +829,7 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     let topic_length = usize::from(read_u16(body, 0).ok_or(MQTTBadResponse)?);
     let topic_end = 2 + topic_length;
     if body.len() < topic_end + id_length {
-        log::error!("PUBLISH body shorter than its topic name");
+        log_error(format_args!("PUBLISH body shorter than its topic name"));
         return Err(MQTTBadResponse);
     }
     let topic = body.get(2..topic_end).ok_or(MQTTBadResponse)?;
@@ -748,7 +837,7 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     if id_length != 0 {
         packet_id = read_u16(body, topic_end).ok_or(MQTTBadResponse)?;
         if packet_id == 0 {
-            log::error!("PUBLISH with packet identifier 0");
+            log_error(format_args!("PUBLISH with packet identifier 0"));
             return Err(MQTTBadResponse);
         }
     }
@@ -788,6 +877,7 @@ impl AckOutcome {
 
 /// Decodes CONNACK, SUBACK, UNSUBACK, PUBACK, PUBREC, PUBREL, PUBCOMP or
 /// PINGRESP from the exact first byte and the body (`MQTT_DeserializeAck`).
+#[inline]
 pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
     match type_byte {
         MQTT_PACKET_TYPE_CONNACK => deserialize_connack(body),
@@ -795,7 +885,7 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         MQTT_PACKET_TYPE_PINGRESP => AckOutcome::new(if body.is_empty() {
             MQTTSuccess
         } else {
-            log::error!("PINGRESP with a remaining length");
+            log_error(format_args!("PINGRESP with a remaining length"));
             MQTTBadResponse
         }),
         MQTT_PACKET_TYPE_UNSUBACK
@@ -804,7 +894,9 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
             let (2, Some(packet_id)) = (body.len(), read_u16(body, 0)) else {
-                log::error!("acknowledgement {type_byte:#04x} without remaining length 2");
+                log_error(format_args!(
+                    "acknowledgement {type_byte:#04x} without remaining length 2"
+                ));
                 return AckOutcome::new(MQTTBadResponse);
             };
             AckOutcome {
@@ -818,7 +910,7 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
             }
         }
         _ => {
-            log::error!("not an acknowledgement: {type_byte:#04x}");
+            log_error(format_args!("not an acknowledgement: {type_byte:#04x}"));
             AckOutcome::new(MQTTBadResponse)
         }
     }
@@ -826,23 +918,28 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
 
 /// CONNACK (§3.2): remaining length 2, only bit 0 of the first byte may be
 /// set, return code 0-5, and a set Session Present bit needs return code 0.
+// Out of line: keeps `deserialize_ack` small enough to inline for the
+// per-message acknowledgements.
+#[inline(never)]
 fn deserialize_connack(body: &[u8]) -> AckOutcome {
     let &[flags, code] = body else {
-        log::error!("CONNACK without remaining length 2");
+        log_error(format_args!("CONNACK without remaining length 2"));
         return AckOutcome::new(MQTTBadResponse);
     };
     if flags | 0x01 != 0x01 {
-        log::error!("CONNACK reserved bits set");
+        log_error(format_args!("CONNACK reserved bits set"));
         return AckOutcome::new(MQTTBadResponse);
     }
     let session_present = flags & 0x01 != 0;
     let status = if session_present && code != 0 {
         MQTTBadResponse
     } else if code > 5 {
-        log::error!("CONNACK return code {code} is invalid");
+        log_error(format_args!("CONNACK return code {code} is invalid"));
         MQTTBadResponse
     } else if code > 0 {
-        log::error!("connection refused by the server, return code {code}");
+        log_error(format_args!(
+            "connection refused by the server, return code {code}"
+        ));
         MQTTServerRefused
     } else {
         MQTTSuccess
@@ -857,12 +954,15 @@ fn deserialize_connack(body: &[u8]) -> AckOutcome {
 /// SUBACK (§3.9): a packet identifier and at least one return code, each
 /// 0x00-0x02 or 0x80. A 0x80 makes the result `MQTTServerRefused`; any
 /// other value is `MQTTBadResponse`.
+// Out of line: keeps `deserialize_ack` small enough to inline for the
+// per-message acknowledgements.
+#[inline(never)]
 fn deserialize_suback(body: &[u8]) -> AckOutcome {
     let (Some(packet_id), Some(codes)) = (read_u16(body, 0), body.get(2..)) else {
         return AckOutcome::new(MQTTBadResponse);
     };
     if codes.is_empty() {
-        log::error!("SUBACK without return codes");
+        log_error(format_args!("SUBACK without return codes"));
         return AckOutcome::new(MQTTBadResponse);
     }
     let mut status = MQTTSuccess;
@@ -877,7 +977,7 @@ fn deserialize_suback(body: &[u8]) -> AckOutcome {
                     status = MQTTServerRefused;
                 }
                 _ => {
-                    log::error!("invalid SUBACK return code {code:#04x}");
+                    log_error(format_args!("invalid SUBACK return code {code:#04x}"));
                     status = MQTTBadResponse;
                     break;
                 }
@@ -1024,7 +1124,9 @@ unsafe fn c_subscriptions<'a>(
         .iter()
         .any(|info| unsafe { c_subscription(info, kind) }.is_none())
     {
-        log::error!("a subscription has a NULL topic filter or an invalid QoS");
+        log_error(format_args!(
+            "a subscription has a NULL topic filter or an invalid QoS"
+        ));
         return Err(MQTTBadParameter);
     }
     // SAFETY: forwarded from the caller; every entry was checked above.
@@ -1161,7 +1263,7 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
         // SAFETY: NULL is checked by `as_ref`.
         let will_info = unsafe { pWillInfo.as_ref() };
         if will_info.is_some_and(|will| will.pTopicName.is_null()) {
-            log::error!("the will topic must not be NULL");
+            log_error(format_args!("the will topic must not be NULL"));
             return MQTTBadParameter;
         }
         if does_not_fit(remainingLength, out.len()) {
@@ -1182,7 +1284,9 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
         match connect_packet_size(&connect, will.as_ref()) {
             Ok((remaining, _)) if remaining == remainingLength => {}
             Ok(_) => {
-                log::error!("remainingLength does not match the CONNECT parameters");
+                log_error(format_args!(
+                    "remainingLength does not match the CONNECT parameters"
+                ));
                 return MQTTBadParameter;
             }
             Err(status) => return status,
@@ -1261,7 +1365,9 @@ unsafe fn serialize_subscription_c(
     match subscription_packet_size(subscriptions.clone(), kind) {
         Ok((remaining, _)) if remaining == remainingLength => {}
         Ok(_) => {
-            log::error!("remainingLength does not match the subscription list");
+            log_error(format_args!(
+                "remainingLength does not match the subscription list"
+            ));
             return MQTTBadParameter;
         }
         Err(status) => return status,
@@ -1415,7 +1521,7 @@ pub unsafe extern "C" fn MQTT_GetPublishPacketSize(
             return MQTTBadParameter;
         };
         if info.pTopicName.is_null() || info.topicNameLength == 0 {
-            log::error!("PUBLISH: invalid topic name");
+            log_error(format_args!("PUBLISH: invalid topic name"));
             return MQTTBadParameter;
         }
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
@@ -1434,7 +1540,7 @@ pub unsafe extern "C" fn MQTT_GetPublishPacketSize(
 /// `info.pTopicName` is valid for `info.topicNameLength` bytes.
 unsafe fn c_publish_header<'a>(info: &MQTTPublishInfo_t) -> Result<PublishHeader<'a>, MQTTStatus> {
     if info.pTopicName.is_null() || info.topicNameLength == 0 {
-        log::error!("PUBLISH: invalid topic name");
+        log_error(format_args!("PUBLISH: invalid topic name"));
         return Err(MQTTBadParameter);
     }
     let qos = MQTTQoS::from_raw(info.qos).ok_or(MQTTBadParameter)?;
@@ -1449,18 +1555,38 @@ unsafe fn c_publish_header<'a>(info: &MQTTPublishInfo_t) -> Result<PublishHeader
     })
 }
 
-/// Checks that the caller's remaining length is the one the parameters give.
+/// Checks that the caller's remaining length is the one the parameters give
+/// (and that [`publish_packet_size`] would accept them: the whole packet
+/// within [`MAX_REMAINING_LENGTH`], coreMQTT's limit), without computing the
+/// size from scratch: this runs on every publish.
+#[inline]
 fn check_publish_remaining(
     header: &PublishHeader<'_>,
     payload_length: usize,
     remaining_length: usize,
 ) -> Result<(), MQTTStatus> {
-    let (remaining, _) = publish_packet_size(header.qos, header.topic.len(), payload_length)?;
-    if remaining == remaining_length {
-        Ok(())
+    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
+        0
     } else {
-        log::error!("remainingLength does not match the PUBLISH parameters");
-        Err(MQTTBadParameter)
+        2
+    };
+    let expected = (2 + id_length + header.topic.len()).checked_add(payload_length);
+    let packet = packet_size(remaining_length);
+    match (expected, packet) {
+        (Some(expected), Some(packet))
+            if expected == remaining_length
+                && !header.topic.is_empty()
+                && header.topic.len() <= usize::from(u16::MAX)
+                && packet <= MAX_REMAINING_LENGTH =>
+        {
+            Ok(())
+        }
+        _ => {
+            log_error(format_args!(
+                "remainingLength does not match the PUBLISH parameters"
+            ));
+            Err(MQTTBadParameter)
+        }
     }
 }
 
@@ -1494,7 +1620,7 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
         };
         // SAFETY: the payload is valid for its length (caller contract).
         let Some(payload) = (unsafe { c_bytes(info.pPayload, info.payloadLength) }) else {
-            log::error!("PUBLISH: NULL payload with nonzero length");
+            log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
             return MQTTBadParameter;
         };
         // SAFETY: the topic is valid for its length (caller contract).
@@ -1511,7 +1637,9 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
         if let Err(status) = check_publish_remaining(&header, payload.len(), remainingLength) {
             return status;
         }
-        match serialize_publish(out, &header, packetId, payload) {
+        // Everything is validated and the remaining length is the real one:
+        // write without computing the size again.
+        match write_publish(out, &header, packetId, remainingLength, payload) {
             Ok(_) => MQTTSuccess,
             Err(status) => status,
         }
@@ -1619,7 +1747,7 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeader(
         if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
             return status;
         }
-        match serialize_publish_header(out, &header, packetId, info.payloadLength) {
+        match write_publish(out, &header, packetId, remainingLength, &[]) {
             Ok(written) => {
                 // SAFETY: checked non-NULL above.
                 unsafe { pHeaderSize.write(written) };
@@ -1786,7 +1914,7 @@ pub unsafe extern "C" fn MQTT_DeserializePublish(
             return MQTTBadParameter;
         };
         if packet.r#type & 0xF0 != MQTT_PACKET_TYPE_PUBLISH {
-            log::error!("not a PUBLISH: {:#04x}", packet.r#type);
+            log_error(format_args!("not a PUBLISH: {:#04x}", packet.r#type));
             return MQTTBadParameter;
         }
         // SAFETY: the remaining data is readable for its length (caller contract).
@@ -1855,11 +1983,13 @@ pub unsafe extern "C" fn MQTT_DeserializeAck(
             && type_byte != MQTT_PACKET_TYPE_CONNACK
             && type_byte != MQTT_PACKET_TYPE_PINGRESP
         {
-            log::error!("pPacketId cannot be NULL for packet type {type_byte:#04x}");
+            log_error(format_args!(
+                "pPacketId cannot be NULL for packet type {type_byte:#04x}"
+            ));
             return MQTTBadParameter;
         }
         if pSessionPresent.is_null() && type_byte == MQTT_PACKET_TYPE_CONNACK {
-            log::error!("pSessionPresent cannot be NULL for CONNACK");
+            log_error(format_args!("pSessionPresent cannot be NULL for CONNACK"));
             return MQTTBadParameter;
         }
         // SAFETY: the remaining data is readable for its length (caller contract).
@@ -1938,29 +2068,44 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         };
         packet.r#type = type_byte;
         if !incoming_packet_valid(type_byte) {
-            log::error!("invalid incoming packet type {type_byte:#04x}");
+            log_error(format_args!(
+                "invalid incoming packet type {type_byte:#04x}"
+            ));
             return MQTTBadResponse;
         }
-        // Collect the length bytes and decode them with the buffer decoder.
-        let mut header = [type_byte, 0, 0, 0, 0];
-        let mut filled = 1;
+        // Read the length bytes until one without the continuation bit, at
+        // most four (as coreMQTT does: a fourth with the bit set fails
+        // without reading a fifth), decoding on the way.
+        let mut remaining = 0usize;
+        let mut used = 0usize;
         loop {
-            match decode_fixed_header(&header[..filled]) {
-                Ok(decoded) => {
-                    packet.remainingLength = decoded.remaining_length;
-                    return MQTTSuccess;
-                }
-                Err(MQTTNeedMoreBytes) if filled < header.len() => {
-                    // SAFETY: transport contract is the caller's.
-                    match unsafe { recv_byte(recv, pNetworkContext) } {
-                        Ok(Some(byte)) => header[filled] = byte,
-                        _ => return MQTTBadResponse,
-                    }
-                    filled += 1;
-                }
-                Err(_) => return MQTTBadResponse,
+            if used == 4 {
+                log_error(format_args!(
+                    "remaining length encoding longer than four bytes"
+                ));
+                return MQTTBadResponse;
+            }
+            // SAFETY: transport contract is the caller's.
+            let digit = match unsafe { recv_byte(recv, pNetworkContext) } {
+                Ok(Some(byte)) => byte,
+                _ => return MQTTBadResponse,
+            };
+            remaining |= usize::from(digit & 0x7F) << (7 * used);
+            used += 1;
+            if digit & 0x80 == 0 {
+                break;
             }
         }
+        // Padded encodings such as 0x80 0x00 are refused (§2.2.3 asks for
+        // the shortest form; coreMQTT checks the same).
+        if used != remaining_length_size(remaining) {
+            log_error(format_args!(
+                "remaining length {remaining} not in its shortest encoding"
+            ));
+            return MQTTBadResponse;
+        }
+        packet.remainingLength = remaining;
+        MQTTSuccess
     })
 }
 

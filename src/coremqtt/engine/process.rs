@@ -2,8 +2,8 @@
 //!
 //! Bytes accumulate in the network buffer; `MQTTContext_t::index` counts the
 //! ones held there between calls. Each call reads what the transport has
-//! (without blocking beyond the transport's own timeout), and handles the first
-//! packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
+//! (without blocking beyond the transport's own timeout) unless a complete
+//! packet is already held, and handles the first packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
 //! keeps the partial bytes. Bytes after a handled packet stay in the buffer for
 //! the next call.
 //!
@@ -39,8 +39,16 @@ use super::send::{mark_disconnect_pending, send_bytes};
 /// `MQTT_ProcessLoop`.
 pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus {
     let size = ctx.buffer().len();
-    let held = ctx.get().index;
-    let got = if held < size {
+    let held = ctx.get().index.min(size);
+    // A complete packet already held (an earlier read brought several) is
+    // handled without asking the transport again: one receive call (a
+    // system call on a socket) then serves several packets, and fewer bytes
+    // stay behind to be moved to the front of the buffer after each packet.
+    let complete = matches!(
+        serializer::decode_fixed_header(&ctx.buffer()[..held]),
+        Ok(header) if header.header_length + header.remaining_length <= held
+    );
+    let got = if !complete && held < size {
         ctx.recv_into_buffer(held, size - held)
     } else {
         0
@@ -55,7 +63,7 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
 
     let framed = serializer::decode_fixed_header(&ctx.buffer()[..index]);
 
-    if got == 0 && manage_keep_alive {
+    if got == 0 && !complete && manage_keep_alive {
         let status = keepalive::check(ctx);
         if status != MQTTStatus::MQTTSuccess {
             return status;
