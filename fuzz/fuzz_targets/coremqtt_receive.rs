@@ -142,10 +142,8 @@ thread_local! {
     static STEP: Cell<u32> = const { Cell::new(1) };
     /// Start and end address of the network buffer.
     static BUFFER: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
-    /// The event callback publishes a reply to each incoming PUBLISH.
+    /// What the event callback does besides checking (see `reenter`).
     static REENTER: Cell<Option<u32>> = const { Cell::new(None) };
-    /// A publish from inside the callback failed: the stream may be cut.
-    static TAINTED: Cell<bool> = const { Cell::new(false) };
     /// Copies kept by the store callback.
     static STORED: RefCell<Vec<(u16, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
     static STORE_REFUSES: Cell<bool> = const { Cell::new(false) };
@@ -161,6 +159,10 @@ extern "C" fn clock() -> u32 {
 }
 
 unsafe extern "C" fn net_recv(ctx: *mut NetworkContext_t, buf: *mut c_void, len: usize) -> i32 {
+    assert!(
+        len > 0 && len <= i32::MAX as usize,
+        "recv asked for {len} bytes"
+    );
     // SAFETY: the harness's `Net`, alive for the whole run; the library gives
     // a writable buffer of `len` bytes.
     let (net, buf) = unsafe {
@@ -173,6 +175,7 @@ unsafe extern "C" fn net_recv(ctx: *mut NetworkContext_t, buf: *mut c_void, len:
 }
 
 unsafe extern "C" fn net_send(ctx: *mut NetworkContext_t, buf: *const c_void, len: usize) -> i32 {
+    assert!(len > 0, "send of 0 bytes");
     // SAFETY: as for `net_recv`; the library gives `len` readable bytes.
     let net = unsafe { &mut *ctx.cast::<Net>() };
     let take = net.budget(len);
@@ -327,30 +330,6 @@ unsafe extern "C" fn on_event(
                 packet.remainingLength,
                 "topic, id and payload do not add up to the remaining length"
             );
-            if let Some(qos) = REENTER.with(Cell::get) {
-                // Firmware may publish from the callback (coreMQTT allows it).
-                // SAFETY: the context the library passed in.
-                let id = if qos == 0 {
-                    0
-                } else {
-                    unsafe { MQTT_GetPacketId(ctx) }
-                };
-                let reply = MQTTPublishInfo_t {
-                    qos,
-                    retain: false,
-                    dup: false,
-                    pTopicName: TOPICS[1].as_ptr().cast(),
-                    topicNameLength: TOPICS[1].len() as u16,
-                    pPayload: b"echo".as_ptr().cast(),
-                    payloadLength: 4,
-                };
-                // SAFETY: valid structs; the context the library passed in.
-                let status = unsafe { MQTT_Publish(ctx, &reply, id) };
-                check_status("MQTT_Publish (in callback)", status, PUBLISH_OK);
-                if status != MQTTStatus::MQTTSuccess {
-                    TAINTED.with(|c| c.set(true));
-                }
-            }
         }
         0x40 | 0x50 | 0x60 | 0x70 | 0xB0 => {
             assert!(publish.is_none());
@@ -373,6 +352,55 @@ unsafe extern "C" fn on_event(
         }
         _ => panic!("event for packet type {t:#04x}"),
     }
+    if let Some(action) = REENTER.with(Cell::get) {
+        // SAFETY: the context the library passed in.
+        unsafe { reenter(ctx, action) };
+    }
+}
+
+/// What firmware may do from inside the event callback (coreMQTT allows
+/// publishing, subscribing and pinging there): 0-2 publish at that QoS,
+/// 3 subscribe at QoS 1 and ping.
+///
+/// # Safety
+/// `ctx` is the context the library passed to the callback.
+unsafe fn reenter(ctx: *mut MQTTContext_t, action: u32) {
+    if action == 3 {
+        let filter = FILTERS[0];
+        let list = [MQTTSubscribeInfo_t {
+            qos: 1,
+            pTopicFilter: filter.as_ptr().cast(),
+            topicFilterLength: filter.len() as u16,
+        }];
+        // SAFETY: per this function's contract; a valid list.
+        unsafe {
+            let id = MQTT_GetPacketId(ctx);
+            let status = MQTT_Subscribe(ctx, list.as_ptr(), 1, id);
+            check_status("MQTT_Subscribe (in callback)", status, SUBSCRIBE_OK);
+            let status = MQTT_Ping(ctx);
+            check_status("MQTT_Ping (in callback)", status, SUBSCRIBE_OK);
+        }
+        return;
+    }
+    let qos = action;
+    // SAFETY: per this function's contract.
+    let id = if qos == 0 {
+        0
+    } else {
+        unsafe { MQTT_GetPacketId(ctx) }
+    };
+    let reply = MQTTPublishInfo_t {
+        qos,
+        retain: false,
+        dup: false,
+        pTopicName: TOPICS[1].as_ptr().cast(),
+        topicNameLength: TOPICS[1].len() as u16,
+        pPayload: b"echo".as_ptr().cast(),
+        payloadLength: 4,
+    };
+    // SAFETY: valid structs; the context the library passed in.
+    let status = unsafe { MQTT_Publish(ctx, &reply, id) };
+    check_status("MQTT_Publish (in callback)", status, PUBLISH_OK);
 }
 
 type Allowed = &'static [MQTTStatus];
@@ -425,6 +453,8 @@ const CONNECT_OK: Allowed = &[
     MQTTStatus::MQTTStatusDisconnectPending,
     MQTTStatus::MQTTPublishRetrieveFailed,
 ];
+
+const CANCEL_OK: Allowed = &[MQTTStatus::MQTTSuccess, MQTTStatus::MQTTBadParameter];
 
 fn check_status(call: &str, status: MQTTStatus, allowed: Allowed) {
     // The value came back through the C ABI; read it as C would.
@@ -492,6 +522,9 @@ struct App {
     incoming: Vec<MQTTPubAckInfo_t>,
     clean_session: bool,
     keep_alive: u16,
+    /// While connected: where the bytes sent on this connection start, and
+    /// how far they were verified to be whole, valid packets.
+    stream: Option<(usize, usize)>,
 }
 
 impl App {
@@ -502,7 +535,6 @@ impl App {
     /// Runs one API call and checks the invariants after it.
     fn call(&mut self, name: &str, allowed: Allowed, f: impl FnOnce(&mut App) -> MQTTStatus) {
         let before = self.net.sent.len();
-        TAINTED.with(|t| t.set(false));
         let status = f(self);
         check_status(name, status, allowed);
         let size = self.buffer.len();
@@ -514,11 +546,20 @@ impl App {
         assert!(self.ctx.connectStatus <= 2, "{name}: connectStatus corrupt");
         check_records("outgoing", &self.outgoing);
         check_records("incoming", &self.incoming);
-        if status == MQTTStatus::MQTTSuccess
-            && !TAINTED.with(Cell::get)
-            && self.ctx.connectStatus == 1
-        {
-            check_sent(name, &self.net.sent[before..]);
+        // A connection that is still up has sent only whole, valid packets:
+        // a packet cut short by a send error or timeout must have made it
+        // `MQTTDisconnectPending`.
+        if self.ctx.connectStatus != 1 {
+            self.stream = None;
+        } else {
+            if name == "MQTT_Connect" && status == MQTTStatus::MQTTSuccess {
+                self.stream = Some((before, before));
+            }
+            if let Some((start, verified)) = self.stream {
+                let end = self.net.sent.len();
+                check_sent(name, &self.net.sent[verified..]);
+                self.stream = Some((start, end));
+            }
         }
     }
 
@@ -566,7 +607,8 @@ impl Setup {
     /// bits 6-7 keep-alive 0/1/5/60 s). Byte 1: network buffer size - 8.
     /// Byte 2: clock step - 1 (bits 0-6), start near the wrap (bit 7).
     /// Byte 3: outgoing records (bits 0-1), incoming (bits 2-3), retrieve
-    /// fails (bit 4), store refuses (bit 5), callback publish QoS (bits 6-7).
+    /// fails (bit 4), store refuses (bit 5), what the event callback does
+    /// (bits 6-7, see `reenter`).
     /// Bytes 4-10: the configuration macros, scaled.
     fn read(input: &mut Input<'_>) -> (Setup, App) {
         let flags = input.byte();
@@ -595,7 +637,7 @@ impl Setup {
                 1000
             })
         });
-        REENTER.with(|r| r.set((flags & 0x10 != 0).then_some(u32::from(records >> 6) % 3)));
+        REENTER.with(|r| r.set((flags & 0x10 != 0).then_some(u32::from(records >> 6))));
         RETRIEVE_FAILS.with(|r| r.set(records & 0x10 != 0));
         STORE_REFUSES.with(|r| r.set(records & 0x20 != 0));
         STORED.with(|s| s.borrow_mut().clear());
@@ -623,6 +665,7 @@ impl Setup {
             incoming: vec![free; usize::from((records >> 2) & 3)],
             clean_session: flags & 2 != 0,
             keep_alive: [0, 1, 5, 60][usize::from(flags >> 6)],
+            stream: None,
         };
         (setup, app)
     }
@@ -671,7 +714,7 @@ fn packet_id(app: &mut App, b: u8) -> u16 {
 
 /// One operation: the opcode byte selects it, operands follow.
 fn run_op(app: &mut App, input: &mut Input<'_>) {
-    match input.byte() % 20 {
+    match input.byte() % 24 {
         // Bytes from the broker, as one piece of the receive script.
         0..=6 => {
             let n = usize::from(input.byte());
@@ -762,6 +805,27 @@ fn run_op(app: &mut App, input: &mut Input<'_>) {
         18 => app.call("MQTT_Disconnect", SUBSCRIBE_OK, |app| unsafe {
             // SAFETY: an initialised context.
             MQTT_Disconnect(app.ctx())
+        }),
+        20 => {
+            let id = u16::from(input.byte() % 8);
+            app.call("MQTT_CancelCallback", CANCEL_OK, |app| unsafe {
+                // SAFETY: an initialised context.
+                MQTT_CancelCallback(app.ctx(), id)
+            });
+        }
+        21 => {
+            // SAFETY: an initialised context.
+            let status = unsafe { MQTT_CheckConnectStatus(app.ctx()) };
+            let want = [
+                MQTTStatus::MQTTStatusNotConnected,
+                MQTTStatus::MQTTStatusConnected,
+                MQTTStatus::MQTTStatusDisconnectPending,
+            ][app.ctx.connectStatus as usize];
+            assert_eq!(status, want);
+        }
+        22 => app.call("MQTT_ProcessLoop", LOOP_OK, |app| unsafe {
+            // SAFETY: an initialised context.
+            MQTT_ProcessLoop(app.ctx())
         }),
         _ => {
             let b = input.byte();
