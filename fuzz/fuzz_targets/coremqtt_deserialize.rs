@@ -18,9 +18,10 @@
 //!
 //! Intended differences (coreMQTT is the more lenient side, by design of the
 //! upstream API, so they only go one way): coreMQTT does not check topic
-//! names (UTF-8, wildcards, empty), the DUP flag of a QoS 0 PUBLISH, or the
-//! reserved flag bits of PUBREL other than bit 1; the strict codec rejects
-//! all of those. coreMQTT answers a SUBACK with a 0x80 code or a CONNACK
+//! names (UTF-8, wildcards, empty) or the DUP flag of a QoS 0 PUBLISH, and
+//! its header functions ignore the reserved flag bits of acknowledgements
+//! (PUBREL needs only bit 1); `MQTT_DeserializeAck` then refuses any flags
+//! but the exact ones. The strict codec rejects all of those. coreMQTT answers a SUBACK with a 0x80 code or a CONNACK
 //! with return code 1-5 with `MQTTServerRefused` where the codec decodes the
 //! packet (the refusal is the packet's content, not a malformation).
 //!
