@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use rsmqtt::coremqtt::api::*;
 use rsmqtt::coremqtt::context::{MQTTContext_t, MQTTDeserializedInfo_t, MQTTPubAckInfo_t};
 use rsmqtt::coremqtt::serializer_types::{
-    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPacketInfo_t, MQTTStatus,
+    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPacketInfo_t, MQTTStatus, MQTTSubscribeInfo_t,
 };
 use rsmqtt::coremqtt::transport_interface::{NetworkContext_t, TransportInterface_t};
 use rsmqtt::wire::{self, Packet};
@@ -36,6 +36,8 @@ struct Mem {
     pos: usize,
     chunk: usize,
     sent: Vec<u8>,
+    /// Bytes send still takes; afterwards it returns 0 (a stalled link).
+    send_allowance: usize,
 }
 
 unsafe extern "C" fn mem_recv(
@@ -56,9 +58,11 @@ unsafe extern "C" fn mem_send(
     len: usize,
 ) -> i32 {
     let mem = unsafe { &mut *ctx.cast::<Mem>() };
+    let take = len.min(mem.send_allowance);
+    mem.send_allowance -= take;
     mem.sent
-        .extend_from_slice(unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) });
-    len as i32
+        .extend_from_slice(unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), take) });
+    take as i32
 }
 
 unsafe extern "C" fn ignore_event(
@@ -92,6 +96,7 @@ impl Client {
                 pos: 0,
                 chunk: usize::MAX,
                 sent: Vec::new(),
+                send_allowance: usize::MAX,
             }),
             _buffer: vec![0; buffer_size],
             _outgoing: vec![FREE; records],
@@ -185,6 +190,61 @@ fn send_timeout_zero_still_sends_a_multi_vector_packet() {
                     assert_eq!(c.client_id, "fuzz-client");
                 }
                 other => panic!("not a CONNECT: {other:?}"),
+            }
+        },
+    );
+}
+
+/// coremqtt_receive, crash-b9dea0883682bd19c8815e8b1455bc3d5e082f84: an
+/// UNSUBSCRIBE goes out in batches of `MQTT_SUB_UNSUB_MAX_VECTORS` vectors.
+/// The first batch went out, the second timed out before its first byte, and
+/// the connection stayed `MQTTConnected` with half a packet on the wire (the
+/// broker would read the next packet as the rest of it). A packet cut short
+/// must leave the connection `MQTTDisconnectPending`.
+#[test]
+fn subscription_cut_between_batches_marks_disconnect_pending() {
+    with_config(
+        |c| {
+            c.sendTimeoutMs = 100;
+            c.subUnsubMaxVectors = 4;
+        },
+        || {
+            STEP.with(|s| s.set(10));
+            let mut client = Client::new(&[0x20, 2, 0, 0], 64, 2);
+            assert_eq!(client.connect(), MQTTStatus::MQTTSuccess);
+            let connect_len = client.mem.sent.len();
+            // Fixed header, packet id, and the first filter: the first batch
+            // (header vector plus two vectors per filter fill 3 of 4).
+            client.mem.send_allowance = 4 + 2 + "a/#".len();
+            for unsubscribe in [true, false] {
+                let filters = ["a/#", "+/b", "sensors/+/temp"];
+                let list: Vec<MQTTSubscribeInfo_t> = filters
+                    .iter()
+                    .map(|f| MQTTSubscribeInfo_t {
+                        qos: 0,
+                        pTopicFilter: f.as_ptr().cast(),
+                        topicFilterLength: f.len() as u16,
+                    })
+                    .collect();
+                let ctx: *mut MQTTContext_t = &mut *client.ctx;
+                let status = unsafe {
+                    if unsubscribe {
+                        MQTT_Unsubscribe(ctx, list.as_ptr(), list.len(), 1)
+                    } else {
+                        MQTT_Subscribe(ctx, list.as_ptr(), list.len(), 2)
+                    }
+                };
+                if unsubscribe {
+                    assert_eq!(status, MQTTStatus::MQTTSendFailed);
+                    assert_eq!(client.mem.sent.len(), connect_len + 9, "first batch only");
+                } else {
+                    // Nothing more goes out on the corrupt stream.
+                    assert_eq!(status, MQTTStatus::MQTTStatusDisconnectPending);
+                }
+                assert_eq!(
+                    unsafe { MQTT_CheckConnectStatus(ctx) },
+                    MQTTStatus::MQTTStatusDisconnectPending
+                );
             }
         },
     );
