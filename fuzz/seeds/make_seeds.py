@@ -6,6 +6,8 @@
 coremqtt_receive: the input layout of fuzz_targets/coremqtt_receive.rs (an
 11-byte setup header, then operations); coremqtt_deserialize: the packets a
 server sends; topic_match: a length byte, a topic name, a topic filter.
+Files named regression_*.bin are inputs that once crashed a target; they are
+kept by hand (this script does not write them) so every run replays them.
 """
 import os
 import struct
