@@ -3,7 +3,7 @@
 //!
 //! The transport may take part of the data (a short write, even in the middle
 //! of a vector) or nothing for now (0); the loop carries on from where it
-//! stopped until the packet is out, the transport fails (< 0), or
+//! stopped until the packet is out, the transport fails (< 0), or more than
 //! `MQTT_SEND_TIMEOUT_MS` have passed since the first attempt.
 
 use crate::coremqtt::context::MQTTConnectionStatus;
@@ -83,7 +83,11 @@ pub(crate) fn send_vectors(
                 progress -= take;
             }
         }
-        if total > 0 && ctx.now().wrapping_sub(start) >= timeout {
+        // Strictly more than the timeout, as coreMQTT's vector send: with
+        // `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call it needs
+        // while the clock stands still (without writev each vector is one
+        // call, so `>=` would fail every multi-vector packet).
+        if total > 0 && ctx.now().wrapping_sub(start) > timeout {
             log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
             if sent > 0 {
                 mark_disconnect_pending(ctx);

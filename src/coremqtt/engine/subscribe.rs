@@ -11,7 +11,7 @@ use crate::coremqtt::transport_interface::TransportOutVector;
 use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
 use super::port::Ctx;
-use super::send::{send_vectors, vector};
+use super::send::{mark_disconnect_pending, send_vectors, vector};
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
@@ -62,11 +62,12 @@ pub(crate) fn send<'a>(
     vectors[0] = vector(&header[..header_len]);
     let mut used = 1;
     let mut slot = 0;
+    let mut started = false;
     for i in 0..count {
         if used + per_filter > max {
-            if let Err(e) = send_vectors(ctx, &mut vectors[..used]) {
-                log::error!("{kind:?} {packet_id}: send failed: {e:?}");
-                return MQTTStatus::MQTTSendFailed;
+            if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
+                log::error!("{kind:?} {packet_id}: send failed");
+                return status;
             }
             used = 0;
             slot = 0;
@@ -82,9 +83,36 @@ pub(crate) fn send<'a>(
         used += per_filter;
         slot += 1;
     }
-    if let Err(e) = send_vectors(ctx, &mut vectors[..used]) {
-        log::error!("{kind:?} {packet_id}: send failed: {e:?}");
-        return MQTTStatus::MQTTSendFailed;
+    if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
+        log::error!("{kind:?} {packet_id}: send failed");
+        return status;
     }
     MQTTStatus::MQTTSuccess
+}
+
+/// Sends one batch of the packet's vectors; `started` records that an
+/// earlier batch went out.
+///
+/// `send_vectors` marks the connection `MQTTDisconnectPending` when it cuts a
+/// packet short itself, but it sees one batch only: a later batch that times
+/// out before its first byte leaves the earlier batches on the wire as the
+/// start of a packet that never ends, so the byte stream is just as corrupt.
+fn send_batch(
+    ctx: &mut Ctx,
+    vectors: &mut [TransportOutVector],
+    started: &mut bool,
+) -> Result<(), MQTTStatus> {
+    match send_vectors(ctx, vectors) {
+        Ok(()) => {
+            *started = true;
+            Ok(())
+        }
+        Err(e) => {
+            log::error!("sending part of the packet failed: {e:?}");
+            if *started {
+                mark_disconnect_pending(ctx);
+            }
+            Err(MQTTStatus::MQTTSendFailed)
+        }
+    }
 }
