@@ -59,7 +59,7 @@ for target in $targets; do
     echo "executions: ${runs:-unknown}"
     if [ "$status" -ne 0 ]; then
         echo "result: CRASH or error (exit $status); see fuzz/artifacts/$target"
-        echo "$target: ${runs:-unknown} executions in ${seconds} s, CRASH (exit $status)" >>"$summary"
+        echo "$target: CRASH (exit $status) after ${runs:-unknown} executions" >>"$summary"
         failed=1
     else
         echo "result: no crash"
