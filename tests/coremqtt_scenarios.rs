@@ -476,7 +476,8 @@ fn api_rejects_bad_arguments_like_coremqtt() {
         c.subscribe(&[("", 0)], 1, true),
         MQTTStatus::MQTTBadParameter
     );
-    assert_eq!(c.connect("", true, 60, 10).0, MQTTStatus::MQTTBadParameter);
+    // A zero-length client identifier needs clean session (MQTT-3.1.3-7).
+    assert_eq!(c.connect("", false, 60, 10).0, MQTTStatus::MQTTBadParameter);
     // Packet ids skip 0 when they wrap.
     c.ctx.nextPacketId = u16::MAX;
     assert_eq!(unsafe { MQTT_GetPacketId(c.ctx()) }, u16::MAX);
@@ -515,6 +516,21 @@ fn connect_with_timeout_zero_polls_a_bounded_number_of_times() {
     assert_eq!(
         unsafe { MQTT_CheckConnectStatus(c.ctx()) },
         MQTTStatus::MQTTStatusNotConnected
+    );
+    broker.finish();
+}
+
+#[test]
+fn zero_length_client_id_connects_with_clean_session() {
+    // coreMQTT v3-CodeBase (its change #331): the server assigns the id.
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+    ]);
+    let mut c = Client::new(broker.addr, 64);
+    assert_eq!(
+        c.connect("", true, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
     );
     broker.finish();
 }

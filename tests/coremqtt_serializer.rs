@@ -8,9 +8,11 @@ use std::cell::RefCell;
 use std::ffi::c_void;
 use std::ptr::{null, null_mut};
 
+use rsmqtt::coremqtt::api::{MQTT_Connect, MQTT_Init};
+use rsmqtt::coremqtt::context::{MQTTContext_t, MQTTDeserializedInfo_t};
 use rsmqtt::coremqtt::serializer::*;
 use rsmqtt::coremqtt::serializer_types::*;
-use rsmqtt::coremqtt::transport_interface::NetworkContext_t;
+use rsmqtt::coremqtt::transport_interface::{NetworkContext_t, TransportInterface_t};
 
 use MQTTStatus::*;
 
@@ -1283,5 +1285,162 @@ mod properties {
             let fixed = decode_fixed_header(&buf[..1 + used]).unwrap();
             prop_assert_eq!(fixed.remaining_length, length);
         }
+    }
+}
+
+/// A one-byte C string `""` on the last byte of a readable page followed by
+/// an inaccessible one: reading a second byte faults, so a test that passes
+/// proves the library read no further than the NUL.
+struct GuardedEmptyString {
+    base: *mut libc::c_void,
+    page: usize,
+}
+
+impl GuardedEmptyString {
+    fn new() -> GuardedEmptyString {
+        // SAFETY: plain POSIX calls; the mapping is checked and owned here.
+        unsafe {
+            let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+            let base = libc::mmap(
+                std::ptr::null_mut(),
+                2 * page,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(base, libc::MAP_FAILED);
+            let guard = base.cast::<u8>().add(page);
+            assert_eq!(libc::mprotect(guard.cast(), page, libc::PROT_NONE), 0);
+            guard.sub(1).write(0);
+            GuardedEmptyString { base, page }
+        }
+    }
+
+    fn as_ptr(&self) -> *const std::ffi::c_char {
+        // SAFETY: the last byte of the first (readable) page.
+        unsafe { self.base.cast::<u8>().add(self.page - 1).cast() }
+    }
+}
+
+impl Drop for GuardedEmptyString {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`.
+        unsafe { libc::munmap(self.base, 2 * self.page) };
+    }
+}
+
+#[test]
+fn zero_length_client_id_needs_clean_session() {
+    // coreMQTT v3-CodeBase (#331): a zero length goes with NULL or "", and is
+    // allowed only with clean session (MQTT-3.1.3-7); the server assigns one.
+    let (mut remaining, mut size) = (0, 0);
+    for pointer in [null(), c"".as_ptr()] {
+        let mut info = connect_info("x");
+        info.pClientIdentifier = pointer;
+        info.clientIdentifierLength = 0;
+        // SAFETY: valid pointers throughout.
+        unsafe {
+            assert_eq!(
+                MQTT_GetConnectPacketSize(&info, null(), &mut remaining, &mut size),
+                MQTTSuccess
+            );
+            assert_eq!((remaining, size), (12, 14));
+            let (status, bytes) = connect_bytes(&info, null());
+            assert_eq!(status, MQTTSuccess);
+            assert_eq!(
+                bytes,
+                [0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 60, 0, 0]
+            );
+            info.cleanSession = false;
+            assert_eq!(
+                MQTT_GetConnectPacketSize(&info, null(), &mut remaining, &mut size),
+                MQTTBadParameter
+            );
+        }
+    }
+    // A string with a zero length, or NULL with a length: the two disagree.
+    let mut info = connect_info("x");
+    info.pClientIdentifier = c"id".as_ptr();
+    info.clientIdentifierLength = 0;
+    // SAFETY: valid pointers throughout.
+    unsafe {
+        assert_eq!(
+            MQTT_GetConnectPacketSize(&info, null(), &mut remaining, &mut size),
+            MQTTBadParameter
+        );
+        info.pClientIdentifier = null();
+        info.clientIdentifierLength = 5;
+        assert_eq!(
+            MQTT_GetConnectPacketSize(&info, null(), &mut remaining, &mut size),
+            MQTTBadParameter
+        );
+    }
+}
+
+#[test]
+fn empty_client_id_string_with_a_length_is_refused_without_reading_past_it() {
+    // "" with length 99 used to be read as 99 bytes. The string sits just
+    // before a guard page here, so such a read would crash the test.
+    let empty = GuardedEmptyString::new();
+    let mut info = connect_info("x");
+    info.pClientIdentifier = empty.as_ptr();
+    info.clientIdentifierLength = 99;
+    let (mut remaining, mut size) = (0, 0);
+    let mut buf = [0u8; 256];
+    // SAFETY: valid pointers; the identifier is the guarded one-byte string.
+    unsafe {
+        assert_eq!(
+            MQTT_GetConnectPacketSize(&info, null(), &mut remaining, &mut size),
+            MQTTBadParameter
+        );
+        // 10 + 2 + 99 would be the remaining length of a 99-byte identifier.
+        assert_eq!(
+            MQTT_SerializeConnect(&info, null(), 111, &fixed(&mut buf)),
+            MQTTBadParameter
+        );
+    }
+    // MQTT_Connect reads the identifier itself: refused before anything is
+    // sent (the transport would fail the test if it were called).
+    unsafe extern "C" fn no_io(_: *mut NetworkContext_t, _: *const c_void, _: usize) -> i32 {
+        panic!("MQTT_Connect must not touch the transport");
+    }
+    unsafe extern "C" fn no_recv(_: *mut NetworkContext_t, _: *mut c_void, _: usize) -> i32 {
+        panic!("MQTT_Connect must not touch the transport");
+    }
+    unsafe extern "C" fn clock() -> u32 {
+        0
+    }
+    unsafe extern "C" fn on_event(
+        _: *mut MQTTContext_t,
+        _: *mut MQTTPacketInfo_t,
+        _: *mut MQTTDeserializedInfo_t,
+    ) {
+    }
+    let transport = TransportInterface_t {
+        recv: Some(no_recv),
+        send: Some(no_io),
+        writev: None,
+        pNetworkContext: null_mut(),
+    };
+    // SAFETY: a zeroed context is what C declares statically; MQTT_Init
+    // fills it. Every pointer below is valid for the calls.
+    unsafe {
+        let mut context: MQTTContext_t = std::mem::zeroed();
+        assert_eq!(
+            MQTT_Init(
+                &mut context,
+                &transport,
+                Some(clock),
+                Some(on_event),
+                &fixed(&mut buf)
+            ),
+            MQTTSuccess
+        );
+        let mut present = false;
+        assert_eq!(
+            MQTT_Connect(&mut context, &info, null(), 100, &mut present),
+            MQTTBadParameter
+        );
     }
 }

@@ -44,7 +44,7 @@ use super::engine::connect;
 use super::engine::port::{arrays_overlap, Ctx};
 use super::engine::publish::{self, Publish};
 use super::engine::{keepalive, process, subscribe};
-use super::serializer::{Connect, Subscription, SubscriptionKind, Will};
+use super::serializer::{c_client_id, Connect, Subscription, SubscriptionKind, Will};
 use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
@@ -401,10 +401,8 @@ pub unsafe extern "C" fn MQTT_Connect(
         // SAFETY: the strings are the caller's, valid for the call with the
         // lengths it gives (coreMQTT's contract); NULL means absent.
         let (params, will) = unsafe {
-            let Some(client_id) = bytes(
-                info.pClientIdentifier.cast(),
-                usize::from(info.clientIdentifierLength),
-            ) else {
+            let Some(client_id) = c_client_id(info.pClientIdentifier, info.clientIdentifierLength)
+            else {
                 return MQTTStatus::MQTTBadParameter;
             };
             let will = match will {

@@ -215,7 +215,8 @@ pub struct Connect<'a> {
     pub clean_session: bool,
     /// Keep-alive interval in seconds.
     pub keep_alive_seconds: u16,
-    /// Client identifier; must not be empty (coreMQTT refuses it).
+    /// Client identifier; may be empty only with `clean_session` (MQTT 3.1.1
+    /// 3.1.3-7, as coreMQTT v3-CodeBase).
     pub client_id: &'a [u8],
     /// User name; `Some` sets the flag even when empty, as coreMQTT does for
     /// a non-NULL pointer.
@@ -238,16 +239,18 @@ pub struct Will<'a> {
 }
 
 /// Remaining length and total size of a CONNECT
-/// (`MQTT_GetConnectPacketSize`). An empty client identifier, a will
-/// message over 65535 bytes or any string over 65535 bytes is
-/// `MQTTBadParameter`.
+/// (`MQTT_GetConnectPacketSize`). An empty client identifier without clean
+/// session, a will message over 65535 bytes or any string over 65535 bytes
+/// is `MQTTBadParameter`.
 pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
     let too_long = |s: &[u8]| s.len() > usize::from(u16::MAX);
-    if connect.client_id.is_empty() {
-        log_error(format_args!("CONNECT: the client identifier must be set"));
+    if connect.client_id.is_empty() && !connect.clean_session {
+        log_error(format_args!(
+            "CONNECT: a zero-length client identifier requires clean session"
+        ));
         return Err(MQTTBadParameter);
     }
     if will.is_some_and(|w| too_long(w.payload) || too_long(w.topic))
@@ -1011,6 +1014,29 @@ pub unsafe fn c_bytes<'a, T>(pointer: *const T, length: usize) -> Option<&'a [u8
     }
 }
 
+/// Borrows the client identifier of an `MQTTConnectInfo_t` with coreMQTT
+/// v3-CodeBase's rule: a zero length goes with NULL or `""`, a non-zero
+/// length with a non-empty string; `None` (and a logged error) when the two
+/// disagree. The first byte of a non-NULL string is read before `length`
+/// bytes are trusted, so `""` with a length of 99 is refused instead of read
+/// past its end.
+///
+/// # Safety
+/// A non-NULL `pointer` must be readable for one byte and, when that byte is
+/// not NUL, for `length` bytes for `'a`.
+pub unsafe fn c_client_id<'a>(pointer: *const c_char, length: u16) -> Option<&'a [u8]> {
+    // SAFETY: non-NULL, so at least the first byte is readable (contract).
+    let empty_string = pointer.is_null() || unsafe { pointer.read() } == 0;
+    if (length == 0) != empty_string {
+        log_error(format_args!(
+            "CONNECT: client identifier length {length} does not match its string"
+        ));
+        return None;
+    }
+    // SAFETY: length 0, or a non-empty string of `length` bytes (contract).
+    unsafe { c_bytes(pointer, usize::from(length)) }
+}
+
 /// Borrows the buffer of an `MQTTFixedBuffer_t`; `None` when its pointer is
 /// NULL.
 ///
@@ -1044,10 +1070,7 @@ pub unsafe fn c_connect<'a>(info: &MQTTConnectInfo_t) -> Option<Connect<'a>> {
         Some(Connect {
             clean_session: info.cleanSession,
             keep_alive_seconds: info.keepAliveSeconds,
-            client_id: c_bytes(
-                info.pClientIdentifier,
-                usize::from(info.clientIdentifierLength),
-            )?,
+            client_id: c_client_id(info.pClientIdentifier, info.clientIdentifierLength)?,
             user_name: optional(info.pUserName, info.userNameLength)?,
             password: optional(info.pPassword, info.passwordLength)?,
         })

@@ -1188,7 +1188,14 @@ impl Client {
         let connect_info = MQTTConnectInfo_t {
             cleanSession: request.clean_session,
             keepAliveSeconds: request.keepalive,
-            pClientIdentifier: request.client_id.as_ptr() as *const core::ffi::c_char,
+            // NULL for an empty id: the coreMQTT face reads the first byte of
+            // a non-NULL identifier (coreMQTT v3-CodeBase's rule), and an
+            // empty Vec's pointer is dangling.
+            pClientIdentifier: if request.client_id.is_empty() {
+                core::ptr::null()
+            } else {
+                request.client_id.as_ptr() as *const core::ffi::c_char
+            },
             clientIdentifierLength: request.client_id.len() as u16,
             pUserName: username.as_ref().map_or(core::ptr::null(), |u| {
                 u.as_ptr() as *const core::ffi::c_char

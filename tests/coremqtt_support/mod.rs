@@ -369,10 +369,13 @@ impl Client {
         keep_alive: u16,
         timeout_ms: u32,
     ) -> (MQTTStatus, bool) {
+        // NUL-terminated as a C application's would be: the library reads the
+        // first byte of a non-NULL identifier even when its length is 0.
+        let id_c = std::ffi::CString::new(id).expect("no NUL in the client id");
         let info = MQTTConnectInfo_t {
             cleanSession: clean,
             keepAliveSeconds: keep_alive,
-            pClientIdentifier: id.as_ptr().cast(),
+            pClientIdentifier: id_c.as_ptr(),
             clientIdentifierLength: id.len() as u16,
             pUserName: std::ptr::null(),
             userNameLength: 0,
