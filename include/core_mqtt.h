@@ -367,6 +367,12 @@ MQTTStatus_t rsmqtt_coremqtt_config_get(RsmqttCoreMqttConfig_t *pConfig);
  * Initialises a context with its transport, clock, event callback and
  * receive buffer (`MQTT_Init`).
  *
+ * As in coreMQTT v3-CodeBase, an empty network buffer (`{NULL, 0}` or a
+ * size of 0) is accepted here; the calls that use the connection then
+ * return `MQTTBadParameter` for a NULL buffer, where coreMQTT asserts or
+ * dereferences it. A NULL buffer with a non-zero size is refused with
+ * `MQTTBadParameter` (coreMQTT accepts it and writes through NULL later).
+ *
  * # Safety
  * Non-NULL pointers must be valid; the buffer must outlive the context.
  */

@@ -1402,27 +1402,7 @@ fn empty_client_id_string_with_a_length_is_refused_without_reading_past_it() {
     }
     // MQTT_Connect reads the identifier itself: refused before anything is
     // sent (the transport would fail the test if it were called).
-    unsafe extern "C" fn no_io(_: *mut NetworkContext_t, _: *const c_void, _: usize) -> i32 {
-        panic!("MQTT_Connect must not touch the transport");
-    }
-    unsafe extern "C" fn no_recv(_: *mut NetworkContext_t, _: *mut c_void, _: usize) -> i32 {
-        panic!("MQTT_Connect must not touch the transport");
-    }
-    unsafe extern "C" fn clock() -> u32 {
-        0
-    }
-    unsafe extern "C" fn on_event(
-        _: *mut MQTTContext_t,
-        _: *mut MQTTPacketInfo_t,
-        _: *mut MQTTDeserializedInfo_t,
-    ) {
-    }
-    let transport = TransportInterface_t {
-        recv: Some(no_recv),
-        send: Some(no_io),
-        writev: None,
-        pNetworkContext: null_mut(),
-    };
+    let transport = untouched_transport();
     // SAFETY: a zeroed context is what C declares statically; MQTT_Init
     // fills it. Every pointer below is valid for the calls.
     unsafe {
@@ -1431,8 +1411,8 @@ fn empty_client_id_string_with_a_length_is_refused_without_reading_past_it() {
             MQTT_Init(
                 &mut context,
                 &transport,
-                Some(clock),
-                Some(on_event),
+                Some(zero_clock),
+                Some(ignore_event),
                 &fixed(&mut buf)
             ),
             MQTTSuccess
@@ -1442,5 +1422,83 @@ fn empty_client_id_string_with_a_length_is_refused_without_reading_past_it() {
             MQTT_Connect(&mut context, &info, null(), 100, &mut present),
             MQTTBadParameter
         );
+    }
+}
+
+unsafe extern "C" fn no_send(_: *mut NetworkContext_t, _: *const c_void, _: usize) -> i32 {
+    panic!("the transport must not be used");
+}
+
+unsafe extern "C" fn no_recv(_: *mut NetworkContext_t, _: *mut c_void, _: usize) -> i32 {
+    panic!("the transport must not be used");
+}
+
+unsafe extern "C" fn zero_clock() -> u32 {
+    0
+}
+
+unsafe extern "C" fn ignore_event(
+    _: *mut MQTTContext_t,
+    _: *mut MQTTPacketInfo_t,
+    _: *mut MQTTDeserializedInfo_t,
+) {
+}
+
+/// A transport whose functions fail the test when called.
+fn untouched_transport() -> TransportInterface_t {
+    TransportInterface_t {
+        recv: Some(no_recv),
+        send: Some(no_send),
+        writev: None,
+        pNetworkContext: null_mut(),
+    }
+}
+
+#[test]
+fn init_accepts_an_empty_network_buffer_like_coremqtt() {
+    // coreMQTT v3-CodeBase's MQTT_Init does not look inside the network
+    // buffer. rsmqtt accepts an empty one too, then refuses to run a
+    // connection without a buffer (coreMQTT asserts there); a NULL buffer
+    // that claims a size is refused at once.
+    let transport = untouched_transport();
+    let mut byte = [0u8; 1];
+    let cases = [
+        (null_mut(), 0, MQTTSuccess),
+        (byte.as_mut_ptr(), 0, MQTTSuccess),
+        (null_mut(), 16, MQTTBadParameter),
+    ];
+    for (pointer, size, expected) in cases {
+        let buffer = MQTTFixedBuffer_t {
+            pBuffer: pointer,
+            size,
+        };
+        // SAFETY: a zeroed context, valid pointers; the buffer outlives it.
+        unsafe {
+            let mut context: MQTTContext_t = std::mem::zeroed();
+            assert_eq!(
+                MQTT_Init(
+                    &mut context,
+                    &transport,
+                    Some(zero_clock),
+                    Some(ignore_event),
+                    &buffer
+                ),
+                expected,
+                "buffer {{{pointer:?}, {size}}}"
+            );
+            if expected != MQTTSuccess {
+                continue;
+            }
+            assert_eq!(context.nextPacketId, 1);
+            assert_eq!(context.networkBuffer.size, 0);
+            if pointer.is_null() {
+                let info = connect_info("id");
+                let mut present = false;
+                assert_eq!(
+                    MQTT_Connect(&mut context, &info, null(), 100, &mut present),
+                    MQTTBadParameter
+                );
+            }
+        }
     }
 }

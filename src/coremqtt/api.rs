@@ -188,6 +188,12 @@ unsafe fn optional(p: *const c_char, len: u16) -> Option<&'static [u8]> {
 /// Initialises a context with its transport, clock, event callback and
 /// receive buffer (`MQTT_Init`).
 ///
+/// As in coreMQTT v3-CodeBase, an empty network buffer (`{NULL, 0}` or a
+/// size of 0) is accepted here; the calls that use the connection then
+/// return `MQTTBadParameter` for a NULL buffer, where coreMQTT asserts or
+/// dereferences it. A NULL buffer with a non-zero size is refused with
+/// `MQTTBadParameter` (coreMQTT accepts it and writes through NULL later).
+///
 /// # Safety
 /// Non-NULL pointers must be valid; the buffer must outlive the context.
 #[no_mangle]
@@ -213,8 +219,11 @@ pub unsafe extern "C" fn MQTT_Init(
             log::error!("MQTT_Init: the clock, the event callback, recv and send are required");
             return MQTTStatus::MQTTBadParameter;
         }
-        if buffer.pBuffer.is_null() || buffer.size == 0 {
-            log::error!("MQTT_Init: the network buffer is empty");
+        if buffer.pBuffer.is_null() && buffer.size != 0 {
+            log::error!(
+                "MQTT_Init: a network buffer of {} bytes at NULL",
+                buffer.size
+            );
             return MQTTStatus::MQTTBadParameter;
         }
         let fresh = MQTTContext_t {
