@@ -70,7 +70,9 @@ MQTTPublishState_t MQTT_CalculateStatePublish(MQTTStateOperation_t opType, MQTTQ
  *
  * Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
  * `MQTTStateCollision` (the server resent a publish still recorded) or
- * `MQTTNoMemory` (no free incoming record).
+ * `MQTTNoMemory` (no free incoming record). A QoS outside 0..2 is, as in
+ * coreMQTT v3-CodeBase, `MQTTBadParameter` for a send (no record can have
+ * that QoS) and `MQTTIllegalState` for a receive (no state to enter).
  *
  * # Safety
  * `pMqttContext` is NULL or a valid initialised context; `pNewState` is

@@ -592,7 +592,9 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
 ///
 /// Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
 /// `MQTTStateCollision` (the server resent a publish still recorded) or
-/// `MQTTNoMemory` (no free incoming record).
+/// `MQTTNoMemory` (no free incoming record). A QoS outside 0..2 is, as in
+/// coreMQTT v3-CodeBase, `MQTTBadParameter` for a send (no record can have
+/// that QoS) and `MQTTIllegalState` for a receive (no state to enter).
 ///
 /// # Safety
 /// `pMqttContext` is NULL or a valid initialised context; `pNewState` is
@@ -611,9 +613,19 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
         let (Some(context), false) = (context, pNewState.is_null()) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        let (Some(op), Some(qos)) = (MQTTStateOperation::from_raw(opType), MQTTQoS::from_raw(qos))
-        else {
+        let Some(op) = MQTTStateOperation::from_raw(opType) else {
             return MQTTStatus::MQTTBadParameter;
+        };
+        let Some(qos) = MQTTQoS::from_raw(qos) else {
+            // coreMQTT's order: packet id 0 first, then the record lookup
+            // of a send (which finds no record of this QoS), then the
+            // transition into the state of this QoS (there is none).
+            log::error!("MQTT_UpdateStatePublish: invalid QoS {qos}");
+            return if packetId == 0 || op == MQTTStateOperation::MQTT_SEND {
+                MQTTStatus::MQTTBadParameter
+            } else {
+                MQTTStatus::MQTTIllegalState
+            };
         };
         // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
         let result = match unsafe { records_of(context) } {
@@ -1253,6 +1265,39 @@ mod tests {
         context.incomingPublishRecords = inc.as_mut_ptr();
         context.incomingPublishRecordMaxCount = inc.len();
         context
+    }
+
+    #[test]
+    fn update_publish_with_an_invalid_qos_returns_what_coremqtt_returns() {
+        let mut out = [FREE_SLOT; 2];
+        let mut inc = [FREE_SLOT; 2];
+        let mut context = context_with(&mut out, &mut inc);
+        let ctx: *mut MQTTContext_t = &mut context;
+        let mut state = MQTTPubAckSend;
+        // SAFETY: valid pointers.
+        unsafe {
+            // A send finds no record of QoS 3; a receive has no state to enter.
+            assert_eq!(
+                MQTT_UpdateStatePublish(ctx, 1, 0, 3, &mut state),
+                MQTTBadParameter
+            );
+            assert_eq!(
+                MQTT_UpdateStatePublish(ctx, 1, 1, 3, &mut state),
+                MQTTIllegalState
+            );
+            assert_eq!(
+                MQTT_UpdateStatePublish(ctx, 1, 1, 7, &mut state),
+                MQTTIllegalState
+            );
+            // Packet id 0 is checked first.
+            assert_eq!(
+                MQTT_UpdateStatePublish(ctx, 0, 1, 3, &mut state),
+                MQTTBadParameter
+            );
+        }
+        // Nothing was recorded and the out-parameter was left alone.
+        assert_eq!(state, MQTTPubAckSend);
+        assert!(out.iter().chain(inc.iter()).all(|r| r.packetId == 0));
     }
 
     #[test]
