@@ -3,8 +3,8 @@
  *
  * This one program is compiled twice by scripts/coremqtt-differential.sh:
  * against rsmqtt (librsmqtt.a and include/) and against the original
- * coreMQTT C sources (v1.2.0, downloaded for the comparison by
- * scripts/coremqtt-reference.sh, with RSMQTT_REFERENCE_COREMQTT defined).
+ * coreMQTT C sources (v3-CodeBase, compiled by the script from
+ * ../shared/third_party/coremqtt, with RSMQTT_REFERENCE_COREMQTT defined).
  * It only uses the API both share, runs a fixed list of cases and prints one
  * line per case: its name, the returned status and every output (bytes
  * written, out-parameters). The script diffs the two outputs.
