@@ -34,11 +34,18 @@ fi
 if [ "$what" = test ]; then
     # C++ compiles the headers a second time (extern "C" guards); binutils gives
     # `size`/`objdump` for the code-size report; clang cross-compiles the
-    # bare-metal Cortex-M4 firmware test; Valgrind checks the C programs.
+    # bare-metal Cortex-M4 firmware test; Valgrind checks the C programs (and
+    # counts instructions in scripts/bench.sh).
     have c++ || have g++ || have clang++ || missing_packages+=(g++)
     have objdump || missing_packages+=(binutils)
     have clang || missing_packages+=(clang)
     have valgrind || missing_packages+=(valgrind)
+    # scripts/code-size-compare.sh builds both libraries into Cortex-M4
+    # images with the Arm GNU toolchain and links newlib-nano.
+    have arm-none-eabi-gcc || missing_packages+=(gcc-arm-none-eabi)
+    if ! have arm-none-eabi-gcc || [ "$(arm-none-eabi-gcc -print-file-name=nano.specs)" = nano.specs ]; then
+        missing_packages+=(libnewlib-arm-none-eabi)
+    fi
 fi
 
 if [ ${#missing_packages[@]} -gt 0 ]; then

@@ -131,6 +131,9 @@ else
     skipped "rustup could not add $THUMB_TARGET (offline?); the Cortex-M build was not checked"
 fi
 
+banner "Cortex-M4 flash: rsmqtt against coreMQTT v3-CodeBase (scripts/code-size-compare.sh)"
+bash scripts/code-size-compare.sh
+
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
 cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
     -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON -DRSMQTT_SANITIZERS=ON
