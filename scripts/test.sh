@@ -132,7 +132,11 @@ else
 fi
 
 banner "Cortex-M4 flash: rsmqtt against coreMQTT v3-CodeBase (scripts/code-size-compare.sh)"
-bash scripts/code-size-compare.sh
+if [ "$thumb_ready" = yes ]; then
+    bash scripts/code-size-compare.sh
+else
+    skipped "no $THUMB_TARGET target (see the step above)"
+fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
 cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
