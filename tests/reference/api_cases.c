@@ -4,7 +4,11 @@
  * MQTT_GetBytesInMQTTVec / MQTT_SerializeMQTTVec, the state-record functions
  * of core_mqtt_state.h, and the serializer helpers that coreMQTT v1.2.0 did
  * not have (MQTT_SerializePublishHeaderWithoutTopic,
- * MQTT_UpdateDuplicatePublishFlag, MQTT_Serialize*Header).
+ * MQTT_UpdateDuplicatePublishFlag, MQTT_Serialize*Header,
+ * MQTT_ProcessIncomingPacketTypeAndLength), whole sessions over a memory
+ * transport (subscribe, publish, ping, unsubscribe, MQTT_ProcessLoop or
+ * MQTT_ReceiveLoop receiving every packet type, MQTT_CancelCallback,
+ * MQTT_CheckConnectStatus, MQTT_Disconnect) and MQTT_MatchTopic.
  *
  * Compiled twice by scripts/coremqtt-differential.sh, like serializer_cases.c:
  * against rsmqtt and against coreMQTT v3-CodeBase's C sources (with
@@ -142,13 +146,43 @@ static uint32_t clock_ms( void )
     return ++g_now;
 }
 
+/* Prints what the application learns from each event: the packet type and
+ * identifier, the deserialization result, a PUBLISH's fields and a SUBACK's
+ * return codes (through MQTT_GetSubAckStatusCodes). */
 static void on_event( MQTTContext_t * pContext,
                       MQTTPacketInfo_t * pPacketInfo,
                       MQTTDeserializedInfo_t * pDeserializedInfo )
 {
     ( void ) pContext;
-    ( void ) pDeserializedInfo;
-    printf( " event=%02x", pPacketInfo->type );
+    printf( " event(%02x,id=%u,%s", pPacketInfo->type, pDeserializedInfo->packetIdentifier,
+            MQTT_Status_strerror( pDeserializedInfo->deserializationResult ) );
+
+    if( ( ( pPacketInfo->type & 0xF0U ) == MQTT_PACKET_TYPE_PUBLISH ) &&
+        ( pDeserializedInfo->pPublishInfo != NULL ) )
+    {
+        const MQTTPublishInfo_t * pPublish = pDeserializedInfo->pPublishInfo;
+
+        printf( ",qos=%d,retain=%d,dup=%d", ( int ) pPublish->qos, pPublish->retain ? 1 : 0,
+                pPublish->dup ? 1 : 0 );
+        print_bytes( "topic", ( const uint8_t * ) pPublish->pTopicName, pPublish->topicNameLength );
+        print_bytes( "payload", pPublish->pPayload, pPublish->payloadLength );
+    }
+
+    if( pPacketInfo->type == MQTT_PACKET_TYPE_SUBACK )
+    {
+        uint8_t * pCodes = NULL;
+        size_t count = 0;
+        MQTTStatus_t status = MQTT_GetSubAckStatusCodes( pPacketInfo, &pCodes, &count );
+
+        printf( ",suback=%s", MQTT_Status_strerror( status ) );
+
+        if( status == MQTTSuccess )
+        {
+            print_bytes( "codes", pCodes, count );
+        }
+    }
+
+    printf( ")" );
 }
 
 static bool store_result = true;
@@ -818,6 +852,240 @@ static void v3_serializer_cases( void )
     fixed_header_cases();
 }
 
+/* ------------------------------------------------------------------------ */
+/* A whole session over the memory transport */
+
+/* Calls MQTT_ProcessLoop (or MQTT_ReceiveLoop) until the transport has
+ * nothing more and the library holds nothing: coreMQTT v3 handles one packet
+ * per call, rsmqtt every complete one it holds, so only the events and the
+ * bytes sent are compared, not the status of each call. */
+static void drain( MQTTContext_t * pContext,
+                   bool receiveLoop )
+{
+    int calls;
+    int idle = 0;
+
+    for( calls = 0; ( calls < 64 ) && ( idle < 2 ); calls++ )
+    {
+        MQTTStatus_t status = receiveLoop ? MQTT_ReceiveLoop( pContext ) : MQTT_ProcessLoop( pContext );
+
+        if( ( status == MQTTNoDataAvailable ) || ( status == MQTTNeedMoreBytes ) )
+        {
+            idle++;
+        }
+        else if( status == MQTTSuccess )
+        {
+            idle = 0;
+        }
+        else
+        {
+            printf( " loop=%s", MQTT_Status_strerror( status ) );
+            break;
+        }
+    }
+}
+
+static void session_case( const char * name,
+                          bool receiveLoop,
+                          bool cancelPublish )
+{
+    static const uint8_t rx[] =
+    {
+        0x20, 0x02, 0x00, 0x00,                               /* CONNACK */
+        0x90, 0x04, 0x00, 0x01, 0x01, 0x80,                   /* SUBACK 1: QoS 1, failure */
+        0x40, 0x02, 0x00, 0x02,                               /* PUBACK 2 */
+        0x32, 0x08, 0x00, 0x03, 'a', '/', 'b', 0x00, 0x0A, 'x', /* PUBLISH QoS 1, id 10 */
+        0x34, 0x08, 0x00, 0x03, 'a', '/', 'c', 0x00, 0x0B, 'y', /* PUBLISH QoS 2, id 11 */
+        0x62, 0x02, 0x00, 0x0B,                               /* PUBREL 11 */
+        0x31, 0x06, 0x00, 0x03, 'a', '/', 'd', 'z',           /* PUBLISH QoS 0, retain */
+        0xD0, 0x00,                                           /* PINGRESP */
+        0xB0, 0x02, 0x00, 0x03,                               /* UNSUBACK 3 */
+    };
+    MQTTContext_t context;
+    MQTTConnectInfo_t info;
+    MQTTSubscribeInfo_t subscriptions[ 2 ];
+    MQTTPublishInfo_t publish;
+    bool present = false;
+    MQTTStatus_t status;
+    char label[ 96 ];
+
+    memset( &info, 0, sizeof( info ) );
+    info.cleanSession = true;
+    info.keepAliveSeconds = 60;
+    info.pClientIdentifier = "client-1";
+    info.clientIdentifierLength = 8;
+    memset( subscriptions, 0, sizeof( subscriptions ) );
+    subscriptions[ 0 ].qos = MQTTQoS1;
+    subscriptions[ 0 ].pTopicFilter = "a/#";
+    subscriptions[ 0 ].topicFilterLength = 3;
+    subscriptions[ 1 ].qos = MQTTQoS2;
+    subscriptions[ 1 ].pTopicFilter = "b/+/c";
+    subscriptions[ 1 ].topicFilterLength = 5;
+    memset( &publish, 0, sizeof( publish ) );
+    publish.qos = MQTTQoS1;
+    publish.pTopicName = "t/1";
+    publish.topicNameLength = 3;
+    publish.pPayload = "hello";
+    publish.payloadLength = 5;
+
+    ( void ) snprintf( label, sizeof( label ), "session/%s", name );
+    status = setup( &context, rx, sizeof( rx ) );
+
+    if( status == MQTTSuccess )
+    {
+        status = MQTT_Connect( &context, &info, NULL, 1000, &present );
+    }
+
+    if( status != MQTTSuccess )
+    {
+        begin( label, status );
+        printf( " (connect failed)" );
+        end();
+        return;
+    }
+
+    /* Only CONNACK may have been read so far. */
+    g_cases++;
+    printf( "%s: connected rx=%zu", label, g_net.rxPosition );
+    g_net.txLength = 0;
+    printf( " subscribe=%s", MQTT_Status_strerror(
+                MQTT_Subscribe( &context, subscriptions, 2, MQTT_GetPacketId( &context ) ) ) );
+    printf( " publish=%s", MQTT_Status_strerror(
+                MQTT_Publish( &context, &publish, MQTT_GetPacketId( &context ) ) ) );
+
+    if( cancelPublish )
+    {
+        printf( " cancel=%s", MQTT_Status_strerror( MQTT_CancelCallback( &context, 2 ) ) );
+        printf( " cancel-again=%s", MQTT_Status_strerror( MQTT_CancelCallback( &context, 2 ) ) );
+    }
+
+    printf( " ping=%s", MQTT_Status_strerror( MQTT_Ping( &context ) ) );
+    printf( " unsubscribe=%s", MQTT_Status_strerror(
+                MQTT_Unsubscribe( &context, subscriptions, 1, MQTT_GetPacketId( &context ) ) ) );
+    print_bytes( "sent", g_net.tx, g_net.txLength );
+    g_net.txLength = 0;
+    drain( &context, receiveLoop );
+    print_bytes( "acks", g_net.tx, g_net.txLength );
+    printf( " waitingForPingResp=%d status=%s", context.waitingForPingResp ? 1 : 0,
+            MQTT_Status_strerror( MQTT_CheckConnectStatus( &context ) ) );
+    print_records();
+    g_net.txLength = 0;
+    printf( " disconnect=%s", MQTT_Status_strerror( MQTT_Disconnect( &context ) ) );
+    print_bytes( "sent", g_net.tx, g_net.txLength );
+    printf( " after=%s", MQTT_Status_strerror( MQTT_CheckConnectStatus( &context ) ) );
+    printf( " publish-after=%s", MQTT_Status_strerror( MQTT_Publish( &context, &publish, 9 ) ) );
+    end();
+}
+
+static void session_cases( void )
+{
+    session_case( "process-loop", false, false );
+    session_case( "receive-loop", true, false );
+    session_case( "cancelled-publish", false, true );
+}
+
+/* ------------------------------------------------------------------------ */
+/* MQTT_MatchTopic and MQTT_ProcessIncomingPacketTypeAndLength */
+
+static void match_topic_cases( void )
+{
+    static const char * const pairs[][ 2 ] =
+    {
+        { "a/b/c", "a/b/c" },     { "a/b/c", "a/b" },       { "a/b", "a/b/c" },
+        { "a/b/c", "a/+/c" },     { "a/b/c", "+/+/+" },     { "a/b/c", "+/+" },
+        { "a/b/c", "#" },         { "a/b/c", "a/#" },       { "a", "a/#" },
+        { "a/", "a/#" },          { "a/", "a/+" },          { "/a", "+/a" },
+        { "/a", "/+" },           { "a//b", "a/+/b" },      { "a/b", "a/b/#" },
+        { "$SYS/x", "#" },        { "$SYS/x", "+/x" },      { "$SYS/x", "$SYS/#" },
+        { "a/b", "a/b#" },        { "a/b", "a/+b" },        { "ab", "a+" },
+        { "a/b/c", "a/#/c" },     { "a+", "a+" },           { "a/#", "a/#" },
+        { "A/b", "a/b" },         { "a/b/c/d", "a/+/+/d" }, { "x", "" },
+        { "", "#" },
+    };
+    size_t i;
+
+    for( i = 0; i < sizeof( pairs ) / sizeof( pairs[ 0 ] ); i++ )
+    {
+        bool match = false;
+        char label[ 96 ];
+        MQTTStatus_t status = MQTT_MatchTopic( pairs[ i ][ 0 ], ( uint16_t ) strlen( pairs[ i ][ 0 ] ),
+                                               pairs[ i ][ 1 ], ( uint16_t ) strlen( pairs[ i ][ 1 ] ),
+                                               &match );
+
+        ( void ) snprintf( label, sizeof( label ), "match-topic/%zu", i );
+        begin( label, status );
+        printf( " topic=%s filter=%s match=%d", pairs[ i ][ 0 ], pairs[ i ][ 1 ], match ? 1 : 0 );
+        end();
+    }
+
+    {
+        bool match = true;
+
+        begin( "match-topic/null-topic", MQTT_MatchTopic( NULL, 1, "a", 1, &match ) );
+        end();
+        begin( "match-topic/null-filter", MQTT_MatchTopic( "a", 1, NULL, 1, &match ) );
+        end();
+        begin( "match-topic/null-result", MQTT_MatchTopic( "a", 1, "a", 1, NULL ) );
+        end();
+    }
+}
+
+static void incoming_in_buffer_case( const char * name,
+                                     const uint8_t * bytes,
+                                     size_t length )
+{
+    MQTTPacketInfo_t packet;
+    size_t index = length;
+    MQTTStatus_t status;
+    char label[ 96 ];
+
+    memset( &packet, 0xEE, sizeof( packet ) );
+    status = MQTT_ProcessIncomingPacketTypeAndLength( bytes, &index, &packet );
+    ( void ) snprintf( label, sizeof( label ), "process-incoming/%s", name );
+    begin( label, status );
+
+    if( status == MQTTSuccess )
+    {
+        printf( " type=%02x remaining=%zu header=%zu", packet.type, packet.remainingLength,
+                packet.headerLength );
+    }
+
+    printf( " index=%zu", index );
+    end();
+}
+
+static void incoming_in_buffer_cases( void )
+{
+    static const uint8_t publish[] = { 0x32, 0x80, 0x01 };
+    static const uint8_t puback[] = { 0x40, 0x02, 0x00, 0x01 };
+    static const uint8_t longLength[] = { 0x30, 0xFF, 0xFF, 0xFF, 0x7F };
+    static const uint8_t tooLong[] = { 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 };
+    static const uint8_t badType[] = { 0x00, 0x00 };
+    static const uint8_t pubrelNoFlag[] = { 0x60, 0x02 };
+    MQTTPacketInfo_t packet;
+    size_t index = 1;
+
+    incoming_in_buffer_case( "puback", puback, sizeof( puback ) );
+    incoming_in_buffer_case( "publish-2-length-bytes", publish, sizeof( publish ) );
+    incoming_in_buffer_case( "publish-length-partial", publish, 2 );
+    incoming_in_buffer_case( "type-only", publish, 1 );
+    incoming_in_buffer_case( "empty", publish, 0 );
+    incoming_in_buffer_case( "length-max", longLength, sizeof( longLength ) );
+    incoming_in_buffer_case( "length-5-bytes", tooLong, sizeof( tooLong ) );
+    incoming_in_buffer_case( "type-0", badType, sizeof( badType ) );
+    incoming_in_buffer_case( "pubrel-without-flag", pubrelNoFlag, sizeof( pubrelNoFlag ) );
+
+    begin( "process-incoming/null-packet",
+           MQTT_ProcessIncomingPacketTypeAndLength( puback, &index, NULL ) );
+    end();
+    begin( "process-incoming/null-index",
+           MQTT_ProcessIncomingPacketTypeAndLength( puback, NULL, &packet ) );
+    end();
+    begin( "process-incoming/null-buffer",
+           MQTT_ProcessIncomingPacketTypeAndLength( NULL, &index, &packet ) );
+    end();
+}
+
 int main( void )
 {
     init_cases();
@@ -825,6 +1093,9 @@ int main( void )
     publish_store_cases();
     state_cases();
     v3_serializer_cases();
+    session_cases();
+    match_topic_cases();
+    incoming_in_buffer_cases();
 
     fprintf( stderr, "api_cases: %d cases run, %d rsmqtt-only failures\n",
              g_cases, g_failures );
