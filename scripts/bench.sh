@@ -41,7 +41,7 @@ fi
 REFERENCE=$(bash scripts/coremqtt-reference.sh)
 mkdir -p "$WORK"
 
-cargo build --quiet --release --lib
+cargo build --quiet --release -p rsmqtt-staticlib
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -DMQTT_DO_NOT_USE_CUSTOM_CONFIG -I"$ROOT/include" \
     "$PROGRAM" "$TARGET_DIR/release/librsmqtt.a" "${NATIVE_LIBS[@]}" -o "$WORK/bench_rsmqtt"
 "$CC" -std=c11 -O2 -DNDEBUG -DMQTT_DO_NOT_USE_CUSTOM_CONFIG -DRSMQTT_REFERENCE_COREMQTT \

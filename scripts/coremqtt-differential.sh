@@ -46,7 +46,7 @@ fi
 echo "coreMQTT reference sources: $REFERENCE"
 
 mkdir -p "$WORK"
-cargo build --quiet --lib
+cargo build --quiet -p rsmqtt-staticlib
 WARN=(-std=c11 -Wall -Wextra -Werror)
 
 "$CC" "${WARN[@]}" -O1 -g -DMQTT_DO_NOT_USE_CUSTOM_CONFIG -I"$ROOT/include" \
