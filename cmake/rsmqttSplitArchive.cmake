@@ -29,6 +29,14 @@ foreach(variable AR INPUT OUTPUT_DIR)
     endif()
 endforeach()
 
+# ar's command-line interface (GNU ar, llvm-ar, BSD ar); MSVC's lib.exe has
+# a different one.
+get_filename_component(ar_name "${AR}" NAME_WE)
+if(ar_name MATCHES "^(lib|LIB)$")
+    message(FATAL_ERROR "rsmqttSplitArchive.cmake: ${AR} is MSVC's lib.exe; splitting librsmqtt "
+                        "needs an ar-compatible archiver: set CMAKE_AR to llvm-ar")
+endif()
+
 set(parts transports_posix backoff)
 set(crate_transports_posix rsmqtt_transports_posix)
 set(crate_backoff rsmqtt_backoff)

@@ -152,7 +152,7 @@ banner "CTest: C programs under Valgrind"
 banner "CTest: TLS programs under AddressSanitizer, LeakSanitizer and UBSan"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex asan)
 
-banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
+banner "CTest: CMake integration (add_subdirectory, install, find_package, coreMQTT and SDK drop-ins, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
 
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
