@@ -7,7 +7,7 @@
 //! | `sockets_posix.h` | [`sockets`] | `Sockets_Connect`, `Sockets_Disconnect` |
 //! | `plaintext_posix.h` | [`plaintext`] | `Plaintext_Connect/Recv/Send/Writev/Disconnect` |
 //! | `tls_posix.h` | [`tls`] | `Tls_Connect/Recv/Send/Writev/Disconnect` (rustls) |
-//! | `openssl_posix.h` | [`openssl`] | `Openssl_Connect/Recv/Send/Disconnect`, mapped onto `Tls_*` |
+//! | `openssl_posix.h` | [`openssl`] | `Openssl_Connect/Recv/Send/Disconnect` over the same rustls code, with the SDK's `OpensslParams_t` (`pSsl`) |
 //!
 //! # The `NetworkContext` convention
 //!
@@ -16,7 +16,7 @@
 //! transport's params struct:
 //!
 //! ```c
-//! struct NetworkContext { PlaintextParams_t * pParams; };   /* or TlsParams_t * */
+//! struct NetworkContext { PlaintextParams_t * pParams; };   /* or TlsParams_t *, OpensslParams_t * */
 //! ```
 //!
 //! Each function reads that pointer; a NULL context or NULL `pParams` is a
