@@ -8,7 +8,13 @@
 # builds against rsmqtt with no other change:
 #
 #   MQTT_INCLUDE_PUBLIC_DIRS  rsmqtt's include/ (core_mqtt.h, core_mqtt_state.h,
-#                             core_mqtt_serializer.h, transport_interface.h, ...)
+#                             core_mqtt_serializer.h, transport_interface.h, ...):
+#                             the MQTT headers only, as coreMQTT's. rsmqtt's
+#                             POSIX transports and backoff have their own
+#                             directories and targets, so the application's
+#                             own transports and backoffAlgorithm (compiled as
+#                             before) keep their headers and link without
+#                             duplicate symbols.
 #   MQTT_SOURCES              rsmqtt's configuration shim: compiled with the
 #                             application's include path, it passes the values of
 #                             the application's core_mqtt_config.h macros
@@ -17,6 +23,8 @@
 #
 # Every target the including directory defines after this include links
 # rsmqtt::rsmqtt (link_libraries), so no target_link_libraries line changes.
+# An application that wants rsmqtt's transports instead of the SDK's links
+# rsmqtt::transports_posix where it linked the SDK's transport library.
 # Targets defined before the include, or in other directories, need
 # `target_link_libraries(<target> PRIVATE rsmqtt::rsmqtt)`.
 #

@@ -32,6 +32,10 @@
 #include <unistd.h>
 
 #include "core_mqtt.h"
+/* The demo's LogInfo/LogWarn/LogError: core_mqtt.h does not include the
+ * configuration (as with coreMQTT since v2.3.1; the SDK's demos get their
+ * logging macros from demo_config.h the same way). */
+#include "core_mqtt_config.h"
 #include "backoff_algorithm.h"
 #include "tls_posix.h"
 

@@ -20,6 +20,10 @@
 #include <time.h>
 
 #include "core_mqtt.h"
+/* The demo's LogInfo/LogError: core_mqtt.h does not include the
+ * configuration (as with coreMQTT since v2.3.1; the SDK's demos get their
+ * logging macros from demo_config.h the same way). */
+#include "core_mqtt_config.h"
 #include "plaintext_posix.h"
 
 struct NetworkContext

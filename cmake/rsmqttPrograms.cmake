@@ -5,7 +5,8 @@
 # Convention for the .c files in c_examples/ and tests/c/
 # -------------------------------------------------------
 # Every <name>.c is one program: target <prefix><name>, test <dir>/<name>,
-# linked to rsmqtt::rsmqtt, compiled as C11 with -Wall -Wextra (and -Werror
+# linked to rsmqtt::rsmqtt, rsmqtt::transports_posix and rsmqtt::backoff
+# (the programs use the SDK-style transports and backoff), compiled as C11 with -Wall -Wextra (and -Werror
 # when RSMQTT_WARNINGS_AS_ERRORS is on). `<dir>/config/` and `<dir>/` itself
 # are on the include path (e.g. c_examples/config/core_mqtt_config.h). The test
 # runs from the repository root and passes when the program exits 0.
@@ -85,7 +86,7 @@ function(rsmqtt_add_c_programs)
         if(IS_DIRECTORY "${ARG_DIRECTORY}/config")
             target_include_directories(${target} PRIVATE "${ARG_DIRECTORY}/config")
         endif()
-        target_link_libraries(${target} PRIVATE rsmqtt::rsmqtt)
+        target_link_libraries(${target} PRIVATE rsmqtt::rsmqtt rsmqtt::transports_posix rsmqtt::backoff)
         rsmqtt_program_warnings(${target})
 
         set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${source}")
@@ -128,7 +129,7 @@ function(rsmqtt_add_c_programs)
             set(sanitize -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
             target_compile_options(${target}_asan PRIVATE ${sanitize} -g)
             target_link_options(${target}_asan PRIVATE ${sanitize})
-            target_link_libraries(${target}_asan PRIVATE rsmqtt::rsmqtt)
+            target_link_libraries(${target}_asan PRIVATE rsmqtt::rsmqtt rsmqtt::transports_posix rsmqtt::backoff)
             rsmqtt_program_warnings(${target}_asan)
             set(asan_command ${command})
             list(REMOVE_AT asan_command -1)
@@ -152,13 +153,17 @@ function(rsmqtt_add_c_programs)
     endforeach()
 endfunction()
 
-# Every header in include/ must compile on its own (it includes what it uses),
+# Every header in include/, transports/posix/include/ and backoff/include/
+# must compile on its own (it includes what it uses),
 # twice in a row (include guard), as strict C99 and, when a C++ compiler is
 # available, as C++11 (extern "C" guards, no C-only constructs). A header that
 # fails breaks the build. The caller enables CXX (enable_language cannot be
 # called inside a function).
 function(rsmqtt_add_header_checks)
-    file(GLOB headers CONFIGURE_DEPENDS "${RSMQTT_SOURCE_DIR}/include/*.h")
+    file(GLOB headers CONFIGURE_DEPENDS
+        "${RSMQTT_SOURCE_DIR}/include/*.h"
+        "${RSMQTT_SOURCE_DIR}/transports/posix/include/*.h"
+        "${RSMQTT_SOURCE_DIR}/backoff/include/*.h")
     list(SORT headers)
     if(NOT headers)
         return()
@@ -186,7 +191,7 @@ function(rsmqtt_add_header_checks)
     set_target_properties(rsmqtt_header_checks_c PROPERTIES
         C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
     target_compile_definitions(rsmqtt_header_checks_c PRIVATE ${defines})
-    target_link_libraries(rsmqtt_header_checks_c PRIVATE rsmqtt::rsmqtt)
+    target_link_libraries(rsmqtt_header_checks_c PRIVATE rsmqtt::rsmqtt rsmqtt::transports_posix rsmqtt::backoff)
     if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
         target_compile_options(rsmqtt_header_checks_c PRIVATE -Wall -Wextra -Wpedantic -Werror)
     endif()
@@ -196,7 +201,7 @@ function(rsmqtt_add_header_checks)
         set_target_properties(rsmqtt_header_checks_cxx PROPERTIES
             CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
         target_compile_definitions(rsmqtt_header_checks_cxx PRIVATE ${defines})
-        target_link_libraries(rsmqtt_header_checks_cxx PRIVATE rsmqtt::rsmqtt)
+        target_link_libraries(rsmqtt_header_checks_cxx PRIVATE rsmqtt::rsmqtt rsmqtt::transports_posix rsmqtt::backoff)
         if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
             target_compile_options(rsmqtt_header_checks_cxx PRIVATE -Wall -Wextra -Werror)
         endif()
@@ -246,6 +251,10 @@ endfunction()
 #   cmake/install           cmake --install of this build into an emptied
 #                           scratch prefix
 #   cmake/find_package      find_package(rsmqtt REQUIRED) from that prefix
+#   cmake/coremqtt_dropin   a coreMQTT demo's CMake switched to rsmqtt through
+#                           mqttFilePaths.cmake, run against Mosquitto
+#   cmake/sdk_dropin        an SDK-style application with its own transports,
+#                           backoff, config and logging, run against Mosquitto
 #   cmake/cortex_m4_firmware  a bare-metal Cortex-M4 image (clang + rust-lld,
 #                           no C library) linking the no_std library; only
 #                           when clang and the thumbv7em-none-eabihf Rust
@@ -307,7 +316,26 @@ function(rsmqtt_add_cmake_integration_tests)
             "${work}/coremqtt_dropin")
     add_test(NAME cmake/coremqtt_dropin COMMAND "${CMAKE_COMMAND}" -P "${script}")
 
+    # A coreMQTT application built the way the AWS IoT Device SDK for
+    # Embedded C builds its demos: its own POSIX transport and backoffAlgorithm
+    # sources (the same function names as rsmqtt's), its own
+    # core_mqtt_config.h and logging macros, -Werror, rsmqtt::rsmqtt in place
+    # of coreMQTT's sources. It must build, link and run against a real
+    # broker; a header-only file must compile without core_mqtt_config.h.
+    rsmqtt_write_consumer_script(script sdk_dropin
+        SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/sdk_dropin"
+        OPTIONS ${common_options}
+            "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+            "-DRSMQTT_CARGO_PROFILE=${RSMQTT_CARGO_PROFILE}"
+            "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+            "-DRSMQTT_CARGO_FLAGS=${RSMQTT_CARGO_FLAGS}"
+            "-DRSMQTT_CARGO_CC=${RSMQTT_CARGO_CC}"
+        RUN "${RSMQTT_BASH}" "${RSMQTT_SOURCE_DIR}/tests/cmake/sdk_dropin/run.sh"
+            "${work}/sdk_dropin")
+    add_test(NAME cmake/sdk_dropin COMMAND "${CMAKE_COMMAND}" -P "${script}")
+
     set_tests_properties(cmake/add_subdirectory cmake/install cmake/find_package cmake/coremqtt_dropin
+        cmake/sdk_dropin
         PROPERTIES TIMEOUT 600 LABELS cmake)
 
     find_program(RSMQTT_CLANG clang)

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "transport_interface.h"
-#include "core_mqtt_config_defaults.h"
 /* MQTT control packet types, with the fixed flags of PUBREL, SUBSCRIBE and
  * UNSUBSCRIBE included (MQTT 3.1.1 section 2.2). */
 #define MQTT_PACKET_TYPE_CONNECT        ( ( uint8_t ) 0x10U )  /**< CONNECT (client to server). */

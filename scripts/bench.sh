@@ -60,7 +60,7 @@ for file in core_mqtt.c core_mqtt_state.c core_mqtt_serializer.c include/core_mq
 done
 mkdir -p "$WORK"
 
-cargo build --quiet --release --lib
+cargo build --quiet --release -p rsmqtt-staticlib
 for bench in serializer_bench broker_bench; do
     source="$ROOT/benches/c/$bench.c"
     "$CC" -std=c11 -O2 -Wall -Wextra -Werror -DMQTT_DO_NOT_USE_CUSTOM_CONFIG -I"$ROOT/include" \

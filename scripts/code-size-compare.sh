@@ -70,7 +70,7 @@ fi
 
 mkdir -p "$WORK"
 cargo build --quiet --no-default-features --features log/max_level_off \
-    --target "$RUST_TARGET" --profile firmware --lib
+    --target "$RUST_TARGET" --profile firmware -p rsmqtt-staticlib
 LIBRARY="$TARGET_DIR/$RUST_TARGET/firmware/librsmqtt.a"
 
 CFLAGS=(-std=c11 -Os -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16

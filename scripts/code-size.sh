@@ -53,10 +53,12 @@ if [ -z "$lld" ] || [ -z "$nm_tool" ]; then
 fi
 
 # Global functions defined by rsmqtt's own objects with unmangled names:
-# the exported C API (Rust-mangled _ZN/_R symbols are internal).
+# the exported C API (Rust-mangled _ZN/_R symbols are internal). The objects
+# of the crates rsmqtt (MQTT), rsmqtt_backoff and rsmqtt_transports_posix
+# (hosted builds) are named <crate>-<hash>...; all of them count.
 # nm -A prints "archive:member: value type name" (GNU omits the space).
 mapfile -t exported < <("$nm_tool" -A --defined-only --extern-only "$lib" 2>/dev/null |
-    awk '$(NF-1) == "T" && $1 ~ /:rsmqtt-/ && $NF !~ /^_(ZN|R)/ { print $NF }' | sort -u)
+    awk '$(NF-1) == "T" && $1 ~ /:rsmqtt(_backoff|_transports_posix)?-/ && $NF !~ /^_(ZN|R)/ { print $NF }' | sort -u)
 if [ ${#exported[@]} -eq 0 ]; then
     echo "code-size: no exported functions found"
     exit 0

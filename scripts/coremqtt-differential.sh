@@ -68,7 +68,7 @@ fi
 echo "coreMQTT reference sources: $REFERENCE"
 
 mkdir -p "$WORK"
-cargo build --quiet --lib
+cargo build --quiet -p rsmqtt-staticlib
 WARN=(-std=c11 -Wall -Wextra -Werror)
 
 # coreMQTT's own sources are compiled without -Werror (they are not ours) and

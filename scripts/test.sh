@@ -98,15 +98,15 @@ cargo run --quiet -p rsmqtt-headers -- --check
 
 banner "cargo test (workspace)"
 # tests/netx_c_demo.rs links C programs against librsmqtt.a, which
-# `cargo test` alone does not produce.
-cargo build --lib
+# `cargo test` alone does not produce (the rsmqtt-staticlib package does).
+cargo build -p rsmqtt-staticlib
 cargo test --workspace
 
 banner "differential test against coreMQTT v3-CodeBase's C code (scripts/coremqtt-differential.sh)"
 bash scripts/coremqtt-differential.sh
 
-banner "no_std build (cargo build --no-default-features --profile nostd)"
-cargo build --no-default-features --profile nostd
+banner "no_std build (cargo build -p rsmqtt-staticlib --no-default-features --profile nostd)"
+cargo build -p rsmqtt-staticlib --no-default-features --profile nostd
 
 banner "Cortex-M build ($THUMB_TARGET) and code size"
 thumb_ready=no
@@ -116,15 +116,15 @@ elif rustup target add "$THUMB_TARGET"; then
     thumb_ready=yes
 fi
 if [ "$thumb_ready" = yes ]; then
-    cargo build --no-default-features --target "$THUMB_TARGET" --release --lib
+    cargo build -p rsmqtt-staticlib --no-default-features --target "$THUMB_TARGET" --release
     echo "-- release profile (opt-level 3, logging compiled in):"
     bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"
     # The firmware profile optimises for size; log/max_level_off compiles the
     # log records (and the formatting code they pull in) out.
-    cargo build --no-default-features --target "$THUMB_TARGET" --profile firmware --lib
+    cargo build -p rsmqtt-staticlib --no-default-features --target "$THUMB_TARGET" --profile firmware
     echo "-- firmware profile (opt-level z), logging compiled in:"
     bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/firmware/librsmqtt.a"
-    cargo build --no-default-features --features log/max_level_off --target "$THUMB_TARGET" --profile firmware --lib
+    cargo build -p rsmqtt-staticlib --no-default-features --features log/max_level_off --target "$THUMB_TARGET" --profile firmware
     echo "-- firmware profile (opt-level z), logging compiled out (--features log/max_level_off):"
     bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/firmware/librsmqtt.a"
 else
@@ -152,7 +152,7 @@ banner "CTest: C programs under Valgrind"
 banner "CTest: TLS programs under AddressSanitizer, LeakSanitizer and UBSan"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex asan)
 
-banner "CTest: CMake integration (add_subdirectory, install, find_package, Cortex-M4 firmware)"
+banner "CTest: CMake integration (add_subdirectory, install, find_package, coreMQTT and SDK drop-ins, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
 
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"

@@ -5,8 +5,14 @@
 //! - [`wire`]: the MQTT 3.1.1 codec (no_std, no alloc, zero-copy).
 //! - [`coremqtt`]: the `MQTT_*` API of coreMQTT's 3.1.1 line; its context
 //!   struct is the protocol engine's state.
-//! - [`backoff`]: backoffAlgorithm's exponential backoff with full jitter.
-//! - `transport` (std): TCP and rustls transports usable as `TransportInterface_t`.
+//! - `transport` (std): TCP and rustls connections with the transport-interface
+//!   I/O contract.
+//!
+//! The C exports of the POSIX transports (`Plaintext_*`, `Tls_*`, ...) and of
+//! backoffAlgorithm live in the crates `rsmqtt-transports-posix` and
+//! `rsmqtt-backoff`, and `rsmqtt-staticlib` links all three into
+//! `librsmqtt.a`: separate crates give separate objects, so the CMake build
+//! can offer them as separate libraries.
 //! - [`logging`]: routes `log` records to a C callback.
 //! - `netx` (std): NetX Duo's `nxd_mqtt_client_*` API over the engine, with
 //!   the NetX Secure subset backed by rustls.
@@ -14,7 +20,6 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
-pub mod backoff;
 pub mod coremqtt;
 pub mod ffi;
 pub mod logging;

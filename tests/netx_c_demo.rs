@@ -21,7 +21,7 @@ fn static_lib() -> PathBuf {
     let lib = exe.parent().unwrap().parent().unwrap().join("librsmqtt.a");
     assert!(
         lib.exists(),
-        "{} missing: run `cargo build` first",
+        "{} missing: run `cargo build -p rsmqtt-staticlib` first",
         lib.display()
     );
     lib

@@ -5,11 +5,13 @@
 //!   connections, reports *why* a connection failed as a [`ConnectError`], and
 //!   implements the transport-interface I/O contract (`recv` returns bytes > 0,
 //!   0 when nothing arrived before the receive timeout, < 0 on error);
-//! - [`posix`], the same transports exported to C with the shape of the AWS
-//!   IoT Device SDK for Embedded C's POSIX transports (`sockets_posix.h`,
+//! - the C exports, in the separate crate `rsmqtt-transports-posix`
+//!   (`transports/posix/`): the same transports with the shape of the AWS IoT
+//!   Device SDK for Embedded C's POSIX transports (`sockets_posix.h`,
 //!   `plaintext_posix.h`, our rustls-backed `tls_posix.h` and an
 //!   `openssl_posix.h` compatibility header), ready to plug into
-//!   `TransportInterface_t`.
+//!   `TransportInterface_t`. Kept out of this crate so that an application
+//!   with the SDK's own transports can link the MQTT library alone.
 //!
 //! The NetX Duo client ([`crate::netx`]) uses the Rust layer too: it connects
 //! with [`tcp::connect_addr`] and runs TLS through
@@ -22,7 +24,6 @@
 
 pub mod credentials;
 pub mod error;
-pub mod posix;
 pub mod tcp;
 pub mod tls;
 
@@ -32,13 +33,13 @@ use crate::coremqtt::transport_interface::TransportOutVector_t;
 use std::io::IoSlice;
 
 /// Borrows coreMQTT's I/O vectors (`TransportInterface_t.writev`) as
-/// `IoSlice`s; `None` when one has a
-/// NULL base with a non-zero length.
+/// `IoSlice`s; `None` when one has a NULL base with a non-zero length. Public
+/// for the `writev` functions of `rsmqtt-transports-posix`.
 ///
 /// # Safety
 /// A non-NULL `vecs` must point to `count` vectors, each readable for
 /// `iov_len` bytes at `iov_base`.
-pub(crate) unsafe fn io_slices<'a>(
+pub unsafe fn io_slices<'a>(
     vecs: *const TransportOutVector_t,
     count: usize,
 ) -> Option<Vec<IoSlice<'a>>> {

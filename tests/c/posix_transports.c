@@ -20,6 +20,7 @@ struct NetworkContext {
     union {
         PlaintextParams_t *pPlaintext;
         TlsParams_t *pTls;
+        OpensslParams_t *pOpenssl;
     } pParams;
 };
 
@@ -162,15 +163,20 @@ int main(void) {
     /* The SDK's OpenSSL names, over rustls. */
     {
         OpensslParams_t params = {0};
-        NetworkContext_t ctx = {{.pTls = &params}};
+        NetworkContext_t ctx = {{.pOpenssl = &params}};
         TransportInterface_t t = {Openssl_Recv, Openssl_Send, NULL, &ctx};
         OpensslCredentials_t creds = {0};
         creds.pRootCaPath = env("RSMQTT_CA");
         creds.pClientCertPath = env("RSMQTT_CLIENT_CERT");
         creds.pPrivateKeyPath = env("RSMQTT_CLIENT_KEY");
         CHECK(Openssl_Connect(&ctx, &secure, &creds, 2000, 500) == OPENSSL_SUCCESS);
+        /* The SDK's field names: the socket, and the session in pSsl. */
+        CHECK(params.socketDescriptor > 2);
+        CHECK(params.pSsl != NULL);
         mqtt_connect(&t, "openssl");
         CHECK(Openssl_Disconnect(&ctx) == OPENSSL_SUCCESS);
+        CHECK(params.pSsl == NULL);
+        CHECK(params.socketDescriptor == -1);
     }
 
     /* NULL pointers are bad parameters, never crashes. */

@@ -49,8 +49,14 @@ pub struct Broker {
     pub pid: u32,
 }
 
+/// scripts/broker.sh of the repository: the package being tested is the
+/// repository root or one of its workspace members below it.
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/broker.sh")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("scripts/broker.sh"))
+        .find(|path| path.is_file())
+        .expect("scripts/broker.sh not found above CARGO_MANIFEST_DIR")
 }
 
 /// A fresh directory under the system temp dir, unique per process and call.

@@ -10,10 +10,12 @@
 
 #include "rsmqtt_log.h"
 #include "rsmqtt_version.h"
+#include "backoff_algorithm.h"
 
 /* Where a real firmware would write to a UART. */
 static volatile int32_t lastLevel;
 static const char * volatile lastMessage;
+static volatile uint16_t lastDelay;
 
 static void onLog( int32_t level,
                    const char * message )
@@ -35,6 +37,16 @@ void Reset_Handler( void )
     ( void ) rsmqtt_log_set_callback( onLog );
     ( void ) rsmqtt_log_set_level( RSMQTT_LOG_INFO );
     ( void ) rsmqtt_version();
+
+    /* rsmqtt::backoff: its own archive, split from cargo's for Cortex-M too. */
+    {
+        BackoffAlgorithmContext_t retry;
+        uint16_t delay = 0U;
+
+        BackoffAlgorithm_InitializeParams( &retry, 500U, 5000U, 3U );
+        ( void ) BackoffAlgorithm_GetNextBackoff( &retry, 12345U, &delay );
+        lastDelay = delay;
+    }
 
     for( ; ; )
     {

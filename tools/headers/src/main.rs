@@ -6,16 +6,18 @@
 //! ```
 //!
 //! The base configuration is /cbindgen.toml; each header has a spec in
-//! tools/headers/specs/ (see [`spec`]). A header in include/ that carries the
-//! generated-file notice but has no spec any more is stale: `--check` reports
+//! tools/headers/specs/ (see [`spec`]); a spec may send its header to another
+//! directory than include/ (`include_dir`). A header in one of those
+//! directories that carries the generated-file notice but has no spec any more
+//! is stale: `--check` reports
 //! it and a normal run deletes it. Headers without the notice are hand-written
 //! and left alone.
 
 mod spec;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -56,39 +58,47 @@ fn main() -> ExitCode {
 }
 
 /// Generates every header; writes them, or with `check` only compares.
-/// Returns whether include/ was (or now is) up to date.
+/// Returns whether the include directories were (or now are) up to date.
 fn run(root: &Path, check: bool) -> Result<bool, String> {
     WarningLogger::install();
     let base = spec::read_table(&root.join("cbindgen.toml"))?;
     let specs = spec::load_all(root, &root.join("tools/headers/specs"), &base)?;
-    let include_dir = root.join("include");
 
+    // Headers by their path relative to the root, e.g. include/core_mqtt.h.
     let mut wanted = BTreeMap::new();
+    // Every directory a spec writes to, and include/ even if none does, so
+    // that a header whose spec moved elsewhere is found as stale.
+    let mut dirs = BTreeSet::from([spec::DEFAULT_INCLUDE_DIR.to_owned()]);
     for spec in &specs {
-        wanted.insert(spec.header.clone(), generate(spec)?);
+        let relative = format!("{}/{}", spec.include_dir, spec.header);
+        if wanted.insert(relative.clone(), generate(spec)?).is_some() {
+            return Err(format!("{relative}: produced by two specs"));
+        }
+        dirs.insert(spec.include_dir.clone());
     }
-    let existing = generated_headers_in(&include_dir)?;
+    let mut existing = Vec::new();
+    for dir in &dirs {
+        existing.extend(generated_headers_in(root, dir)?);
+    }
 
     let mut problems = Vec::new();
-    for (header, text) in &wanted {
-        let path = include_dir.join(header);
-        match fs::read(&path) {
+    for (relative, text) in &wanted {
+        match fs::read(root.join(relative)) {
             Ok(old) if old == *text => {}
             Ok(old) => problems.push(format!(
-                "{header}: differs ({})",
+                "{relative}: differs ({})",
                 first_difference(&old, text)
             )),
-            Err(_) => problems.push(format!("{header}: missing")),
+            Err(_) => problems.push(format!("{relative}: missing")),
         }
     }
-    let stale: Vec<&PathBuf> = existing
+    let stale: Vec<&String> = existing
         .iter()
-        .filter(|path| !wanted.keys().any(|header| path.ends_with(header)))
+        .filter(|relative| !wanted.contains_key(*relative))
         .collect();
-    for path in &stale {
+    for relative in &stale {
         problems.push(format!(
-            "{}: generated header without a spec (stale)",
-            display_name(path)
+            "{relative}: generated header without a spec (stale)"
         ));
     }
 
@@ -100,22 +110,25 @@ fn run(root: &Path, check: bool) -> Result<bool, String> {
         for problem in &problems {
             eprintln!("rsmqtt-headers: {problem}");
         }
-        eprintln!("rsmqtt-headers: include/ is out of date; run `cargo run -p rsmqtt-headers`");
+        eprintln!("rsmqtt-headers: headers are out of date; run `cargo run -p rsmqtt-headers`");
         return Ok(false);
     }
 
-    fs::create_dir_all(&include_dir)
-        .map_err(|e| format!("cannot create {}: {e}", include_dir.display()))?;
-    for (header, text) in &wanted {
-        let path = include_dir.join(header);
+    for (relative, text) in &wanted {
+        let path = root.join(relative);
         if fs::read(&path).ok().as_deref() != Some(text.as_slice()) {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
             fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            println!("rsmqtt-headers: wrote include/{header}");
+            println!("rsmqtt-headers: wrote {relative}");
         }
     }
-    for path in stale {
-        fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        println!("rsmqtt-headers: removed stale {}", display_name(path));
+    for relative in stale {
+        let path = root.join(relative);
+        fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        println!("rsmqtt-headers: removed stale {relative}");
     }
     println!("rsmqtt-headers: {} headers up to date", wanted.len());
     Ok(true)
@@ -194,30 +207,25 @@ fn has_declarations(text: &str) -> bool {
     false
 }
 
-/// Generated headers currently in include/ (those carrying the marker).
-fn generated_headers_in(include_dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let Ok(entries) = fs::read_dir(include_dir) else {
+/// Generated headers (those carrying the marker) currently in `root/dir`, as
+/// paths relative to `root`.
+fn generated_headers_in(root: &Path, dir: &str) -> Result<Vec<String>, String> {
+    let Ok(entries) = fs::read_dir(root.join(dir)) else {
         return Ok(Vec::new());
     };
     let mut found = Vec::new();
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot list {}: {e}", include_dir.display()))?
-            .path();
+        let path = entry.map_err(|e| format!("cannot list {dir}: {e}"))?.path();
         if path.extension().is_some_and(|ext| ext == "h")
             && fs::read_to_string(&path).is_ok_and(|text| text.contains(GENERATED_MARKER))
         {
-            found.push(path);
+            if let Some(name) = path.file_name() {
+                found.push(format!("{dir}/{}", name.to_string_lossy()));
+            }
         }
     }
     found.sort();
     Ok(found)
-}
-
-/// `include/<file name>`, for messages.
-fn display_name(path: &Path) -> String {
-    let name = path.file_name().map(|name| name.to_string_lossy());
-    format!("include/{}", name.unwrap_or_default())
 }
 
 /// Describes where two texts first differ, by line, for `--check` output.

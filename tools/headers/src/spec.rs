@@ -5,6 +5,7 @@
 //!
 //! ```toml
 //! sources = ["src/coremqtt/transport_interface.rs"]  # relative to the repo root
+//! include_dir = "include"                            # optional; where the header goes
 //! [cbindgen]                                         # merged over /cbindgen.toml
 //! include_guard = "TRANSPORT_INTERFACE_H_"
 //! ```
@@ -18,11 +19,18 @@ use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
+/// Where headers go when their spec names no `include_dir`.
+pub const DEFAULT_INCLUDE_DIR: &str = "include";
+
 /// One header to generate.
 #[derive(Debug)]
 pub struct Spec {
-    /// File name of the header in include/, e.g. `transport_interface.h`.
+    /// File name of the header, e.g. `transport_interface.h`.
     pub header: String,
+    /// Directory the header is written to, relative to the repository root:
+    /// `include` (the MQTT library's headers) unless the spec says otherwise,
+    /// e.g. `transports/posix/include` for a separately linked library.
+    pub include_dir: String,
     /// Where the spec was read from, for messages.
     pub path: PathBuf,
     /// Rust source files, as absolute paths.
@@ -119,6 +127,23 @@ pub fn load(root: &Path, path: &Path, base: &Table) -> Result<Spec, String> {
         }
     }
 
+    let include_dir = match table.remove("include_dir") {
+        None => DEFAULT_INCLUDE_DIR.to_owned(),
+        Some(Value::String(dir))
+            if !dir.is_empty()
+                && Path::new(&dir).is_relative()
+                && !dir.split('/').any(|part| part == ".." || part.is_empty()) =>
+        {
+            dir
+        }
+        Some(other) => {
+            return Err(format!(
+                "{}: `include_dir` must be a relative path inside the repository, found {other:?}",
+                path.display()
+            ))
+        }
+    };
+
     let overrides = match table.remove("cbindgen") {
         None => Table::new(),
         Some(Value::Table(overrides)) => overrides,
@@ -126,7 +151,7 @@ pub fn load(root: &Path, path: &Path, base: &Table) -> Result<Spec, String> {
     };
     if let Some(unknown) = table.keys().next() {
         return Err(format!(
-            "{}: unknown key `{unknown}` (a spec has `sources` and `[cbindgen]`)",
+            "{}: unknown key `{unknown}` (a spec has `sources`, `include_dir` and `[cbindgen]`)",
             path.display()
         ));
     }
@@ -148,6 +173,7 @@ pub fn load(root: &Path, path: &Path, base: &Table) -> Result<Spec, String> {
 
     Ok(Spec {
         header,
+        include_dir,
         path: path.to_owned(),
         sources,
         config,
@@ -210,9 +236,18 @@ mod tests {
         );
         let spec = load(&dir, &path, &table("language = \"C\"")).expect("valid spec");
         assert_eq!(spec.header, "foo.h");
+        assert_eq!(spec.include_dir, "include");
         assert_eq!(spec.sources, vec![dir.join("lib.rs")]);
         assert_eq!(spec.excluded, vec!["A".to_owned(), "B".to_owned()]);
         assert_eq!(spec.config.get("language"), Some(&Value::from("C")));
+
+        let path = write_spec(
+            &dir,
+            "bar.h.toml",
+            "sources = [\"lib.rs\"]\ninclude_dir = \"transports/posix/include\"\n",
+        );
+        let spec = load(&dir, &path, &Table::new()).expect("valid spec");
+        assert_eq!(spec.include_dir, "transports/posix/include");
     }
 
     #[test]
@@ -235,6 +270,21 @@ mod tests {
                 "noext.toml",
                 "sources = [\"lib.rs\"]\n",
                 "named after its header",
+            ),
+            (
+                "escape.h.toml",
+                "sources = [\"lib.rs\"]\ninclude_dir = \"../outside\"\n",
+                "include_dir",
+            ),
+            (
+                "absolute.h.toml",
+                "sources = [\"lib.rs\"]\ninclude_dir = \"/usr/include\"\n",
+                "include_dir",
+            ),
+            (
+                "notastring.h.toml",
+                "sources = [\"lib.rs\"]\ninclude_dir = 3\n",
+                "include_dir",
             ),
         ];
         for (name, text, reason) in cases {

@@ -2,10 +2,10 @@
 //! SDK's `ServerInfo_t` and `SocketStatus_t`.
 
 use super::{into_c_descriptor, server_info};
-use crate::ffi::guard;
-use crate::transport::tcp::{self, timeout_from_ms};
-use crate::transport::ConnectError;
 use core::ffi::c_char;
+use rsmqtt::ffi::guard;
+use rsmqtt::transport::tcp::{self, timeout_from_ms};
+use rsmqtt::transport::ConnectError;
 
 /// Outcome of the socket connect/disconnect functions (values are ABI).
 #[repr(C)]

@@ -3,14 +3,15 @@
 //! Mosquitto on 127.0.0.1 with real certificates.
 #![allow(non_snake_case)]
 
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 
 use common::Broker;
 use rsmqtt::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
-use rsmqtt::transport::posix::openssl::*;
-use rsmqtt::transport::posix::plaintext::*;
-use rsmqtt::transport::posix::sockets::*;
-use rsmqtt::transport::posix::tls::*;
+use rsmqtt_transports_posix::openssl::*;
+use rsmqtt_transports_posix::plaintext::*;
+use rsmqtt_transports_posix::sockets::*;
+use rsmqtt_transports_posix::tls::*;
 use std::ffi::CString;
 use std::os::raw::c_void;
 use std::ptr;
@@ -83,6 +84,12 @@ struct PlainContext {
 #[repr(C)]
 struct TlsContext {
     pParams: *mut TlsParams_t,
+}
+
+/// `struct NetworkContext { OpensslParams_t * pParams; };`
+#[repr(C)]
+struct OpensslContext {
+    pParams: *mut OpensslParams_t,
 }
 
 fn ctx<T>(c: &mut T) -> *mut NetworkContext_t {
@@ -809,12 +816,18 @@ fn openssl_names_work_over_rustls() {
         pClientCertPath: keep.path(&broker.client_cert),
         pPrivateKeyPath: keep.path(&broker.client_key),
     };
-    let mut params: OpensslParams_t = zeroed_tls_params();
-    let mut c = TlsContext {
+    let mut params = OpensslParams_t {
+        socketDescriptor: 0,
+        pSsl: ptr::null_mut(),
+    };
+    let mut c = OpensslContext {
         pParams: &mut params,
     };
     let status = unsafe { Openssl_Connect(ctx(&mut c), &s.info, &creds, 2000, 2000) };
     assert_eq!(status, OpensslStatus::OPENSSL_SUCCESS);
+    // The SDK's field names: the session sits where the SDK keeps its SSL *.
+    assert!(!params.pSsl.is_null());
+    assert!(params.socketDescriptor > 2);
     send_all(
         Openssl_Send,
         ctx(&mut c),
@@ -826,6 +839,8 @@ fn openssl_names_work_over_rustls() {
         unsafe { Openssl_Disconnect(ctx(&mut c)) },
         OpensslStatus::OPENSSL_SUCCESS
     );
+    assert!(params.pSsl.is_null());
+    assert_eq!(params.socketDescriptor, -1);
 
     creds.pRootCaPath = keep.path(&other.ca);
     let status = unsafe { Openssl_Connect(ctx(&mut c), &s.info, &creds, 2000, 2000) };

@@ -98,9 +98,26 @@ struct OpensslCredentials {
 typedef struct OpensslCredentials OpensslCredentials_t;
 
 /**
- * `OpensslParams_t`: the rustls transport's params under the SDK's name.
+ * The SDK's `OpensslParams_t`, with its field names; zero it (or set
+ * `pSsl` to NULL) before `Openssl_Connect`.
  */
-typedef TlsParams_t OpensslParams_t;
+struct OpensslParams {
+    /**
+     * The connected socket (for `poll`/`select`), -1 once disconnected.
+     * Informational: the session owns and closes it.
+     */
+    int32_t socketDescriptor;
+    /**
+     * The TLS session in place of the SDK's `SSL *`: owned by the library,
+     * NULL when not connected. Opaque (it is not an OpenSSL object).
+     */
+    void *pSsl;
+};
+
+/**
+ * `OpensslParams_t`, the typedef applications use.
+ */
+typedef struct OpensslParams OpensslParams_t;
 
 #ifdef __cplusplus
 extern "C" {

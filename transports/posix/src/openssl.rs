@@ -3,19 +3,44 @@
 //! No OpenSSL is involved; demos written for `openssl_posix.h` compile and
 //! link unchanged.
 //!
-//! `OpensslParams_t` is the same struct as `TlsParams_t` (the SDK's `SSL *`
-//! member does not exist: the rustls session takes its place). The
-//! application's `struct NetworkContext` must start with an
-//! `OpensslParams_t * pParams`.
+//! `OpensslParams_t` has the SDK's fields, `socketDescriptor` and `pSsl`;
+//! where the SDK keeps OpenSSL's `SSL *`, `pSsl` holds the rustls session
+//! (opaque, owned by the library, NULL when not connected). The application's
+//! `struct NetworkContext` must start with an `OpensslParams_t * pParams`.
 
 use super::sockets::ServerInfo_t;
-use super::tls::{self, TlsCredentials, TlsParams_t, TlsStatus};
-use crate::coremqtt::transport_interface::NetworkContext_t;
-use crate::ffi::guard;
+use super::tls::{self, SessionParams, TlsCredentials, TlsStatus};
 use core::ffi::{c_char, c_void};
+use rsmqtt::coremqtt::transport_interface::NetworkContext_t;
+use rsmqtt::ffi::guard;
 
-/// `OpensslParams_t`: the rustls transport's params under the SDK's name.
-pub type OpensslParams_t = TlsParams_t;
+/// The SDK's `OpensslParams_t`, with its field names; zero it (or set
+/// `pSsl` to NULL) before `Openssl_Connect`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct OpensslParams {
+    /// The connected socket (for `poll`/`select`), -1 once disconnected.
+    /// Informational: the session owns and closes it.
+    pub socketDescriptor: i32,
+    /// The TLS session in place of the SDK's `SSL *`: owned by the library,
+    /// NULL when not connected. Opaque (it is not an OpenSSL object).
+    pub pSsl: *mut c_void,
+}
+
+/// `OpensslParams_t`, the typedef applications use.
+pub type OpensslParams_t = OpensslParams;
+
+impl SessionParams for OpensslParams {
+    unsafe fn fields(params: *mut Self) -> (*mut i32, *mut *mut c_void) {
+        // SAFETY: per the contract, `params` points to an OpensslParams.
+        unsafe {
+            (
+                core::ptr::addr_of_mut!((*params).socketDescriptor),
+                core::ptr::addr_of_mut!((*params).pSsl),
+            )
+        }
+    }
+}
 
 /// Outcome of `Openssl_Connect` and `Openssl_Disconnect` (the SDK's values).
 #[repr(C)]
@@ -125,7 +150,7 @@ pub unsafe extern "C" fn Openssl_Connect(
         };
         // SAFETY: per this function's contract.
         let status = unsafe {
-            tls::connect(
+            tls::connect::<OpensslParams_t>(
                 pNetworkContext,
                 pServerInfo,
                 options,
@@ -147,7 +172,7 @@ pub unsafe extern "C" fn Openssl_Disconnect(
 ) -> OpensslStatus_t {
     // SAFETY: per this function's contract.
     guard(OpensslStatus::OPENSSL_API_ERROR, || {
-        OpensslStatus::from(unsafe { tls::disconnect(pNetworkContext) })
+        OpensslStatus::from(unsafe { tls::disconnect::<OpensslParams_t>(pNetworkContext) })
     })
 }
 
@@ -162,7 +187,7 @@ pub unsafe extern "C" fn Openssl_Recv(
     bytesToRecv: usize,
 ) -> i32 {
     // SAFETY: same contract.
-    unsafe { tls::Tls_Recv(pNetworkContext, pBuffer, bytesToRecv) }
+    unsafe { tls::recv::<OpensslParams_t>(pNetworkContext, pBuffer, bytesToRecv) }
 }
 
 /// Like `Tls_Send`.
@@ -176,7 +201,7 @@ pub unsafe extern "C" fn Openssl_Send(
     bytesToSend: usize,
 ) -> i32 {
     // SAFETY: same contract.
-    unsafe { tls::Tls_Send(pNetworkContext, pBuffer, bytesToSend) }
+    unsafe { tls::send::<OpensslParams_t>(pNetworkContext, pBuffer, bytesToSend) }
 }
 
 #[cfg(test)]
@@ -189,5 +214,19 @@ mod tests {
         assert_eq!(core::mem::offset_of!(C, maxFragmentLength), 24);
         assert_eq!(core::mem::offset_of!(C, pPrivateKeyPath), 48);
         assert_eq!(core::mem::size_of::<C>(), 56);
+    }
+
+    #[test]
+    fn params_layout_matches_the_sdk() {
+        use super::OpensslParams_t as P;
+        assert_eq!(core::mem::offset_of!(P, socketDescriptor), 0);
+        assert_eq!(
+            core::mem::offset_of!(P, pSsl),
+            core::mem::size_of::<*const u8>()
+        );
+        assert_eq!(
+            core::mem::size_of::<P>(),
+            2 * core::mem::size_of::<*const u8>()
+        );
     }
 }

@@ -5,8 +5,16 @@
 //! `J(0)` is the base and each later `J` doubles the previous one while that
 //! stays below half the maximum; once it would not, `J` is the maximum. The
 //! caller supplies the random number, so the arithmetic is deterministic.
+//!
+//! A crate of its own (not part of the `rsmqtt` crate) so that the two
+//! exported functions sit in their own objects of the static library; the
+//! CMake build puts them in `librsmqtt_backoff.a` (target `rsmqtt::backoff`),
+//! and an application that compiles backoffAlgorithm itself links
+//! `rsmqtt::rsmqtt` without duplicate symbols.
 // Item names are the C names of backoff_algorithm.h.
 #![allow(non_camel_case_types, non_snake_case)]
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 /// Unlimited retries: pass as `maxAttempts`.
 pub const BACKOFF_ALGORITHM_RETRY_FOREVER: u32 = u32::MAX;
@@ -86,7 +94,7 @@ pub unsafe extern "C" fn BackoffAlgorithm_InitializeParams(
     maxBackOff: u16,
     maxAttempts: u32,
 ) {
-    crate::ffi::guard((), || {
+    rsmqtt::ffi::guard((), || {
         if !pContext.is_null() {
             // SAFETY: non-NULL; the caller guarantees it is writable.
             unsafe {
@@ -113,7 +121,7 @@ pub unsafe extern "C" fn BackoffAlgorithm_GetNextBackoff(
     randomValue: u32,
     pNextBackOff: *mut u16,
 ) -> BackoffAlgorithmStatus_t {
-    crate::ffi::guard(
+    rsmqtt::ffi::guard(
         BackoffAlgorithmStatus::BackoffAlgorithmRetriesExhausted,
         || {
             // SAFETY: NULL is checked by `as_mut`; the caller guarantees validity.

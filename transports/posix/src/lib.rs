@@ -7,7 +7,7 @@
 //! | `sockets_posix.h` | [`sockets`] | `Sockets_Connect`, `Sockets_Disconnect` |
 //! | `plaintext_posix.h` | [`plaintext`] | `Plaintext_Connect/Recv/Send/Writev/Disconnect` |
 //! | `tls_posix.h` | [`tls`] | `Tls_Connect/Recv/Send/Writev/Disconnect` (rustls) |
-//! | `openssl_posix.h` | [`openssl`] | `Openssl_Connect/Recv/Send/Disconnect`, mapped onto `Tls_*` |
+//! | `openssl_posix.h` | [`openssl`] | `Openssl_Connect/Recv/Send/Disconnect` over the same rustls code, with the SDK's `OpensslParams_t` (`pSsl`) |
 //!
 //! # The `NetworkContext` convention
 //!
@@ -16,23 +16,36 @@
 //! transport's params struct:
 //!
 //! ```c
-//! struct NetworkContext { PlaintextParams_t * pParams; };   /* or TlsParams_t * */
+//! struct NetworkContext { PlaintextParams_t * pParams; };   /* or TlsParams_t *, OpensslParams_t * */
 //! ```
 //!
 //! Each function reads that pointer; a NULL context or NULL `pParams` is a
 //! bad parameter.
 //!
 //! Every entry point checks its pointers, validates the integers it gets and
-//! runs inside [`crate::ffi::guard`]; failures are logged with `log::error!`.
+//! runs inside [`rsmqtt::ffi::guard`]; failures are logged with `log::error!`.
+//!
+//! # Why a crate of its own
+//!
+//! The connection logic (TCP, rustls, the error reporting) is the `rsmqtt`
+//! crate's `transport` module, which the NetX Duo face uses as well; this
+//! crate holds only the C exports. Being a separate crate puts them in
+//! separate objects of the static library, which the CMake build moves into
+//! `librsmqtt_transports_posix.a` (target `rsmqtt::transports_posix`, headers
+//! in `transports/posix/include/`). An application that compiles the SDK's
+//! own `plaintext_posix.c`, `sockets_posix.c` or `openssl_posix.c` therefore
+//! links `rsmqtt::rsmqtt` without "multiple definition" errors, and its
+//! headers are not shadowed by ours.
 #![allow(non_camel_case_types, non_snake_case)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod openssl;
 pub mod plaintext;
 pub mod sockets;
 pub mod tls;
 
-use crate::coremqtt::transport_interface::NetworkContext_t;
 use core::ffi::{c_char, c_void, CStr};
+use rsmqtt::coremqtt::transport_interface::NetworkContext_t;
 use sockets::ServerInfo_t;
 use std::net::TcpStream;
 use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};

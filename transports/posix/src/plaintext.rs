@@ -7,11 +7,11 @@ use super::sockets::{
     close_descriptor, connect_descriptor, ServerInfo_t, SocketStatus, SocketStatus_t,
 };
 use super::{params_logged, recv_buffer, send_buffer};
-use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
-use crate::ffi::guard;
-use crate::transport::io_slices;
-use crate::transport::tcp;
 use core::ffi::c_void;
+use rsmqtt::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use rsmqtt::ffi::guard;
+use rsmqtt::transport::io_slices;
+use rsmqtt::transport::tcp;
 use std::os::fd::BorrowedFd;
 
 /// The plaintext transport's state: just the socket.

@@ -10,14 +10,14 @@
 
 use super::sockets::ServerInfo_t;
 use super::{byte_range, c_str, params_logged, recv_buffer, send_buffer, server_info};
-use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
-use crate::ffi::guard;
-use crate::transport::credentials::PemSource;
-use crate::transport::io_slices;
-use crate::transport::tcp::timeout_from_ms;
-use crate::transport::tls::{TlsOptions, TlsSession};
-use crate::transport::ConnectError;
 use core::ffi::{c_char, c_void};
+use rsmqtt::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use rsmqtt::ffi::guard;
+use rsmqtt::transport::credentials::PemSource;
+use rsmqtt::transport::io_slices;
+use rsmqtt::transport::tcp::timeout_from_ms;
+use rsmqtt::transport::tls::{TlsOptions, TlsSession};
+use rsmqtt::transport::ConnectError;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -98,6 +98,31 @@ pub struct TlsParams {
 
 /// `TlsParams_t`, the typedef applications use.
 pub type TlsParams_t = TlsParams;
+
+/// A params struct that holds a socket descriptor and an owned pointer to
+/// the rustls session, whatever the fields are called: `TlsParams_t` names the
+/// session `pSession`, the SDK's `OpensslParams_t` names it `pSsl`.
+pub(super) trait SessionParams {
+    /// Raw pointers to the socket descriptor and the session fields of
+    /// `*params`; no reference is made, so concurrent send and receive calls
+    /// on the same params never alias a `&mut`.
+    ///
+    /// # Safety
+    /// `params` is non-NULL and points to a `Self`.
+    unsafe fn fields(params: *mut Self) -> (*mut i32, *mut *mut c_void);
+}
+
+impl SessionParams for TlsParams {
+    unsafe fn fields(params: *mut Self) -> (*mut i32, *mut *mut c_void) {
+        // SAFETY: per the contract, `params` points to a TlsParams.
+        unsafe {
+            (
+                core::ptr::addr_of_mut!((*params).socketDescriptor),
+                core::ptr::addr_of_mut!((*params).pSession),
+            )
+        }
+    }
+}
 
 /// What a TLS connection needs. Each of the root CA, client certificate and
 /// private key comes either from a file (`p*Path`, NUL-terminated) or from
@@ -249,7 +274,7 @@ pub(super) unsafe fn tls_options<'a>(creds: &TlsCredentials_t) -> Result<TlsOpti
 ///
 /// # Safety
 /// Pointers as for [`Tls_Connect`].
-pub(super) unsafe fn connect<'a>(
+pub(super) unsafe fn connect<'a, P: SessionParams>(
     pNetworkContext: *mut NetworkContext_t,
     pServerInfo: *const ServerInfo_t,
     options: impl FnOnce() -> Result<TlsOptions<'a>, String>,
@@ -261,11 +286,13 @@ pub(super) unsafe fn connect<'a>(
         TlsStatus::TLS_INVALID_PARAMETER
     };
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_logged::<TlsParams_t>(pNetworkContext) }) else {
+    let Some(params) = (unsafe { params_logged::<P>(pNetworkContext) }) else {
         return TlsStatus::TLS_INVALID_PARAMETER;
     };
     // SAFETY: params is non-NULL and points at the application's params.
-    if !unsafe { (*params).pSession }.is_null() {
+    let (fd_field, session_field) = unsafe { P::fields(params) };
+    // SAFETY: a field of the application's params.
+    if !unsafe { session_field.read() }.is_null() {
         return invalid(
             "params already hold a session (disconnect first, or zero the struct)".into(),
         );
@@ -289,10 +316,10 @@ pub(super) unsafe fn connect<'a>(
         Ok(session) => {
             let fd = session.raw_fd();
             let boxed: Box<Mutex<TlsSession>> = Box::new(Mutex::new(session));
-            // SAFETY: params is non-NULL and writable.
+            // SAFETY: fields of the application's params, writable.
             unsafe {
-                (*params).socketDescriptor = fd;
-                (*params).pSession = Box::into_raw(boxed).cast();
+                fd_field.write(fd);
+                session_field.write(Box::into_raw(boxed).cast());
             }
             TlsStatus::TLS_SUCCESS
         }
@@ -306,16 +333,16 @@ pub(super) unsafe fn connect<'a>(
 /// # Safety
 /// `ctx` NULL or following the `NetworkContext` convention with params that
 /// are zeroed or were connected by this library.
-pub(super) unsafe fn with_session(
+pub(super) unsafe fn with_session<P: SessionParams>(
     ctx: *const NetworkContext_t,
     io: impl FnOnce(&mut TlsSession) -> i32,
 ) -> i32 {
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_logged::<TlsParams_t>(ctx) }) else {
+    let Some(params) = (unsafe { params_logged::<P>(ctx) }) else {
         return -1;
     };
-    // SAFETY: params is non-NULL; pSession is NULL or our box.
-    let session = unsafe { (*params).pSession }.cast::<Mutex<TlsSession>>();
+    // SAFETY: params is non-NULL; the session field is NULL or our box.
+    let session = unsafe { P::fields(params).1.read() }.cast::<Mutex<TlsSession>>();
     if session.is_null() {
         log::error!("rsmqtt transport: the TLS transport is not connected");
         return -1;
@@ -336,16 +363,17 @@ pub(super) unsafe fn with_session(
 ///
 /// # Safety
 /// As for [`with_session`].
-pub(super) unsafe fn disconnect(ctx: *const NetworkContext_t) -> TlsStatus {
+pub(super) unsafe fn disconnect<P: SessionParams>(ctx: *const NetworkContext_t) -> TlsStatus {
     // SAFETY: per the caller's contract.
-    let Some(params) = (unsafe { params_logged::<TlsParams_t>(ctx) }) else {
+    let Some(params) = (unsafe { params_logged::<P>(ctx) }) else {
         return TlsStatus::TLS_INVALID_PARAMETER;
     };
     // SAFETY: params is non-NULL and writable (the application's struct).
     let session = unsafe {
-        let session = (*params).pSession.cast::<Mutex<TlsSession>>();
-        (*params).pSession = core::ptr::null_mut();
-        (*params).socketDescriptor = -1;
+        let (fd_field, session_field) = P::fields(params);
+        let session = session_field.read().cast::<Mutex<TlsSession>>();
+        session_field.write(core::ptr::null_mut());
+        fd_field.write(-1);
         session
     };
     if !session.is_null() {
@@ -392,7 +420,7 @@ pub unsafe extern "C" fn Tls_Connect(
         };
         // SAFETY: per this function's contract.
         unsafe {
-            connect(
+            connect::<TlsParams_t>(
                 pNetworkContext,
                 pServerInfo,
                 options,
@@ -416,7 +444,7 @@ pub unsafe extern "C" fn Tls_Connect(
 pub unsafe extern "C" fn Tls_Disconnect(pNetworkContext: *const NetworkContext_t) -> TlsStatus_t {
     // SAFETY: per this function's contract.
     guard(TlsStatus::TLS_API_ERROR, || unsafe {
-        disconnect(pNetworkContext)
+        disconnect::<TlsParams_t>(pNetworkContext)
     })
 }
 
@@ -433,13 +461,26 @@ pub unsafe extern "C" fn Tls_Recv(
     pBuffer: *mut c_void,
     bytesToRecv: usize,
 ) -> i32 {
+    // SAFETY: per this function's contract.
+    unsafe { recv::<TlsParams_t>(pNetworkContext, pBuffer, bytesToRecv) }
+}
+
+/// `Tls_Recv` for any params layout.
+///
+/// # Safety
+/// As for [`Tls_Recv`], with params of type `P`.
+pub(super) unsafe fn recv<P: SessionParams>(
+    pNetworkContext: *mut NetworkContext_t,
+    pBuffer: *mut c_void,
+    bytesToRecv: usize,
+) -> i32 {
     guard(-1, || {
         // SAFETY: per this function's contract.
         let Some(buf) = (unsafe { recv_buffer(pBuffer, bytesToRecv) }) else {
             return -1;
         };
         // SAFETY: per this function's contract.
-        unsafe { with_session(pNetworkContext, |s| s.recv(buf)) }
+        unsafe { with_session::<P>(pNetworkContext, |s| s.recv(buf)) }
     })
 }
 
@@ -456,13 +497,26 @@ pub unsafe extern "C" fn Tls_Send(
     pBuffer: *const c_void,
     bytesToSend: usize,
 ) -> i32 {
+    // SAFETY: per this function's contract.
+    unsafe { send::<TlsParams_t>(pNetworkContext, pBuffer, bytesToSend) }
+}
+
+/// `Tls_Send` for any params layout.
+///
+/// # Safety
+/// As for [`Tls_Send`], with params of type `P`.
+pub(super) unsafe fn send<P: SessionParams>(
+    pNetworkContext: *mut NetworkContext_t,
+    pBuffer: *const c_void,
+    bytesToSend: usize,
+) -> i32 {
     guard(-1, || {
         // SAFETY: per this function's contract.
         let Some(buf) = (unsafe { send_buffer(pBuffer, bytesToSend) }) else {
             return -1;
         };
         // SAFETY: per this function's contract.
-        unsafe { with_session(pNetworkContext, |s| s.send(buf)) }
+        unsafe { with_session::<P>(pNetworkContext, |s| s.send(buf)) }
     })
 }
 
@@ -486,7 +540,7 @@ pub unsafe extern "C" fn Tls_Writev(
             return -1;
         };
         // SAFETY: per this function's contract.
-        unsafe { with_session(pNetworkContext, |s| s.send_vectored(&slices)) }
+        unsafe { with_session::<TlsParams_t>(pNetworkContext, |s| s.send_vectored(&slices)) }
     })
 }
 
