@@ -975,6 +975,7 @@ mod tests {
     #[test]
     fn layouts() {
         assert_eq!(core::mem::size_of::<RsmqttTlsContext_t>(), 8);
+        assert_eq!(core::mem::size_of::<RsmqttTlsConfig_t>(), 88);
         assert_eq!(core::mem::offset_of!(RsmqttTlsConfig_t, pServerName), 48);
         assert_eq!(core::mem::offset_of!(RsmqttTlsConfig_t, disableSni), 56);
         assert_eq!(
