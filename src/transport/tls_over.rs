@@ -44,7 +44,6 @@
 
 use super::credentials::{self, PemSource};
 use super::error::ConnectError;
-use super::io_slices;
 use super::tls::provider;
 use crate::coremqtt::transport_interface::{
     NetworkContext_t, TransportInterface_t, TransportOutVector_t,
@@ -876,9 +875,12 @@ pub unsafe extern "C" fn RsmqttTls_Recv(
             log::error!("rsmqtt TLS: invalid parameter: pBuffer is NULL");
             return -1;
         }
-        // SAFETY: non-NULL and writable for bytesToRecv bytes per the
-        // contract.
-        let buf = unsafe { core::slice::from_raw_parts_mut(pBuffer.cast::<u8>(), bytesToRecv) };
+        // One call moves at most i32::MAX bytes (the return type), and a
+        // slice may not exceed isize::MAX: clamp before borrowing.
+        let len = bytesToRecv.min(i32::MAX as usize);
+        // SAFETY: non-NULL and writable for bytesToRecv >= len bytes per
+        // the contract.
+        let buf = unsafe { core::slice::from_raw_parts_mut(pBuffer.cast::<u8>(), len) };
         // SAFETY: per the contract.
         unsafe { with_session(pNetworkContext, |s| s.recv(buf)) }
     })
@@ -902,12 +904,49 @@ pub unsafe extern "C" fn RsmqttTls_Send(
             log::error!("rsmqtt TLS: invalid parameter: pBuffer is NULL");
             return -1;
         }
-        // SAFETY: non-NULL and readable for bytesToSend bytes per the
+        // As in RsmqttTls_Recv: at most i32::MAX bytes per call.
+        let len = bytesToSend.min(i32::MAX as usize);
+        // SAFETY: non-NULL and readable for bytesToSend >= len bytes per the
         // contract.
-        let buf = unsafe { core::slice::from_raw_parts(pBuffer.cast::<u8>(), bytesToSend) };
+        let buf = unsafe { core::slice::from_raw_parts(pBuffer.cast::<u8>(), len) };
         // SAFETY: per the contract.
         unsafe { with_session(pNetworkContext, |s| s.send_vectored(&[IoSlice::new(buf)])) }
     })
+}
+
+/// Borrows coreMQTT's I/O vectors, at most `i32::MAX` bytes in all (what one
+/// call can report; later bytes are left for the next call, as a short write
+/// leaves them): `None` for a NULL array or a NULL base with a length.
+///
+/// # Safety
+/// A non-NULL `vecs` points to `count` vectors, each readable for `iov_len`
+/// bytes at `iov_base`.
+unsafe fn vectors<'a>(vecs: *const TransportOutVector_t, count: usize) -> Option<Vec<IoSlice<'a>>> {
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    if vecs.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract, `count` vectors.
+    let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
+    let mut room = i32::MAX as usize;
+    let mut slices = Vec::with_capacity(vecs.len());
+    for v in vecs {
+        let len = v.iov_len.min(room);
+        if len == 0 {
+            continue;
+        }
+        if v.iov_base.is_null() {
+            return None;
+        }
+        // SAFETY: per the contract, iov_len >= len readable bytes.
+        slices.push(IoSlice::new(unsafe {
+            core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
+        }));
+        room -= len;
+    }
+    Some(slices)
 }
 
 /// Sends the bytes of several vectors in as few records as fit: same
@@ -924,8 +963,8 @@ pub unsafe extern "C" fn RsmqttTls_Writev(
 ) -> i32 {
     guard(-1, || {
         // SAFETY: per the contract.
-        let Some(slices) = (unsafe { io_slices(pIoVec, ioVecCount) }) else {
-            log::error!("rsmqtt TLS: invalid parameter: NULL I/O vector");
+        let Some(slices) = (unsafe { vectors(pIoVec, ioVecCount) }) else {
+            log::error!("rsmqtt TLS: invalid parameter: NULL I/O vector or vector base");
             return -1;
         };
         // SAFETY: per the contract.
@@ -970,6 +1009,23 @@ mod tests {
         let e = Inner::checked(9, 8).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
         assert_eq!(inner_failure(&e), None);
+    }
+
+    #[test]
+    fn io_vectors_are_checked() {
+        let data = [1u8, 2, 3];
+        let vec = |base: *const u8, len| TransportOutVector_t {
+            iov_base: base.cast(),
+            iov_len: len,
+        };
+        let good = [vec(data.as_ptr(), 3), vec(core::ptr::null(), 0)];
+        let slices = unsafe { vectors(good.as_ptr(), 2) }.unwrap();
+        assert_eq!(slices.len(), 1);
+        assert_eq!(&*slices[0], &data);
+        let bad = [vec(core::ptr::null(), 3)];
+        assert!(unsafe { vectors(bad.as_ptr(), 1) }.is_none());
+        assert!(unsafe { vectors(core::ptr::null(), 1) }.is_none());
+        assert!(unsafe { vectors(core::ptr::null(), 0) }.unwrap().is_empty());
     }
 
     #[test]
