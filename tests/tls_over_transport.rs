@@ -505,6 +505,15 @@ fn the_failures_are_told_apart() {
         RsmqttTlsStatus::RSMQTT_TLS_ALERT_RECEIVED
     );
 
+    // The same when the inner transport delivers the server's verdict a
+    // few bytes at a time.
+    let config = no_cert.config();
+    let chunked = tls_connect(&broker, &config, |t| {
+        t.max_chunk = 2;
+        t.zero_every_other = true;
+    });
+    assert_eq!(chunked.0, RsmqttTlsStatus::RSMQTT_TLS_ALERT_RECEIVED);
+
     // The server certificate is for localhost/127.0.0.1, not this name.
     let mut wrong_name = Creds::pem(&broker);
     wrong_name.name = CString::new("broker.example.com").unwrap();

@@ -182,6 +182,50 @@ impl std::error::Error for InnerFailure {}
 #[derive(Debug)]
 struct Inner {
     iface: TransportInterface_t,
+    /// Record boundaries of what came in (see [`Records`]).
+    records: Records,
+}
+
+/// Counts the complete TLS records in the byte stream from the server, so
+/// that waiting for "the server's next record" means a whole record even when
+/// the inner transport delivers it a few bytes at a time.
+#[derive(Debug, Default)]
+struct Records {
+    /// Header bytes of the current record seen so far (a header is 5 bytes:
+    /// type, version, 16-bit length).
+    header: [u8; 5],
+    header_len: usize,
+    /// Body bytes of the current record still to come.
+    body_left: usize,
+    /// Records received completely.
+    complete: u64,
+}
+
+impl Records {
+    fn feed(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            if self.body_left > 0 {
+                let n = self.body_left.min(data.len());
+                self.body_left -= n;
+                data = &data[n..];
+                if self.body_left == 0 {
+                    self.complete += 1;
+                }
+            } else {
+                self.header[self.header_len] = data[0];
+                self.header_len += 1;
+                data = &data[1..];
+                if self.header_len == self.header.len() {
+                    self.header_len = 0;
+                    self.body_left =
+                        usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+                    if self.body_left == 0 {
+                        self.complete += 1;
+                    }
+                }
+            }
+        }
+    }
 }
 
 // SAFETY: the transport is only used by one caller at a time (the session
@@ -222,7 +266,9 @@ impl Read for Inner {
         // SAFETY: the application's recv with its own context and a buffer
         // writable for `len` bytes.
         let n = unsafe { recv(self.iface.pNetworkContext, buf.as_mut_ptr().cast(), len) };
-        Inner::checked(n, len)
+        let n = Inner::checked(n, len)?;
+        self.records.feed(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -577,8 +623,12 @@ impl TlsOverTransport {
     /// first record: session tickets mean accepted, an alert rejected.
     /// Application data arriving meanwhile stays buffered for `recv`.
     fn await_client_auth_verdict(&mut self, clock: Clock, limit_ms: u32) -> Result<(), Failure> {
+        let before = self.inner.records.complete;
         loop {
-            if self.pull()? {
+            // Every read is processed at once, so a complete record that
+            // held an alert has already failed `pull`.
+            self.pull()?;
+            if self.inner.records.complete > before {
                 return Ok(());
             }
             // The server stayed quiet: nothing says it rejected us.
@@ -701,7 +751,10 @@ unsafe fn connect(
         .map_err(|e| ConnectError::Handshake(e.to_string()))?;
     let mut session = TlsOverTransport {
         conn,
-        inner: Inner { iface: inner },
+        inner: Inner {
+            iface: inner,
+            records: Records::default(),
+        },
     };
     session.handshake(clock, settings.handshake_timeout_ms)?;
     if settings.asked.load(Ordering::Relaxed)
@@ -1009,6 +1062,20 @@ mod tests {
         let e = Inner::checked(9, 8).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
         assert_eq!(inner_failure(&e), None);
+    }
+
+    #[test]
+    fn records_are_counted_across_any_split() {
+        // Two records: 3 body bytes, then an empty one, then a partial one.
+        let stream = [23, 3, 3, 0, 3, 1, 2, 3, 21, 3, 3, 0, 0, 23, 3, 3, 0, 9, 1];
+        for chunk in 1..=stream.len() {
+            let mut records = Records::default();
+            for piece in stream.chunks(chunk) {
+                records.feed(piece);
+            }
+            assert_eq!(records.complete, 2, "chunks of {chunk}");
+            assert_eq!(records.body_left, 8, "chunks of {chunk}");
+        }
     }
 
     #[test]
