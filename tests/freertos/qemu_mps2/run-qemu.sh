@@ -39,6 +39,7 @@ for line in \
     'PUBCOMP for packet id' \
     'UNSUBACK' \
     'disconnected' \
+    'stack high-water mark: MQTT' \
     'RESULT: PASS'; do
     grep -qF "$line" "$log" || fail "no line '$line' in the output"
 done
