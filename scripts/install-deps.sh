@@ -41,11 +41,15 @@ if [ "$what" = test ]; then
     have clang || missing_packages+=(clang)
     have valgrind || missing_packages+=(valgrind)
     # scripts/code-size-compare.sh builds both libraries into Cortex-M4
-    # images with the Arm GNU toolchain and links newlib-nano.
+    # images with the Arm GNU toolchain and links newlib-nano; the freertos/
+    # CTests need libslirp for FreeRTOS+TCP on the POSIX simulator, and the
+    # same toolchain plus QEMU for the mps2-an385 (Cortex-M3) image.
+    [ -f /usr/include/slirp/libslirp.h ] || missing_packages+=(libslirp-dev)
     have arm-none-eabi-gcc || missing_packages+=(gcc-arm-none-eabi)
     if ! have arm-none-eabi-gcc || [ "$(arm-none-eabi-gcc -print-file-name=nano.specs)" = nano.specs ]; then
         missing_packages+=(libnewlib-arm-none-eabi)
     fi
+    have qemu-system-arm || missing_packages+=(qemu-system-arm)
 fi
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
@@ -64,6 +68,10 @@ fi
 if [ "$what" = test ]; then
     if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
         rustup component add rustfmt clippy
+    fi
+    # rsmqtt's no_std library for the Cortex-M3 in QEMU (freertos/ CTests).
+    if ! rustup target list --installed 2>/dev/null | grep -qx thumbv7m-none-eabi; then
+        rustup target add thumbv7m-none-eabi
     fi
     # The fuzz smoke run needs cargo-fuzz, which drives the nightly toolchain's
     # libFuzzer support; without a nightly toolchain there is nothing to install.

@@ -3,8 +3,9 @@
 # formatting, lints, rustdoc, header freshness, the Rust tests, the no_std and
 # Cortex-M builds (with code size), the CMake build with every C example and C
 # test under CTest (and again under Valgrind), the CMake consumer projects
-# (including a bare-metal Cortex-M4 image) and, when available, a short fuzz
-# run.
+# (including a bare-metal Cortex-M4 image), rsmqtt inside FreeRTOS (the POSIX
+# simulator over FreeRTOS+TCP with mutual TLS, a Cortex-M3 image in QEMU)
+# and, when available, a short fuzz run.
 #
 #   bash scripts/test.sh
 #
@@ -139,12 +140,15 @@ else
 fi
 
 banner "CMake configure + build ($BUILD_DIR, cargo profile $CMAKE_CARGO_PROFILE)"
+# RSMQTT_REQUIRE_FREERTOS_TESTS: a missing FreeRTOS prerequisite fails the
+# configure step instead of leaving the freertos/ tests out.
 cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" \
-    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON -DRSMQTT_SANITIZERS=ON
+    -DRSMQTT_CARGO_TARGET_DIR="$TARGET_DIR" -DRSMQTT_MEMCHECK=ON -DRSMQTT_SANITIZERS=ON \
+    -DRSMQTT_REQUIRE_FREERTOS_TESTS=ON
 cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
 
 banner "CTest: C examples and C tests"
-(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck|asan')
+(cd "$BUILD_DIR" && ctest --output-on-failure --label-exclude 'cmake|memcheck|asan|freertos')
 
 banner "CTest: C programs under Valgrind"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
@@ -154,6 +158,16 @@ banner "CTest: TLS programs under AddressSanitizer, LeakSanitizer and UBSan"
 
 banner "CTest: CMake integration (add_subdirectory, install, find_package, coreMQTT and SDK drop-ins, Cortex-M4 firmware)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex cmake)
+
+banner "CTest: rsmqtt inside FreeRTOS (POSIX simulator + FreeRTOS+TCP with mutual TLS; Cortex-M3 in QEMU)"
+# Both must run: the FreeRTOS sources come from ../shared/third_party (or
+# FREERTOS_KERNEL_DIR/FREERTOS_PLUS_TCP_DIR), the tools from install-deps.sh.
+freertos_tests=$(cd "$BUILD_DIR" && ctest -N -R '^freertos/' | sed -n 's/^Total Tests: //p')
+if [ "${freertos_tests:-0}" -lt 2 ]; then
+    echo "expected the freertos/ CTests (sim_mutual_auth, qemu_mps2_qos012), found ${freertos_tests:-0}" >&2
+    exit 1
+fi
+(cd "$BUILD_DIR" && ctest --output-on-failure --no-tests=error -R '^freertos/')
 
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
 RSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" RSMQTT_DEMO_BUILD_DIR="$BUILD_DIR-demo" bash scripts/demo.sh

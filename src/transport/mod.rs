@@ -1,5 +1,8 @@
 //! Network transports for hosted (std) builds: plain TCP and TLS over rustls.
 //!
+//! [`tls_over`] is separate: TLS over any transport the application hands in
+//! as a `TransportInterface_t` (`rsmqtt_tls_transport.h`).
+//!
 //! Two layers:
 //! - a Rust layer ([`tcp`], [`tls`], [`credentials`], [`error`]) that opens
 //!   connections, reports *why* a connection failed as a [`ConnectError`], and
@@ -26,6 +29,7 @@ pub mod credentials;
 pub mod error;
 pub mod tcp;
 pub mod tls;
+pub mod tls_over;
 
 pub use error::ConnectError;
 
