@@ -647,3 +647,80 @@ fn qos2_publish_cut_mid_send_completes_once_after_resumption() {
         publish_cut_mid_send_is_resent_on_resumption_and_the_session_goes_on(2, cut);
     }
 }
+
+/// The coreMQTT resend loop an application runs without retransmit
+/// callbacks: `MQTT_PublishToResend` with one cursor, and for each id
+/// `MQTT_Publish` with DUP set. The outgoing records have holes at the front
+/// (the first publishes were acknowledged) and the last slot in use, where a
+/// reservation used to compact the array under the cursor, so the loop
+/// skipped publishes and they were never resent (found by the reset sweep).
+#[test]
+fn publish_to_resend_loop_with_dup_publishes_resends_every_record() {
+    let topic = "r";
+    let mut script = vec![
+        Expect(connect_bytes("loop", 60, false)),
+        Send(CONNACK_OK.to_vec()),
+    ];
+    for id in 1..=8u16 {
+        script.push(Expect(publish_bytes(0x32, topic, Some(id), b"p")));
+    }
+    for id in 1..=3u16 {
+        script.push(Send(ack(0x40, id)));
+    }
+    script.extend([
+        Expect(vec![0xE0, 0]),
+        Reconnect,
+        Expect(connect_bytes("loop", 60, false)),
+        Send(vec![0x20, 2, 1, 0]),
+    ]);
+    for id in 4..=8u16 {
+        script.push(Expect(publish_bytes(0x3A, topic, Some(id), b"p")));
+    }
+    for id in 4..=8u16 {
+        script.push(Send(ack(0x40, id)));
+    }
+    script.push(Notify);
+    let broker = Broker::start(script);
+    let mut c = Client::new(broker.addr, 256);
+    assert_eq!(
+        c.connect("loop", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    for id in 1..=8u16 {
+        assert_eq!(c.publish(topic, b"p", 1, id), MQTTStatus::MQTTSuccess);
+    }
+    c.process_until_events(3);
+    assert_eq!(
+        c.outgoing.iter().map(|r| r.packetId).collect::<Vec<_>>(),
+        vec![0, 0, 0, 4, 5, 6, 7, 8]
+    );
+    assert_eq!(unsafe { MQTT_Disconnect(c.ctx()) }, MQTTStatus::MQTTSuccess);
+    let stream = TcpStream::connect(broker.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .unwrap();
+    c.net.stream = stream;
+    assert_eq!(
+        c.connect("loop", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, true)
+    );
+    let mut cursor = 0;
+    let mut resent = Vec::new();
+    loop {
+        let id = unsafe { rsmqtt::coremqtt::state::MQTT_PublishToResend(c.ctx(), &mut cursor) };
+        if id == 0 {
+            break;
+        }
+        assert_eq!(c.publish_dup(topic, b"p", 1, id), MQTTStatus::MQTTSuccess);
+        resent.push(id);
+    }
+    assert_eq!(resent, vec![4, 5, 6, 7, 8]);
+    let events = c.process_until_events(5);
+    assert_eq!(
+        events.iter().map(|e| e.packet_id).collect::<Vec<_>>(),
+        vec![4, 5, 6, 7, 8]
+    );
+    assert!(c.outgoing_in_use().is_empty());
+    broker.wait();
+    broker.finish();
+}
