@@ -532,5 +532,208 @@ fn zero_length_client_id_connects_with_clean_session() {
         c.connect("", true, 60, 1000),
         (MQTTStatus::MQTTSuccess, false)
     );
+/// Issue 13: a QoS `qos` PUBLISH whose first send breaks off after `cut`
+/// bytes. With the retransmit callbacks registered, `MQTT_Connect` on the
+/// resumed session sends the stored copy again with DUP; the broker's answer
+/// to that copy must complete the exchange, and the session must go on (the
+/// next loop succeeds, the next publish completes) instead of failing the
+/// loop on an acknowledgement the records did not expect.
+fn publish_cut_mid_send_is_resent_on_resumption_and_the_session_goes_on(qos: u32, cut: usize) {
+    let first = if qos == 1 { 0x32 } else { 0x34 };
+    let id = format!("cut-q{qos}-{cut}");
+    let cut_publish = publish_bytes(first, "cut", Some(1), b"stored payload");
+    let next_publish = publish_bytes(first, "cut", Some(2), b"next");
+    let mut dup = cut_publish.clone();
+    dup[0] |= 0x08;
+    assert!(cut < cut_publish.len());
+    // The broker's side of one exchange for packet `n`: PUBACK, or PUBREC,
+    // PUBREL from the client, PUBCOMP.
+    let complete = |n: u16| -> Vec<Step> {
+        if qos == 1 {
+            vec![Send(ack(0x40, n))]
+        } else {
+            vec![Send(ack(0x50, n)), Expect(ack(0x62, n)), Send(ack(0x70, n))]
+        }
+    };
+    let mut script = vec![
+        Expect(connect_bytes(&id, 60, false)),
+        Send(CONNACK_OK.to_vec()),
+        // Only the first `cut` bytes of the PUBLISH arrive, then the
+        // connection is gone.
+        Expect(cut_publish[..cut].to_vec()),
+        Reconnect,
+        Expect(connect_bytes(&id, 60, false)),
+        Send(vec![0x20, 2, 1, 0]),
+        // The stored copy, whole and with DUP, exactly once.
+        Expect(dup),
+    ];
+    script.extend(complete(1));
+    script.push(Expect(next_publish));
+    script.extend(complete(2));
+    script.push(Notify);
+    let broker = Broker::start(script);
+
+    let mut c = Client::new(broker.addr, 256);
+    c.with_retransmits();
+    assert_eq!(
+        c.connect(&id, false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    c.net.fail_after_bytes = Some(cut);
+    assert_eq!(
+        c.publish("cut", b"stored payload", qos, 1),
+        MQTTStatus::MQTTSendFailed
+    );
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusDisconnectPending
+    );
+    assert_eq!(
+        c.outgoing_in_use(),
+        vec![(1, qos, MQTTPublishState::MQTTPublishSend as u32)],
+        "the failed first send leaves the record waiting to be sent"
+    );
+    assert_eq!(unsafe { MQTT_Disconnect(c.ctx()) }, MQTTStatus::MQTTSuccess);
+
+    // Reconnect on a new socket, as the application does after the failure.
+    let stream = TcpStream::connect(broker.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .unwrap();
+    c.net.stream = stream;
+    c.net.fail_after_bytes = None;
+    assert_eq!(
+        c.connect(&id, false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, true)
+    );
+    let acks: Vec<(u8, u16)> = if qos == 1 {
+        vec![(0x40, 1)]
+    } else {
+        vec![(0x50, 1), (0x70, 1)]
+    };
+    let events = c.process_until_events(acks.len());
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.packet_type, e.packet_id))
+            .collect::<Vec<_>>(),
+        acks
+    );
+    assert!(events.iter().all(|e| e.result == MQTTStatus::MQTTSuccess));
+    assert!(c.outgoing_in_use().is_empty());
+    assert!(CLEARED.with(|c| c.borrow().contains(&1)));
+    assert!(STORED.with(|s| s.borrow().is_empty()));
+
+    // The session goes on: the next loop succeeds and the next publish
+    // completes on the same connection.
+    assert_eq!(c.process(), MQTTStatus::MQTTSuccess);
+    assert_eq!(c.publish("cut", b"next", qos, 2), MQTTStatus::MQTTSuccess);
+    let events = c.process_until_events(acks.len());
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.packet_type, e.packet_id))
+            .collect::<Vec<_>>(),
+        acks.iter().map(|(t, _)| (*t, 2)).collect::<Vec<_>>()
+    );
+    assert!(c.outgoing_in_use().is_empty());
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusConnected
+    );
+    broker.wait();
+    broker.finish();
+}
+
+#[test]
+fn qos1_publish_cut_mid_send_is_acknowledged_after_resumption() {
+    // Cut inside the header, inside the topic, inside the packet id and
+    // inside the payload.
+    for cut in [1, 5, 8, 12] {
+        publish_cut_mid_send_is_resent_on_resumption_and_the_session_goes_on(1, cut);
+    }
+}
+
+#[test]
+fn qos2_publish_cut_mid_send_completes_once_after_resumption() {
+    for cut in [1, 5, 8, 12] {
+        publish_cut_mid_send_is_resent_on_resumption_and_the_session_goes_on(2, cut);
+    }
+}
+
+/// The coreMQTT resend loop an application runs without retransmit
+/// callbacks: `MQTT_PublishToResend` with one cursor, and for each id
+/// `MQTT_Publish` with DUP set. The outgoing records have holes at the front
+/// (the first publishes were acknowledged) and the last slot in use, where a
+/// reservation used to compact the array under the cursor, so the loop
+/// skipped publishes and they were never resent (found by the reset sweep).
+#[test]
+fn publish_to_resend_loop_with_dup_publishes_resends_every_record() {
+    let topic = "r";
+    let mut script = vec![
+        Expect(connect_bytes("loop", 60, false)),
+        Send(CONNACK_OK.to_vec()),
+    ];
+    for id in 1..=8u16 {
+        script.push(Expect(publish_bytes(0x32, topic, Some(id), b"p")));
+    }
+    for id in 1..=3u16 {
+        script.push(Send(ack(0x40, id)));
+    }
+    script.extend([
+        Expect(vec![0xE0, 0]),
+        Reconnect,
+        Expect(connect_bytes("loop", 60, false)),
+        Send(vec![0x20, 2, 1, 0]),
+    ]);
+    for id in 4..=8u16 {
+        script.push(Expect(publish_bytes(0x3A, topic, Some(id), b"p")));
+    }
+    for id in 4..=8u16 {
+        script.push(Send(ack(0x40, id)));
+    }
+    script.push(Notify);
+    let broker = Broker::start(script);
+    let mut c = Client::new(broker.addr, 256);
+    assert_eq!(
+        c.connect("loop", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    for id in 1..=8u16 {
+        assert_eq!(c.publish(topic, b"p", 1, id), MQTTStatus::MQTTSuccess);
+    }
+    c.process_until_events(3);
+    assert_eq!(
+        c.outgoing.iter().map(|r| r.packetId).collect::<Vec<_>>(),
+        vec![0, 0, 0, 4, 5, 6, 7, 8]
+    );
+    assert_eq!(unsafe { MQTT_Disconnect(c.ctx()) }, MQTTStatus::MQTTSuccess);
+    let stream = TcpStream::connect(broker.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .unwrap();
+    c.net.stream = stream;
+    assert_eq!(
+        c.connect("loop", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, true)
+    );
+    let mut cursor = 0;
+    let mut resent = Vec::new();
+    loop {
+        let id = unsafe { rsmqtt::coremqtt::state::MQTT_PublishToResend(c.ctx(), &mut cursor) };
+        if id == 0 {
+            break;
+        }
+        assert_eq!(c.publish_dup(topic, b"p", 1, id), MQTTStatus::MQTTSuccess);
+        resent.push(id);
+    }
+    assert_eq!(resent, vec![4, 5, 6, 7, 8]);
+    let events = c.process_until_events(5);
+    assert_eq!(
+        events.iter().map(|e| e.packet_id).collect::<Vec<_>>(),
+        vec![4, 5, 6, 7, 8]
+    );
+    assert!(c.outgoing_in_use().is_empty());
+    broker.wait();
     broker.finish();
 }

@@ -546,3 +546,170 @@ fn broker_publishes_the_will_when_the_session_is_taken_over() {
         vec![(topic.to_vec(), message.to_vec())]
     );
 }
+
+/// Ends `s` with a TCP reset (SO_LINGER 0) instead of an orderly close.
+fn reset(s: TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket and a linger struct of the size passed.
+    let rc = unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "SO_LINGER");
+    drop(s);
+}
+
+/// A listener whose accepted sockets have a tiny receive buffer, so a large
+/// PUBLISH cannot vanish into kernel buffers: its sender is still writing
+/// when the peer resets the connection.
+fn small_window_listener() -> TcpListener {
+    use std::os::fd::AsRawFd;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let size: libc::c_int = 4096;
+    // SAFETY: a valid socket and an int option of the size passed.
+    let rc = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "SO_RCVBUF");
+    listener
+}
+
+/// The broker's side of completing packet `id` at `qos` (PUBACK, or PUBREC,
+/// PUBREL, PUBCOMP).
+fn complete_exchange(s: &mut TcpStream, qos: u8, id: [u8; 2]) {
+    if qos == 1 {
+        s.write_all(&[0x40, 2, id[0], id[1]]).unwrap();
+    } else {
+        s.write_all(&[0x50, 2, id[0], id[1]]).unwrap();
+        assert_eq!(read_packet(s), (0x62, id.to_vec()), "PUBREL");
+        s.write_all(&[0x70, 2, id[0], id[1]]).unwrap();
+    }
+}
+
+/// Issue 13 through the NetX face: a QoS `qos` publish whose send is cut by
+/// a connection reset partway through. After the application reconnects
+/// with the session kept, the stored copy goes out again with DUP; the
+/// broker's acknowledgement of that copy completes it, the connection stays
+/// up and the next publish completes too (before the fix the
+/// acknowledgement failed the client loop, which dropped the connection, and
+/// every reconnect repeated it).
+fn publish_cut_by_a_reset_completes_after_reconnect(qos: u8) {
+    const BIG: usize = 8 << 20;
+    let listener = small_window_listener();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let (kind, body) = read_packet(&mut s);
+        assert_eq!(kind, 0x10);
+        assert_eq!(body[7] & 0x02, 0, "clean session off");
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        // The first 64 bytes of the PUBLISH, then a reset.
+        let mut head = [0u8; 64];
+        s.read_exact(&mut head).unwrap();
+        assert_eq!(head[0] & 0xF6, 0x30 | (qos << 1), "PUBLISH: {:#x}", head[0]);
+        reset(s);
+
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let (kind, body) = read_packet(&mut s);
+        assert_eq!(kind, 0x10);
+        assert_eq!(body[7] & 0x02, 0, "clean session off");
+        s.write_all(&[0x20, 2, 1, 0]).unwrap();
+        let (first, again) = read_packet(&mut s);
+        assert_eq!(first, 0x38 | (qos << 1), "the stored copy with DUP");
+        let mut rest = &again[..];
+        assert_eq!(field(&mut rest), b"netx/cut");
+        let id = [rest[0], rest[1]];
+        assert_eq!(rest.len(), 2 + BIG, "the whole payload");
+        assert!(rest[2..].iter().all(|&b| b == 0x5A));
+        complete_exchange(&mut s, qos, id);
+
+        // The session goes on: the next publish arrives once and completes.
+        let (first, next) = read_packet(&mut s);
+        assert_eq!(first, 0x30 | (qos << 1), "the next PUBLISH, no DUP");
+        let mut rest = &next[..];
+        assert_eq!(field(&mut rest), b"netx/cut");
+        let next_id = [rest[0], rest[1]];
+        assert_eq!(&rest[2..], b"next");
+        complete_exchange(&mut s, qos, next_id);
+        // Nothing else may follow (no third copy of either publish).
+        s.set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut extra = [0u8; 1];
+        let after = s.read(&mut extra);
+        assert!(
+            matches!(&after, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+            "unexpected bytes or close after the exchanges: {after:?} {extra:?}"
+        );
+        (u16::from_be_bytes(id), u16::from_be_bytes(next_id), s)
+    });
+
+    let mut app = App::create(&format!("netx-cut-q{qos}"));
+    assert_eq!(app.connect(port, 30, NX_FALSE, TICKS_5S), NXD_MQTT_SUCCESS);
+    let big = vec![0x5Au8; BIG];
+    assert_eq!(
+        app.publish("netx/cut", &big, UINT::from(qos)),
+        NXD_MQTT_COMMUNICATION_FAILURE,
+        "the reset cuts the send"
+    );
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
+    // What a NetX application does after disconnect_notify.
+    assert_eq!(app.connect(port, 30, NX_FALSE, TICKS_5S), NXD_MQTT_SUCCESS);
+    let done = if qos == 1 {
+        MQTT_CONTROL_PACKET_TYPE_PUBACK
+    } else {
+        MQTT_CONTROL_PACKET_TYPE_PUBCOMP
+    };
+    assert!(
+        app.rec.wait_until(Duration::from_secs(5), |s| s
+            .acks
+            .iter()
+            .any(|(k, _)| *k == done)),
+        "the resent publish was not completed: {:?}",
+        app.rec.seen.lock().unwrap()
+    );
+    assert_eq!(
+        app.publish("netx/cut", b"next", UINT::from(qos)),
+        NXD_MQTT_SUCCESS
+    );
+    let (id, next_id, _socket) = peer.join().unwrap();
+    assert!(app.rec.wait_until(Duration::from_secs(5), |s| s
+        .acks
+        .contains(&(done, next_id))));
+    let seen = app.rec.seen.lock().unwrap();
+    assert!(seen.acks.contains(&(done, id)));
+    assert_eq!(seen.disconnects, 1, "the connection stayed up");
+    drop(seen);
+    assert_eq!(
+        app.client.nxd_mqtt_client_state,
+        NXD_MQTT_CLIENT_STATE_CONNECTED
+    );
+}
+
+#[test]
+fn qos1_publish_cut_by_a_reset_is_acknowledged_after_reconnect() {
+    publish_cut_by_a_reset_completes_after_reconnect(1);
+}
+
+#[test]
+fn qos2_publish_cut_by_a_reset_completes_once_after_reconnect() {
+    publish_cut_by_a_reset_completes_after_reconnect(2);
+}

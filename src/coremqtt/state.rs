@@ -258,14 +258,19 @@ fn add_record(
     qos: MQTTQoS,
     state: MQTTPublishState,
 ) -> MQTTStatus {
+    // The collision check comes first: a collision adds nothing, so it must
+    // not move records either. `MQTT_Publish(dup = true)` of a stored publish
+    // ends here, and compacting would shift the records under a
+    // `MQTT_PublishToResend` cursor, which would then skip the publishes
+    // that moved and never resend them (coreMQTT compacts first).
+    if records.iter().any(|record| record.packetId == packet_id) {
+        return MQTTStatus::MQTTStateCollision;
+    }
     if records
         .last()
         .is_some_and(|last| last.packetId != MQTT_PACKET_ID_INVALID)
     {
         compact(records);
-    }
-    if records.iter().any(|record| record.packetId == packet_id) {
-        return MQTTStatus::MQTTStateCollision;
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
@@ -998,6 +1003,23 @@ mod tests {
         let mut r = records(&mut out, &mut []);
         assert_eq!(r.reserve(11, MQTTQoS::MQTTQoS1), MQTTNoMemory);
         assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+    }
+
+    #[test]
+    fn a_collision_does_not_compact() {
+        // Holes at the front and the last slot used: a reservation that
+        // collides (MQTT_Publish with dup of a stored publish) must leave the
+        // records where a MQTT_PublishToResend cursor expects them.
+        let mut out = [
+            FREE_SLOT,
+            FREE_SLOT,
+            rec(4, 1, MQTTPubAckPending),
+            rec(5, 1, MQTTPubAckPending),
+        ];
+        let before = out;
+        let mut r = records(&mut out, &mut []);
+        assert_eq!(r.reserve(4, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+        assert_eq!(out, before);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! stops when the [`Broker`] value drops, including when a test panics.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};

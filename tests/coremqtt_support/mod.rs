@@ -167,6 +167,11 @@ pub struct Net {
     pub stalled: bool,
     /// Calls after this many take nothing.
     pub stall_after: Option<usize>,
+    /// Bytes the transport still delivers before it fails: once they are
+    /// used up, the call that would go past them writes what is left of the
+    /// allowance, shuts the socket down and returns -1 (a connection lost in
+    /// the middle of a packet).
+    pub fail_after_bytes: Option<usize>,
     /// Send/writev calls so far.
     pub calls: usize,
     /// How many vectors each writev call was given.
@@ -182,8 +187,26 @@ impl Net {
             zero_every_other: false,
             stalled: false,
             stall_after: None,
+            fail_after_bytes: None,
             calls: 0,
             writev_vectors: Vec::new(),
+        }
+    }
+
+    /// How much of `len` this call may write before the injected failure,
+    /// and whether the failure comes with this call.
+    fn failure_cut(&mut self, len: usize) -> (usize, bool) {
+        match self.fail_after_bytes.as_mut() {
+            Some(left) if *left < len => {
+                let take = *left;
+                *left = 0;
+                (take, true)
+            }
+            Some(left) => {
+                *left -= len;
+                (len, false)
+            }
+            None => (len, false),
         }
     }
 
@@ -233,7 +256,13 @@ pub unsafe extern "C" fn net_send(
 ) -> i32 {
     let net = unsafe { &mut *ctx.cast::<Net>() };
     let take = net.budget(len);
+    let (take, fail) = net.failure_cut(take);
     let buf = unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), take) };
+    if fail {
+        let _ = net.stream.write_all(buf);
+        let _ = net.stream.shutdown(std::net::Shutdown::Both);
+        return -1;
+    }
     match net.stream.write_all(buf) {
         Ok(()) => take as i32,
         Err(_) => -1,
@@ -251,7 +280,10 @@ pub unsafe extern "C" fn net_writev(
     let vectors = unsafe { std::slice::from_raw_parts(vectors, count) };
     net.writev_vectors.push(count);
     let total: usize = vectors.iter().map(|v| v.iov_len).sum();
-    let mut budget = net.budget(total);
+    let (mut budget, fail) = {
+        let budget = net.budget(total);
+        net.failure_cut(budget)
+    };
     let mut sent = 0;
     for v in vectors {
         let take = v.iov_len.min(budget);
@@ -261,6 +293,10 @@ pub unsafe extern "C" fn net_writev(
         }
         sent += take;
         budget -= take;
+    }
+    if fail {
+        let _ = net.stream.shutdown(std::net::Shutdown::Both);
+        return -1;
     }
     sent as i32
 }

@@ -4,8 +4,8 @@ use crate::coremqtt::context::{MQTTConnectionStatus, MQTTPubAckInfo_t, MQTTPubAc
 use crate::coremqtt::serializer::{
     self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE, DISCONNECT_PACKET,
 };
-use crate::coremqtt::serializer_types::{MQTTStatus, MQTT_PACKET_TYPE_CONNACK};
-use crate::coremqtt::state;
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus, MQTT_PACKET_TYPE_CONNACK};
+use crate::coremqtt::state::{self, MQTTStateOperation};
 use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::Config;
@@ -195,7 +195,8 @@ fn forget_session(ctx: &mut Ctx) {
 
 /// The broker kept our session: finish what the records say was in flight.
 /// PUBRELs go out again for publishes past PUBREC; unacknowledged publishes go
-/// out again with DUP set when the retransmit callbacks are registered.
+/// out again with DUP set when the retransmit callbacks are registered, and
+/// their records move on to PUBACK/PUBREC pending.
 fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
     let mut cursor = 0;
     loop {
@@ -229,8 +230,40 @@ fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
             log::error!("resending PUBLISH {id} failed");
             return MQTTStatus::MQTTSendFailed;
         }
+        // The copy is out: the record waits for PUBACK/PUBREC as after a
+        // first successful send. A publish whose first send failed is still
+        // in `MQTTPublishSend`, where the broker's answer to this copy would
+        // be an illegal transition that fails the loop (and, with an
+        // application that reconnects, loops forever: issue 13; coreMQTT
+        // v3-CodeBase does that). Records already pending stay as they are.
+        let status = mark_resent(ctx, id);
+        if status != MQTTStatus::MQTTSuccess {
+            return status;
+        }
     }
     MQTTStatus::MQTTSuccess
+}
+
+/// Moves the record of publish `id`, just resent on session resumption, to
+/// PUBACK/PUBREC pending (`MQTT_SEND`, as `MQTT_Publish` does after sending).
+fn mark_resent(ctx: &mut Ctx, id: u16) -> MQTTStatus {
+    let mut records = ctx.records();
+    let qos = records
+        .outgoing
+        .iter()
+        .find(|r| r.packetId == id)
+        .and_then(|r| MQTTQoS::from_raw(r.qos));
+    let Some(qos) = qos else {
+        log::error!("no QoS 1/2 record for resent PUBLISH {id}");
+        return MQTTStatus::MQTTIllegalState;
+    };
+    match records.update_publish(id, MQTTStateOperation::MQTT_SEND, qos) {
+        Ok(_) => MQTTStatus::MQTTSuccess,
+        Err(e) => {
+            log::error!("resent PUBLISH {id}: record update failed: {e:?}");
+            e
+        }
+    }
 }
 
 /// Sends DISCONNECT when connected and marks the context not connected.

@@ -29,7 +29,9 @@ pub(crate) struct Publish<'a> {
 /// For QoS 1/2 the record is reserved first and moves to PUBACK/PUBREC
 /// pending once sent. As in coreMQTT, a failed send leaves the record in
 /// `MQTTPublishSend`: after a reconnect with a resumed session the stored copy
-/// goes out again with DUP, or the application resends with `dup` set (which
+/// goes out again with DUP (and the record moves on to PUBACK/PUBREC pending,
+/// where coreMQTT leaves it and then fails on the acknowledgement), or the
+/// application resends with `dup` set (which
 /// reuses the record) or drops it with `MQTT_CancelCallback`. When the store
 /// callback refuses the publish nothing was sent and no copy exists, so the
 /// record reserved by this call is freed again (coreMQTT leaves it, and a
