@@ -532,6 +532,9 @@ fn zero_length_client_id_connects_with_clean_session() {
         c.connect("", true, 60, 1000),
         (MQTTStatus::MQTTSuccess, false)
     );
+    broker.finish();
+}
+
 /// Issue 13: a QoS `qos` PUBLISH whose first send breaks off after `cut`
 /// bytes. With the retransmit callbacks registered, `MQTT_Connect` on the
 /// resumed session sends the stored copy again with DUP; the broker's answer
