@@ -16,6 +16,7 @@
 
 pub mod backoff;
 pub mod coremqtt;
+pub mod engine;
 pub mod ffi;
 pub mod logging;
 #[cfg(feature = "std")]

@@ -518,3 +518,167 @@ fn connect_with_timeout_zero_polls_a_bounded_number_of_times() {
     );
     broker.finish();
 }
+
+/// Issue 13: a QoS 1/2 PUBLISH whose first send is cut short stays in
+/// `MQTTPublishSend`; after a reconnect with session present the engine
+/// resends the stored copy with DUP and must move the record on, so the
+/// broker's PUBACK/PUBREC is accepted and the exchange completes (coreMQTT
+/// v3 leaves the record and fails the loop on every reconnect).
+fn stored_publish_resent_after_a_failed_first_send(qos: u32) {
+    let first = 0x30 | (qos as u8) << 1;
+    let id = 40 + qos as u16;
+    let packet = publish_bytes(first, "lost", Some(id), b"payload");
+    let mut dup_packet = packet.clone();
+    dup_packet[0] |= 0x08;
+    let mut script = vec![
+        Expect(connect_bytes("i13", 60, false)),
+        Send(CONNACK_OK.to_vec()),
+        // The transport takes three bytes of the PUBLISH, then nothing more.
+        Expect(packet[..3].to_vec()),
+        Reconnect,
+        Expect(connect_bytes("i13", 60, false)),
+        Send(vec![0x20, 2, 1, 0]),
+        Expect(dup_packet),
+    ];
+    if qos == 1 {
+        script.push(Send(ack(0x40, id)));
+    } else {
+        script.extend([
+            Send(ack(0x50, id)),
+            Expect(ack(0x62, id)),
+            Send(ack(0x70, id)),
+        ]);
+    }
+    let broker = Broker::start(script);
+    let mut c = Client::new(broker.addr, 128);
+    c.with_retransmits();
+    assert_eq!(
+        c.connect("i13", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    c.net.max_chunk = 3;
+    c.net.stall_after = Some(c.net.calls + 1);
+    AUTO_ADVANCE.with(|a| a.set(1_000));
+    assert_eq!(
+        c.publish("lost", b"payload", qos, id),
+        MQTTStatus::MQTTSendFailed
+    );
+    AUTO_ADVANCE.with(|a| a.set(0));
+    assert_eq!(
+        c.outgoing_in_use(),
+        vec![(id, qos, MQTTPublishState::MQTTPublishSend as u32)]
+    );
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusDisconnectPending
+    );
+    assert_eq!(unsafe { MQTT_Disconnect(c.ctx()) }, MQTTStatus::MQTTSuccess);
+
+    let stream = TcpStream::connect(broker.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .unwrap();
+    *c.net = Net::new(stream);
+    assert_eq!(
+        c.connect("i13", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, true)
+    );
+    let pending = if qos == 1 {
+        MQTTPublishState::MQTTPubAckPending
+    } else {
+        MQTTPublishState::MQTTPubRecPending
+    };
+    assert_eq!(
+        c.outgoing_in_use(),
+        vec![(id, qos, pending as u32)],
+        "the resent publish waits for its acknowledgement"
+    );
+    let events = c.process_until_events(qos as usize);
+    let expected: Vec<(u8, u16)> = if qos == 1 {
+        vec![(0x40, id)]
+    } else {
+        vec![(0x50, id), (0x70, id)]
+    };
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.packet_type, e.packet_id))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert!(c.outgoing_in_use().is_empty());
+    assert_eq!(CLEARED.with(|c| c.borrow().clone()), vec![id]);
+    broker.finish();
+}
+
+#[test]
+fn qos1_publish_resent_on_resumption_completes() {
+    stored_publish_resent_after_a_failed_first_send(1);
+}
+
+#[test]
+fn qos2_publish_resent_on_resumption_completes() {
+    stored_publish_resent_after_a_failed_first_send(2);
+}
+
+#[test]
+fn publish_with_invalid_utf8_topic_is_bad_response() {
+    // Topic "a\xFFb": not UTF-8 (MQTT 3.1.1 1.5.3).
+    let mut bad = vec![0x30, 8, 0, 3, b'a', 0xFF, b'b'];
+    bad.extend_from_slice(b"xyz");
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("utf", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+        Send(bad),
+        Notify,
+    ]);
+    let mut c = Client::new(broker.addr, 128);
+    assert_eq!(c.connect("utf", true, 60, 1000).0, MQTTStatus::MQTTSuccess);
+    broker.wait();
+    let start = std::time::Instant::now();
+    let status = loop {
+        let status = c.process();
+        if status != MQTTStatus::MQTTSuccess && status != MQTTStatus::MQTTNeedMoreBytes {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no error reported"
+        );
+    };
+    assert_eq!(status, MQTTStatus::MQTTBadResponse);
+    assert!(take_events().is_empty(), "the publish is not delivered");
+    broker.finish();
+}
+
+#[test]
+fn truncated_packet_then_close_is_recv_failed() {
+    // A PUBLISH announcing 20 bytes, of which 6 arrive before the close.
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("cut", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+        Send(vec![0x30, 20, 0, 3, b'a', b'b']),
+        Reconnect,
+    ]);
+    let mut c = Client::new(broker.addr, 128);
+    assert_eq!(c.connect("cut", true, 60, 1000).0, MQTTStatus::MQTTSuccess);
+    let start = std::time::Instant::now();
+    let status = loop {
+        let status = c.process();
+        if status != MQTTStatus::MQTTSuccess && status != MQTTStatus::MQTTNeedMoreBytes {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no error reported"
+        );
+    };
+    assert_eq!(status, MQTTStatus::MQTTRecvFailed);
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusDisconnectPending
+    );
+    assert!(take_events().is_empty());
+    let _ = TcpStream::connect(broker.addr);
+    broker.finish();
+}

@@ -39,18 +39,18 @@ use super::context::{
     MQTTGetCurrentTimeFunc_t, MQTTPubAckInfo_t, MQTTRetrievePacketForRetransmit,
     MQTTStorePacketForRetransmit,
 };
-use super::engine::config::Config;
-use super::engine::connect;
-use super::engine::port::{arrays_overlap, Ctx};
-use super::engine::publish::{self, Publish};
-use super::engine::{keepalive, process, subscribe};
+use super::port::{arrays_overlap, Ctx};
 use super::serializer::{Connect, Subscription, SubscriptionKind, Will};
 use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
-use super::state::StateRecords;
 use super::transport_interface::TransportInterface_t;
+use crate::engine::config::Config;
+use crate::engine::connect;
+use crate::engine::publish::{self, Publish};
+use crate::engine::records::StateRecords;
+use crate::engine::{keepalive, process, subscribe};
 use crate::ffi::guard;
 
 /// The values of coreMQTT's configuration macros, for
@@ -443,7 +443,7 @@ pub unsafe extern "C" fn MQTT_Connect(
                 unsafe { pSessionPresent.write(session_present) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(e) => e,
+            Err(e) => e.status(),
         }
     })
 }

@@ -18,6 +18,7 @@
 pub mod api;
 pub mod context;
 pub mod engine;
+pub(crate) mod port;
 pub mod serializer;
 pub mod serializer_types;
 pub mod state;

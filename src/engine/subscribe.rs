@@ -10,15 +10,15 @@ use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
-use super::port::Ctx;
+use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors, vector};
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
 /// Checks as coreMQTT does: packet id not 0, at least one filter, no empty
 /// filter, and (SUBSCRIBE) incoming records for any QoS 1/2 subscription.
-pub(crate) fn send<'a>(
-    ctx: &mut Ctx,
+pub fn send<'a, P: Port>(
+    ctx: &mut P,
     kind: SubscriptionKind,
     count: usize,
     filter: &dyn Fn(usize) -> Subscription<'a>,
@@ -59,13 +59,16 @@ pub(crate) fn send<'a>(
         [vector(&[]); SUB_UNSUB_VECTORS_CAP];
     let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
     let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
-    vectors[0] = vector(&header[..header_len]);
+    if let Some(first) = vectors.first_mut() {
+        *first = vector(header.get(..header_len).unwrap_or_default());
+    }
     let mut used = 1;
     let mut slot = 0;
     let mut started = false;
     for i in 0..count {
         if used + per_filter > max {
-            if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
+            let batch = vectors.get_mut(..used).unwrap_or_default();
+            if let Err(status) = send_batch(ctx, batch, &mut started) {
                 log::error!("{kind:?} {packet_id}: send failed");
                 return status;
             }
@@ -73,17 +76,22 @@ pub(crate) fn send<'a>(
             slot = 0;
         }
         let f = filter(i);
-        lengths[slot] = (f.filter.len() as u16).to_be_bytes();
-        qos[slot] = f.qos as u8;
-        vectors[used] = vector(&lengths[slot]);
-        vectors[used + 1] = vector(f.filter);
-        if kind == SubscriptionKind::Subscribe {
-            vectors[used + 2] = vector(core::slice::from_ref(&qos[slot]));
+        // `max` is at most the array sizes, so the slots always exist.
+        let (Some(len), Some(q)) = (lengths.get_mut(slot), qos.get_mut(slot)) else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        *len = (f.filter.len() as u16).to_be_bytes();
+        *q = f.qos as u8;
+        let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
+        let free = vectors.get_mut(used..).unwrap_or_default();
+        for (dst, part) in free.iter_mut().zip(parts.iter().take(per_filter)) {
+            *dst = vector(part);
         }
         used += per_filter;
         slot += 1;
     }
-    if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
+    let batch = vectors.get_mut(..used).unwrap_or_default();
+    if let Err(status) = send_batch(ctx, batch, &mut started) {
         log::error!("{kind:?} {packet_id}: send failed");
         return status;
     }
@@ -97,8 +105,8 @@ pub(crate) fn send<'a>(
 /// packet short itself, but it sees one batch only: a later batch that times
 /// out before its first byte leaves the earlier batches on the wire as the
 /// start of a packet that never ends, so the byte stream is just as corrupt.
-fn send_batch(
-    ctx: &mut Ctx,
+fn send_batch<P: Port>(
+    ctx: &mut P,
     vectors: &mut [TransportOutVector],
     started: &mut bool,
 ) -> Result<(), MQTTStatus> {

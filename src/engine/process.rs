@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call returns **`MQTTNoMemory`**; the connection stays usable |
 //! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `MQTTSuccess` |
+//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | `MQTTBadResponse`, not delivered |
 //!
 //! Why drain the oversized packet rather than fail the connection: the stream
 //! stays in sync once the packet's bytes are read, so one oversized message
@@ -20,33 +21,28 @@
 //! without data) the stream is out of sync, so the call returns
 //! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
 
-use crate::coremqtt::context::{MQTTDeserializedInfo, MQTTPubAckType, MQTTPublishState};
-use crate::coremqtt::serializer::{self, FixedHeader};
-use crate::coremqtt::serializer_types::{
-    MQTTPacketInfo, MQTTPublishInfo, MQTTQoS, MQTTStatus, MQTT_PACKET_TYPE_PINGRESP,
-    MQTT_PACKET_TYPE_PUBACK, MQTT_PACKET_TYPE_PUBCOMP, MQTT_PACKET_TYPE_PUBLISH,
-    MQTT_PACKET_TYPE_PUBREC, MQTT_PACKET_TYPE_PUBREL, MQTT_PACKET_TYPE_SUBACK,
-    MQTT_PACKET_TYPE_UNSUBACK, MQTT_PUBLISH_ACK_PACKET_SIZE,
-};
+use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
+use crate::wire::{self, FixedHeader, Packet, PacketType, QoS};
 
 use super::config::Config;
 use super::keepalive;
-use super::port::Ctx;
+use super::port::{Event, Frame, IncomingPublish, Port};
 use super::send::{mark_disconnect_pending, send_bytes};
 
 /// Receives and handles at most one packet; `manage_keep_alive` is true for
 /// `MQTT_ProcessLoop`.
-pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus {
+pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus {
     let size = ctx.buffer().len();
-    let held = ctx.get().index.min(size);
+    let held = (*ctx.session().held).min(size);
     // A complete packet already held (an earlier read brought several) is
     // handled without asking the transport again: one receive call (a
     // system call on a socket) then serves several packets, and fewer bytes
     // stay behind to be moved to the front of the buffer after each packet.
     let complete = matches!(
-        serializer::decode_fixed_header(&ctx.buffer()[..held]),
-        Ok(header) if header.header_length + header.remaining_length <= held
+        wire::packet_len(ctx.buffer().get(..held).unwrap_or_default()),
+        Ok(total) if total <= held
     );
     let got = if !complete && held < size {
         ctx.recv_into_buffer(held, size - held)
@@ -54,14 +50,20 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
         0
     };
     if got < 0 {
-        log::error!("transport recv failed with {got}");
+        if held > 0 {
+            log::error!(
+                "transport recv failed with {got} with {held} bytes of an unfinished packet held"
+            );
+        } else {
+            log::error!("transport recv failed with {got}");
+        }
         mark_disconnect_pending(ctx);
         return MQTTStatus::MQTTRecvFailed;
     }
-    let index = held + got as usize;
-    ctx.get().index = index;
+    let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
+    *ctx.session().held = index;
 
-    let framed = serializer::decode_fixed_header(&ctx.buffer()[..index]);
+    let framed = FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default());
 
     if got == 0 && !complete && manage_keep_alive {
         let status = keepalive::check(ctx);
@@ -72,16 +74,20 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
 
     let header = match framed {
         Ok(header) => header,
-        Err(MQTTStatus::MQTTNoDataAvailable) => return MQTTStatus::MQTTSuccess,
-        Err(MQTTStatus::MQTTNeedMoreBytes) if index >= size => {
+        Err(wire::Error::Incomplete { .. }) if index == 0 => return MQTTStatus::MQTTSuccess,
+        Err(wire::Error::Incomplete { .. }) if index >= size => {
             log::error!("network buffer of {size} bytes cannot even hold a fixed header");
             mark_disconnect_pending(ctx);
             return MQTTStatus::MQTTNoMemory;
         }
-        Err(status) => return status,
+        Err(wire::Error::Incomplete { .. }) => return MQTTStatus::MQTTNeedMoreBytes,
+        Err(e) => {
+            log::error!("malformed fixed header from the server: {e}");
+            return MQTTStatus::MQTTBadResponse;
+        }
     };
 
-    let total = header.header_length + header.remaining_length;
+    let total = header.packet_len();
     if total > size {
         return drop_oversized(ctx, header, index);
     }
@@ -92,30 +98,30 @@ pub(crate) fn receive_one(ctx: &mut Ctx, manage_keep_alive: bool) -> MQTTStatus 
     let status = handle_packet(ctx, header, manage_keep_alive);
 
     // Keep whatever followed the packet for the next call.
-    let index = ctx.get().index.min(ctx.buffer().len());
+    let index = (*ctx.session().held).min(ctx.buffer().len());
     let rest = index.saturating_sub(total);
     if rest > 0 {
         ctx.buffer().copy_within(total..index, 0);
     }
-    ctx.get().index = rest;
+    *ctx.session().held = rest;
     if status == MQTTStatus::MQTTSuccess {
         let now = ctx.now();
-        ctx.get().lastPacketRxTime = now;
+        *ctx.session().last_rx = now;
     }
     status
 }
 
 /// Reads and discards the rest of a packet that does not fit the buffer.
-fn drop_oversized(ctx: &mut Ctx, header: FixedHeader, held: usize) -> MQTTStatus {
+fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQTTStatus {
     let size = ctx.buffer().len();
-    let total = header.header_length + header.remaining_length;
+    let total = header.packet_len();
     log::error!(
-        "incoming packet type 0x{:02x} of {total} bytes does not fit the {size}-byte network buffer; \
+        "incoming {:?} packet of {total} bytes does not fit the {size}-byte network buffer; \
          dropping it (MQTTNoMemory)",
-        header.type_byte,
+        header.packet_type,
     );
-    let mut left = total - held;
-    ctx.get().index = 0;
+    let mut left = total.saturating_sub(held);
+    *ctx.session().held = 0;
     let timeout = Config::current().packet_rx_timeout_ms;
     let mut last_data = ctx.now();
     while left > 0 {
@@ -127,7 +133,7 @@ fn drop_oversized(ctx: &mut Ctx, header: FixedHeader, held: usize) -> MQTTStatus
         }
         let now = ctx.now();
         if got > 0 {
-            left -= got as usize;
+            left = left.saturating_sub(got.unsigned_abs() as usize);
             last_data = now;
         } else if now.wrapping_sub(last_data) >= timeout {
             log::error!(
@@ -140,73 +146,24 @@ fn drop_oversized(ctx: &mut Ctx, header: FixedHeader, held: usize) -> MQTTStatus
     MQTTStatus::MQTTNoMemory
 }
 
-/// Handles one complete packet at the start of the network buffer.
-fn handle_packet(ctx: &mut Ctx, header: FixedHeader, manage_keep_alive: bool) -> MQTTStatus {
-    let base = ctx.get().networkBuffer.pBuffer;
-    let mut info = MQTTPacketInfo {
-        r#type: header.type_byte,
-        pRemainingData: base.wrapping_add(header.header_length),
-        remainingLength: header.remaining_length,
-        headerLength: header.header_length,
-    };
-    let body = header.header_length..header.header_length + header.remaining_length;
-    if header.type_byte & 0xF0 == MQTT_PACKET_TYPE_PUBLISH {
-        return incoming_publish(ctx, &mut info, body);
-    }
-    let outcome = serializer::deserialize_ack(header.type_byte, &ctx.buffer()[body]);
-    match header.type_byte {
-        MQTT_PACKET_TYPE_PUBACK
-        | MQTT_PACKET_TYPE_PUBREC
-        | MQTT_PACKET_TYPE_PUBREL
-        | MQTT_PACKET_TYPE_PUBCOMP => match (outcome.status, outcome.packet_id) {
-            (MQTTStatus::MQTTSuccess, Some(id)) => publish_ack(ctx, &mut info, id),
-            (status, _) => status,
-        },
-        MQTT_PACKET_TYPE_PINGRESP => {
-            if outcome.status != MQTTStatus::MQTTSuccess {
-                return outcome.status;
-            }
-            ctx.get().waitingForPingResp = false;
-            if !manage_keep_alive {
-                notify(ctx, &mut info, 0, MQTTStatus::MQTTSuccess, None);
-            }
-            MQTTStatus::MQTTSuccess
-        }
-        MQTT_PACKET_TYPE_SUBACK | MQTT_PACKET_TYPE_UNSUBACK => match outcome.status {
-            // A refused filter is news for the application, not a loop error.
-            MQTTStatus::MQTTSuccess | MQTTStatus::MQTTServerRefused => {
-                notify(
-                    ctx,
-                    &mut info,
-                    outcome.packet_id.unwrap_or(0),
-                    outcome.status,
-                    None,
-                );
-                MQTTStatus::MQTTSuccess
-            }
-            status => status,
-        },
-        other => {
-            log::error!("unexpected packet type 0x{other:02x} from the server");
-            MQTTStatus::MQTTBadResponse
-        }
-    }
-}
-
-/// Calls the event callback for one packet.
-fn notify(
-    ctx: &mut Ctx,
-    info: &mut MQTTPacketInfo,
-    packet_id: u16,
-    result: MQTTStatus,
-    publish: Option<&mut MQTTPublishInfo>,
-) {
-    let mut deserialized = MQTTDeserializedInfo {
-        packetIdentifier: packet_id,
-        pPublishInfo: publish.map_or(core::ptr::null_mut(), |p| p as *mut MQTTPublishInfo),
-        deserializationResult: result,
-    };
-    ctx.callback(info, &mut deserialized);
+/// What the engine keeps of a decoded packet once the borrow of the buffer
+/// ends: the application's callbacks run with no borrow alive.
+enum Received {
+    Publish {
+        qos: QoS,
+        retain: bool,
+        dup: bool,
+        packet_id: u16,
+        topic: core::ops::Range<usize>,
+        payload: core::ops::Range<usize>,
+    },
+    Ack(MQTTPubAckType, u16),
+    SubAck {
+        packet_id: u16,
+        refused: bool,
+    },
+    UnsubAck(u16),
+    PingResp,
 }
 
 /// Where `part` starts within `whole` (both from the same buffer).
@@ -214,29 +171,133 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
-/// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
-/// acknowledge it.
-fn incoming_publish(
-    ctx: &mut Ctx,
-    info: &mut MQTTPacketInfo,
-    body: core::ops::Range<usize>,
-) -> MQTTStatus {
-    // Offsets, not borrows: the callback gets pointers derived from the
-    // application's own buffer pointer, with no Rust borrow alive.
-    let (qos, retain, dup, id, topic, payload) = {
-        let bytes = &ctx.buffer()[body];
-        match serializer::deserialize_publish(info.r#type, bytes) {
-            Ok(p) => (
-                p.qos,
-                p.retain,
-                p.dup,
-                p.packet_id,
-                (offset_in(bytes, p.topic), p.topic.len()),
-                (offset_in(bytes, p.payload), p.payload.len()),
-            ),
-            Err(e) => return e,
+/// Decodes the complete packet at the start of `buf` with `wire`.
+fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
+    let body = buf
+        .get(header.header_len..header.packet_len())
+        .ok_or(wire::Error::Truncated)?;
+    let first = (header.packet_type as u8) << 4 | header.flags;
+    Ok(match Packet::decode_body(first, body)? {
+        Packet::Publish(p) => {
+            let topic = offset_in(buf, p.topic.as_bytes());
+            let payload = offset_in(buf, p.payload);
+            Received::Publish {
+                qos: p.qos,
+                retain: p.retain,
+                dup: p.dup,
+                packet_id: p.packet_id,
+                topic: topic..topic.saturating_add(p.topic.len()),
+                payload: payload..payload.saturating_add(p.payload.len()),
+            }
+        }
+        Packet::PubAck(a) => Received::Ack(MQTTPubAckType::MQTTPuback, a.packet_id),
+        Packet::PubRec(a) => Received::Ack(MQTTPubAckType::MQTTPubrec, a.packet_id),
+        Packet::PubRel(a) => Received::Ack(MQTTPubAckType::MQTTPubrel, a.packet_id),
+        Packet::PubComp(a) => Received::Ack(MQTTPubAckType::MQTTPubcomp, a.packet_id),
+        Packet::SubAck(a) => Received::SubAck {
+            packet_id: a.packet_id,
+            refused: a.return_codes.contains(&0x80),
+        },
+        Packet::UnsubAck(a) => Received::UnsubAck(a.packet_id),
+        Packet::PingResp(_) => Received::PingResp,
+        other => {
+            return Err(wire::Error::UnexpectedPacketType {
+                expected: PacketType::Publish,
+                actual: other.packet_type(),
+            })
+        }
+    })
+}
+
+/// Handles one complete packet at the start of the network buffer.
+fn handle_packet<P: Port>(ctx: &mut P, header: FixedHeader, manage_keep_alive: bool) -> MQTTStatus {
+    let frame = Frame {
+        first_byte: (header.packet_type as u8) << 4 | header.flags,
+        header_len: header.header_len,
+        remaining_len: header.remaining_length,
+    };
+    let received = match decode(ctx.buffer(), &header) {
+        Ok(received) => received,
+        Err(e) => {
+            log::error!("malformed {:?} from the server: {e}", header.packet_type);
+            return MQTTStatus::MQTTBadResponse;
         }
     };
+    match received {
+        Received::Publish {
+            qos,
+            retain,
+            dup,
+            packet_id,
+            topic,
+            payload,
+        } => {
+            let publish = IncomingPublish {
+                qos,
+                retain,
+                dup,
+                topic,
+                payload,
+            };
+            incoming_publish(ctx, frame, packet_id, publish)
+        }
+        Received::Ack(ack, id) => publish_ack(ctx, frame, ack, id),
+        Received::PingResp => {
+            *ctx.session().waiting_ping = false;
+            if !manage_keep_alive {
+                notify(ctx, frame, 0, false, None);
+            }
+            MQTTStatus::MQTTSuccess
+        }
+        // A refused filter is news for the application, not a loop error.
+        Received::SubAck { packet_id, refused } => {
+            if refused {
+                log::warn!("SUBSCRIBE {packet_id}: a topic filter was refused by the server");
+            }
+            notify(ctx, frame, packet_id, refused, None);
+            MQTTStatus::MQTTSuccess
+        }
+        Received::UnsubAck(packet_id) => {
+            notify(ctx, frame, packet_id, false, None);
+            MQTTStatus::MQTTSuccess
+        }
+    }
+}
+
+/// Delivers one packet to the application.
+fn notify<P: Port>(
+    ctx: &mut P,
+    frame: Frame,
+    packet_id: u16,
+    refused: bool,
+    publish: Option<IncomingPublish>,
+) {
+    ctx.deliver(&Event {
+        frame,
+        packet_id,
+        refused,
+        publish,
+    });
+}
+
+/// The coreMQTT QoS of a `wire` QoS.
+pub(crate) fn mqtt_qos(qos: QoS) -> MQTTQoS {
+    match qos {
+        QoS::AtMostOnce => MQTTQoS::MQTTQoS0,
+        QoS::AtLeastOnce => MQTTQoS::MQTTQoS1,
+        QoS::ExactlyOnce => MQTTQoS::MQTTQoS2,
+    }
+}
+
+/// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
+/// acknowledge it.
+fn incoming_publish<P: Port>(
+    ctx: &mut P,
+    frame: Frame,
+    id: u16,
+    publish: IncomingPublish,
+) -> MQTTStatus {
+    let qos = mqtt_qos(publish.qos);
     let mut duplicate = false;
     if qos != MQTTQoS::MQTTQoS0 && ctx.records().incoming.is_empty() {
         // coreMQTT's status for this case: the publish is dropped unanswered.
@@ -256,7 +317,7 @@ fn incoming_publish(
             // acknowledge again, but do not deliver it twice.
             Err(MQTTStatus::MQTTStateCollision) => {
                 duplicate = true;
-                if !dup {
+                if !publish.dup {
                     log::warn!("PUBLISH {id} repeated without the DUP flag (MQTT-3.3.1-1)");
                 }
             }
@@ -267,17 +328,7 @@ fn incoming_publish(
         }
     }
     if !duplicate {
-        let start = info.pRemainingData;
-        let mut publish = MQTTPublishInfo {
-            qos: qos as u32,
-            retain,
-            dup,
-            pTopicName: start.wrapping_add(topic.0).cast_const().cast(),
-            topicNameLength: topic.1 as u16,
-            pPayload: start.wrapping_add(payload.0).cast_const().cast(),
-            payloadLength: payload.1,
-        };
-        notify(ctx, info, id, MQTTStatus::MQTTSuccess, Some(&mut publish));
+        notify(ctx, frame, id, false, Some(publish));
     }
     match qos {
         MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
@@ -287,13 +338,7 @@ fn incoming_publish(
 }
 
 /// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
-fn publish_ack(ctx: &mut Ctx, info: &mut MQTTPacketInfo, id: u16) -> MQTTStatus {
-    let ack = match info.r#type {
-        MQTT_PACKET_TYPE_PUBACK => MQTTPubAckType::MQTTPuback,
-        MQTT_PACKET_TYPE_PUBREC => MQTTPubAckType::MQTTPubrec,
-        MQTT_PACKET_TYPE_PUBREL => MQTTPubAckType::MQTTPubrel,
-        _ => MQTTPubAckType::MQTTPubcomp,
-    };
+fn publish_ack<P: Port>(ctx: &mut P, frame: Frame, ack: MQTTPubAckType, id: u16) -> MQTTStatus {
     if ack == MQTTPubAckType::MQTTPubrel && !ctx.records().incoming.iter().any(|r| r.packetId == id)
     {
         log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
@@ -310,7 +355,7 @@ fn publish_ack(ctx: &mut Ctx, info: &mut MQTTPacketInfo, id: u16) -> MQTTStatus 
         // The broker has the publish now: a stored copy is no longer needed.
         ctx.clear(id);
     }
-    notify(ctx, info, id, MQTTStatus::MQTTSuccess, None);
+    notify(ctx, frame, id, false, None);
     match state {
         MQTTPublishState::MQTTPubRelSend => send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true),
         MQTTPublishState::MQTTPubCompSend => send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, true),
@@ -318,29 +363,36 @@ fn publish_ack(ctx: &mut Ctx, info: &mut MQTTPacketInfo, id: u16) -> MQTTStatus 
     }
 }
 
+/// The four bytes of PUBACK, PUBREC, PUBREL or PUBCOMP for `id`.
+pub fn ack_packet(ack: MQTTPubAckType, id: u16) -> [u8; 4] {
+    let first = match ack {
+        MQTTPubAckType::MQTTPuback => 0x40,
+        MQTTPubAckType::MQTTPubrec => 0x50,
+        // PUBREL carries the flags 0b0010 (MQTT 3.1.1 Table 2.2).
+        MQTTPubAckType::MQTTPubrel => 0x62,
+        MQTTPubAckType::MQTTPubcomp => 0x70,
+    };
+    let [high, low] = id.to_be_bytes();
+    [first, 2, high, low]
+}
+
 /// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
 /// `update_record`) moves its state record on.
-pub(crate) fn send_ack(
-    ctx: &mut Ctx,
+pub fn send_ack<P: Port>(
+    ctx: &mut P,
     ack: MQTTPubAckType,
     id: u16,
     update_record: bool,
 ) -> MQTTStatus {
-    let type_byte = match ack {
-        MQTTPubAckType::MQTTPuback => MQTT_PACKET_TYPE_PUBACK,
-        MQTTPubAckType::MQTTPubrec => MQTT_PACKET_TYPE_PUBREC,
-        MQTTPubAckType::MQTTPubrel => MQTT_PACKET_TYPE_PUBREL,
-        MQTTPubAckType::MQTTPubcomp => MQTT_PACKET_TYPE_PUBCOMP,
-    };
-    let mut packet = [0u8; MQTT_PUBLISH_ACK_PACKET_SIZE];
-    if let Err(e) = serializer::serialize_ack(&mut packet, type_byte, id) {
-        return e;
+    if id == 0 {
+        return MQTTStatus::MQTTBadParameter;
     }
+    let packet = ack_packet(ack, id);
     if send_bytes(ctx, &packet).is_err() {
         log::error!("sending {ack:?} for packet {id} failed");
         return MQTTStatus::MQTTSendFailed;
     }
-    ctx.get().controlPacketSent = true;
+    *ctx.session().control_sent = true;
     if !update_record {
         return MQTTStatus::MQTTSuccess;
     }

@@ -1,5 +1,6 @@
-//! The engine's only door to C: the context pointer, the transport, the clock
-//! and the application's callbacks.
+//! The coreMQTT face's [`Port`]: the engine's session lives in the
+//! application's `MQTTContext_t`, and its transport, clock and callbacks are
+//! the C functions the application registered.
 //!
 //! The engine never holds a Rust reference to the `MQTTContext_t` across a
 //! call into C. The event callback receives the context pointer and may call
@@ -12,12 +13,11 @@ use core::ffi::c_void;
 use core::ptr::NonNull;
 
 use crate::coremqtt::context::{MQTTContext, MQTTDeserializedInfo, MQTTPubAckInfo_t, MQTTVec};
-use crate::coremqtt::serializer_types::MQTTPacketInfo;
-use crate::coremqtt::state::StateRecords;
+use crate::coremqtt::serializer_types::{MQTTPacketInfo, MQTTPublishInfo, MQTTStatus};
 use crate::coremqtt::transport_interface::TransportOutVector;
-
-/// What the transport's send or writev reported for one call.
-pub(crate) type TransportResult = i32;
+use crate::engine::process::mqtt_qos;
+use crate::engine::records::StateRecords;
+use crate::engine::{Event, Port, Session, Stored};
 
 /// A validated pointer to the application's `MQTTContext_t`.
 pub(crate) struct Ctx {
@@ -50,9 +50,40 @@ impl Ctx {
         unsafe { self.ptr.as_mut() }
     }
 
+    fn recv_raw(&mut self, dst: *mut c_void, len: usize) -> i32 {
+        let transport = self.get().transportInterface;
+        let Some(recv) = transport.recv else {
+            return -1;
+        };
+        // SAFETY: the application's receive function with its own network
+        // context; `dst` is valid for `len` writable bytes (checked by callers).
+        let got = unsafe { recv(transport.pNetworkContext, dst, len) };
+        if got > 0 && got as usize > len {
+            log::error!("transport recv returned {got} bytes for a {len}-byte request");
+            return -1;
+        }
+        got
+    }
+}
+
+impl Port for Ctx {
+    fn session(&mut self) -> Session<'_> {
+        let c = self.get();
+        Session {
+            link: &mut c.connectStatus,
+            last_tx: &mut c.lastPacketTxTime,
+            last_rx: &mut c.lastPacketRxTime,
+            control_sent: &mut c.controlPacketSent,
+            held: &mut c.index,
+            keep_alive_s: &mut c.keepAliveIntervalSec,
+            ping_sent: &mut c.pingReqSendTimeMs,
+            waiting_ping: &mut c.waitingForPingResp,
+        }
+    }
+
     /// The current time from the application's clock; 0 without a clock
     /// (the API layer refuses to run without one).
-    pub(crate) fn now(&mut self) -> u32 {
+    fn now(&mut self) -> u32 {
         match self.get().getTime {
             // SAFETY: a clock function the application registered with
             // `MQTT_Init`; it takes no arguments.
@@ -62,7 +93,7 @@ impl Ctx {
     }
 
     /// The network buffer, or an empty slice when there is none.
-    pub(crate) fn buffer(&mut self) -> &mut [u8] {
+    fn buffer(&mut self) -> &mut [u8] {
         let buf = self.get().networkBuffer;
         if buf.pBuffer.is_null() || buf.size == 0 {
             return &mut [];
@@ -75,7 +106,7 @@ impl Ctx {
     /// Both record arrays, for the state machine in `state.rs`. Arrays that
     /// overlap (which `MQTT_InitStatefulQoS` refuses, but C may write the
     /// fields directly) would alias, so then the incoming side is left empty.
-    pub(crate) fn records(&mut self) -> StateRecords<'_> {
+    fn records(&mut self) -> StateRecords<'_> {
         let ctx = self.get();
         let (out_ptr, out_len) = (
             ctx.outgoingPublishRecords,
@@ -102,7 +133,7 @@ impl Ctx {
 
     /// Receives into `network buffer[offset .. offset + len]`; a transport
     /// returning more than asked is reported as an error (-1).
-    pub(crate) fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {
+    fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {
         let buf = self.get().networkBuffer;
         let fits = offset.checked_add(len).is_some_and(|end| end <= buf.size);
         if buf.pBuffer.is_null() || !fits || len == 0 {
@@ -115,26 +146,11 @@ impl Ctx {
     }
 
     /// Receives into a local buffer of the engine.
-    pub(crate) fn recv_into(&mut self, dst: &mut [u8]) -> i32 {
+    fn recv_into(&mut self, dst: &mut [u8]) -> i32 {
         if dst.is_empty() {
             return 0;
         }
         self.recv_raw(dst.as_mut_ptr().cast(), dst.len())
-    }
-
-    fn recv_raw(&mut self, dst: *mut c_void, len: usize) -> i32 {
-        let transport = self.get().transportInterface;
-        let Some(recv) = transport.recv else {
-            return -1;
-        };
-        // SAFETY: the application's receive function with its own network
-        // context; `dst` is valid for `len` writable bytes (checked by callers).
-        let got = unsafe { recv(transport.pNetworkContext, dst, len) };
-        if got > 0 && got as usize > len {
-            log::error!("transport recv returned {got} bytes for a {len}-byte request");
-            return -1;
-        }
-        got
     }
 
     /// Sends what the vectors describe with one transport call: `writev` when
@@ -142,7 +158,7 @@ impl Ctx {
     ///
     /// The vectors must point at memory valid for the call (engine stack
     /// buffers or the caller's data, both alive while the API call runs).
-    pub(crate) fn send_once(&mut self, vectors: &mut [TransportOutVector]) -> TransportResult {
+    fn send_once(&mut self, vectors: &mut [TransportOutVector]) -> i32 {
         let transport = self.get().transportInterface;
         if let Some(writev) = transport.writev {
             // SAFETY: the application's writev with its own context; the array
@@ -174,28 +190,54 @@ impl Ctx {
         sent
     }
 
-    /// Calls the application's event callback.
-    pub(crate) fn callback(
-        &mut self,
-        packet: &mut MQTTPacketInfo,
-        info: &mut MQTTDeserializedInfo,
-    ) {
+    /// Calls the application's event callback with the packet's
+    /// `MQTTPacketInfo_t` and `MQTTDeserializedInfo_t`, built from positions
+    /// in the network buffer so that no Rust borrow of it is alive while C
+    /// runs.
+    fn deliver(&mut self, event: &Event) {
         let Some(cb) = self.get().appCallback else {
             return;
         };
+        let base = self.get().networkBuffer.pBuffer;
+        let body = base.wrapping_add(event.frame.header_len);
+        let mut packet = MQTTPacketInfo {
+            r#type: event.frame.first_byte,
+            pRemainingData: body,
+            remainingLength: event.frame.remaining_len,
+            headerLength: event.frame.header_len,
+        };
+        let mut publish = event.publish.as_ref().map(|p| MQTTPublishInfo {
+            qos: mqtt_qos(p.qos) as u32,
+            retain: p.retain,
+            dup: p.dup,
+            pTopicName: base.wrapping_add(p.topic.start).cast_const().cast(),
+            // `wire` bounds a topic by its two-byte length prefix.
+            topicNameLength: p.topic.len() as u16,
+            pPayload: base.wrapping_add(p.payload.start).cast_const().cast(),
+            payloadLength: p.payload.len(),
+        });
+        let mut info = MQTTDeserializedInfo {
+            packetIdentifier: event.packet_id,
+            pPublishInfo: publish
+                .as_mut()
+                .map_or(core::ptr::null_mut(), |p| p as *mut MQTTPublishInfo),
+            deserializationResult: if event.refused {
+                MQTTStatus::MQTTServerRefused
+            } else {
+                MQTTStatus::MQTTSuccess
+            },
+        };
         let ctx = self.raw();
         // SAFETY: the callback registered with `MQTT_Init`, called with the
-        // application's own context and two structs living on our stack. No Rust
-        // borrow of the context is alive (all are tied to `&mut self`).
-        unsafe { cb(ctx, packet, info) }
+        // application's own context and structs living on our stack, whose
+        // pointers lie inside the network buffer (positions `wire` checked
+        // against the received packet). No Rust borrow of the context is
+        // alive (all are tied to `&mut self`).
+        unsafe { cb(ctx, &mut packet, &mut info) }
     }
 
     /// Offers an outgoing publish to the store callback; `None` without one.
-    pub(crate) fn store(
-        &mut self,
-        packet_id: u16,
-        vectors: &mut [TransportOutVector],
-    ) -> Option<bool> {
+    fn store(&mut self, packet_id: u16, vectors: &mut [TransportOutVector]) -> Option<bool> {
         let store = self.get().storeFunction?;
         let mut vec = MQTTVec {
             pVector: vectors.as_mut_ptr(),
@@ -210,7 +252,7 @@ impl Ctx {
     /// Asks the retrieve callback for a stored publish: `None` without a
     /// callback, `Some(None)` when it fails, else the packet's first byte and
     /// a vector over the bytes after it.
-    pub(crate) fn retrieve(&mut self, packet_id: u16) -> Option<Option<(u8, TransportOutVector)>> {
+    fn retrieve(&mut self, packet_id: u16) -> Option<Stored> {
         let retrieve = self.get().retrieveFunction?;
         let mut data: *mut u8 = core::ptr::null_mut();
         let mut len: usize = 0;
@@ -219,7 +261,7 @@ impl Ctx {
         // our locals.
         let ok = unsafe { retrieve(ctx, packet_id, &mut data, &mut len) };
         if !ok || data.is_null() || len < 2 {
-            return Some(None);
+            return None;
         }
         // SAFETY: the callback reported `len` >= 2 readable bytes at `data`
         // (the coreMQTT contract for the retrieve callback).
@@ -228,11 +270,14 @@ impl Ctx {
             iov_base: data.wrapping_add(1).cast_const().cast(),
             iov_len: len - 1,
         };
-        Some(Some((first, rest)))
+        Some(Stored {
+            first_byte: first,
+            rest,
+        })
     }
 
     /// Tells the clear callback a stored publish is no longer needed.
-    pub(crate) fn clear(&mut self, packet_id: u16) {
+    fn clear(&mut self, packet_id: u16) {
         if let Some(clear) = self.get().clearFunction {
             let ctx = self.raw();
             // SAFETY: the application's clear callback with its own context.
@@ -241,7 +286,7 @@ impl Ctx {
     }
 
     /// Whether the retransmit callbacks are registered.
-    pub(crate) fn has_retransmit(&mut self) -> bool {
+    fn has_retransmit(&mut self) -> bool {
         self.get().retrieveFunction.is_some()
     }
 }

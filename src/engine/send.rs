@@ -6,15 +6,14 @@
 //! stopped until the packet is out, the transport fails (< 0), or more than
 //! `MQTT_SEND_TIMEOUT_MS` have passed since the first attempt.
 
-use crate::coremqtt::context::MQTTConnectionStatus;
 use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::Config;
-use super::port::Ctx;
+use super::port::{Link, Port};
 
 /// Why a packet did not go out completely.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SendError {
+pub enum SendError {
     /// The transport reported an error.
     Transport(i32),
     /// `MQTT_SEND_TIMEOUT_MS` passed; this many bytes had gone out.
@@ -22,7 +21,7 @@ pub(crate) enum SendError {
 }
 
 /// A vector over engine-owned or caller-owned bytes.
-pub(crate) fn vector(bytes: &[u8]) -> TransportOutVector {
+pub fn vector(bytes: &[u8]) -> TransportOutVector {
     TransportOutVector {
         iov_base: bytes.as_ptr().cast(),
         iov_len: bytes.len(),
@@ -36,8 +35,8 @@ pub(crate) fn vector(bytes: &[u8]) -> TransportOutVector {
 /// out, leaves the byte stream unusable, so a connected context becomes
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
-pub(crate) fn send_vectors(
-    ctx: &mut Ctx,
+pub fn send_vectors<P: Port>(
+    ctx: &mut P,
     vectors: &mut [TransportOutVector],
 ) -> Result<(), SendError> {
     let timeout = Config::current().send_timeout_ms;
@@ -69,9 +68,9 @@ pub(crate) fn send_vectors(
             total -= progress;
             sent += progress;
             let now = ctx.now();
-            ctx.get().lastPacketTxTime = now;
+            *ctx.session().last_tx = now;
             // Advance through the vectors by the number of bytes taken.
-            for v in vectors[first..].iter_mut() {
+            for v in vectors.get_mut(first..).unwrap_or_default().iter_mut() {
                 if progress == 0 {
                     break;
                 }
@@ -99,14 +98,14 @@ pub(crate) fn send_vectors(
 }
 
 /// Sends one contiguous buffer.
-pub(crate) fn send_bytes(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), SendError> {
+pub fn send_bytes<P: Port>(ctx: &mut P, bytes: &[u8]) -> Result<(), SendError> {
     send_vectors(ctx, &mut [vector(bytes)])
 }
 
 /// A transport failure on a live connection: only `MQTT_Disconnect` may follow.
-pub(crate) fn mark_disconnect_pending(ctx: &mut Ctx) {
-    let c = ctx.get();
-    if c.connectStatus == MQTTConnectionStatus::MQTTConnected as u32 {
-        c.connectStatus = MQTTConnectionStatus::MQTTDisconnectPending as u32;
+pub fn mark_disconnect_pending<P: Port>(ctx: &mut P) {
+    let c = ctx.session();
+    if *c.link == Link::UP {
+        *c.link = Link::BROKEN;
     }
 }
