@@ -41,6 +41,7 @@ use super::serializer_types::{
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
+use crate::wire::{length, PublishParts};
 
 use MQTTStatus::{
     MQTTBadParameter, MQTTBadResponse, MQTTNeedMoreBytes, MQTTNoDataAvailable, MQTTNoMemory,
@@ -62,7 +63,7 @@ fn log_error(args: core::fmt::Arguments<'_>) {
 // ---------------------------------------------------------------------------
 
 /// Largest remaining length the four-byte encoding can carry (§2.2.3).
-pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
+pub const MAX_REMAINING_LENGTH: usize = length::MAX_REMAINING_LENGTH;
 /// Size of the CONNECT variable header: protocol name (6), level (1), flags
 /// (1), keep alive (2) (§3.1.2).
 const CONNECT_VARIABLE_HEADER_SIZE: usize = 10;
@@ -98,12 +99,7 @@ const CONNECT_FLAG_USERNAME: u8 = 0x80;
 /// How many bytes the remaining-length encoding of `length` takes (§2.2.3).
 /// Lengths above [`MAX_REMAINING_LENGTH`] count as 4, as in coreMQTT.
 pub fn remaining_length_size(length: usize) -> usize {
-    match length {
-        0..=127 => 1,
-        128..=16_383 => 2,
-        16_384..=2_097_151 => 3,
-        _ => 4,
-    }
+    length::encoded_len(length)
 }
 
 /// Size of a whole packet whose remaining length is `remaining_length`:
@@ -159,24 +155,10 @@ impl<'a> Writer<'a> {
 
     /// Appends a remaining length in the variable-length encoding (§2.2.3).
     /// Above [`MAX_REMAINING_LENGTH`] is `MQTTBadParameter`.
-    pub fn remaining_length(&mut self, length: usize) -> Result<(), MQTTStatus> {
-        if length > MAX_REMAINING_LENGTH {
-            return Err(MQTTBadParameter);
-        }
-        let mut rest = length;
-        loop {
-            // Seven bits per byte, least significant group first; the top bit
-            // says another byte follows.
-            let mut digit = (rest % 128) as u8;
-            rest /= 128;
-            if rest > 0 {
-                digit |= 0x80;
-            }
-            self.byte(digit)?;
-            if rest == 0 {
-                return Ok(());
-            }
-        }
+    pub fn remaining_length(&mut self, value: usize) -> Result<(), MQTTStatus> {
+        let mut digits = [0u8; length::MAX_LEN_BYTES];
+        let used = length::encode(value, &mut digits).map_err(|_| MQTTBadParameter)?;
+        self.bytes(digits.get(..used).unwrap_or_default())
     }
 }
 
@@ -663,21 +645,10 @@ fn write_publish(
 /// Encodes a type byte and a remaining length (§2.2) into `out`, which the
 /// caller sized as `1 + remaining_length_size(remaining)` bytes.
 fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
-    let Some((first, digits)) = out.split_first_mut() else {
-        return;
-    };
-    *first = type_byte;
-    let mut rest = remaining;
-    for slot in digits {
-        // Seven bits per byte, least significant group first; the top bit
-        // says another byte follows.
-        let mut digit = (rest % 128) as u8;
-        rest /= 128;
-        if rest > 0 {
-            digit |= 0x80;
-        }
-        *slot = digit;
-    }
+    let mut w = Writer::new(out);
+    let _ = w
+        .byte(type_byte)
+        .and_then(|()| w.remaining_length(remaining));
 }
 
 // ---------------------------------------------------------------------------
@@ -751,34 +722,17 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
         ));
         return Err(MQTTBadResponse);
     }
-    let mut remaining = 0usize;
-    let mut multiplier = 1usize;
-    let mut used = 0usize;
-    loop {
-        if used == 4 {
-            log_error(format_args!(
-                "remaining length encoding longer than four bytes"
-            ));
+    // `wire` decodes the length; coreMQTT's statuses for its failures: a
+    // length still open is `MQTTNeedMoreBytes`, one longer than four bytes or
+    // not in its shortest form (§2.2.3) `MQTTBadResponse`.
+    let (remaining, used) = match length::decode(received.get(1..).unwrap_or_default()) {
+        Ok(decoded) => decoded,
+        Err(crate::wire::Error::Incomplete { .. }) => return Err(MQTTNeedMoreBytes),
+        Err(e) => {
+            log_error(format_args!("invalid remaining length: {e}"));
             return Err(MQTTBadResponse);
         }
-        let Some(&digit) = received.get(1 + used) else {
-            return Err(MQTTNeedMoreBytes);
-        };
-        remaining += usize::from(digit & 0x7F) * multiplier;
-        multiplier *= 128;
-        used += 1;
-        if digit & 0x80 == 0 {
-            break;
-        }
-    }
-    // coreMQTT refuses padded encodings such as 0x80 0x00 (§2.2.3 asks for
-    // the minimal number of bytes).
-    if used != remaining_length_size(remaining) {
-        log_error(format_args!(
-            "remaining length {remaining} not in its shortest encoding"
-        ));
-        return Err(MQTTBadResponse);
-    }
+    };
     Ok(FixedHeader {
         type_byte,
         remaining_length: remaining,
@@ -826,22 +780,18 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     if body.len() < 3 + id_length {
         return Err(MQTTBadResponse);
     }
-    let topic_length = usize::from(read_u16(body, 0).ok_or(MQTTBadResponse)?);
-    let topic_end = 2 + topic_length;
-    if body.len() < topic_end + id_length {
+    // `wire` splits the fields; coreMQTT's policy on their contents (no text
+    // or topic-name check, only a zero packet identifier refused) stays here.
+    let Ok(parts) = PublishParts::split(id_length != 0, body) else {
         log_error(format_args!("PUBLISH body shorter than its topic name"));
         return Err(MQTTBadResponse);
+    };
+    let (topic, payload) = (parts.topic, parts.payload);
+    let packet_id = parts.packet_id.unwrap_or(0);
+    if parts.packet_id == Some(0) {
+        log_error(format_args!("PUBLISH with packet identifier 0"));
+        return Err(MQTTBadResponse);
     }
-    let topic = body.get(2..topic_end).ok_or(MQTTBadResponse)?;
-    let mut packet_id = 0;
-    if id_length != 0 {
-        packet_id = read_u16(body, topic_end).ok_or(MQTTBadResponse)?;
-        if packet_id == 0 {
-            log_error(format_args!("PUBLISH with packet identifier 0"));
-            return Err(MQTTBadResponse);
-        }
-    }
-    let payload = body.get(topic_end + id_length..).ok_or(MQTTBadResponse)?;
     Ok(IncomingPublish {
         qos,
         retain: type_byte & PUBLISH_FLAG_RETAIN != 0,
@@ -2075,35 +2025,29 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         }
         // Read the length bytes until one without the continuation bit, at
         // most four (as coreMQTT does: a fourth with the bit set fails
-        // without reading a fifth), decoding on the way.
-        let mut remaining = 0usize;
+        // without reading a fifth); `wire` decodes them.
+        let mut digits = [0u8; length::MAX_LEN_BYTES];
         let mut used = 0usize;
-        loop {
-            if used == 4 {
-                log_error(format_args!(
-                    "remaining length encoding longer than four bytes"
-                ));
-                return MQTTBadResponse;
-            }
+        let remaining = loop {
             // SAFETY: transport contract is the caller's.
             let digit = match unsafe { recv_byte(recv, pNetworkContext) } {
                 Ok(Some(byte)) => byte,
                 _ => return MQTTBadResponse,
             };
-            remaining |= usize::from(digit & 0x7F) << (7 * used);
+            let Some(slot) = digits.get_mut(used) else {
+                return MQTTBadResponse;
+            };
+            *slot = digit;
             used += 1;
-            if digit & 0x80 == 0 {
-                break;
+            match length::decode(digits.get(..used).unwrap_or_default()) {
+                Ok((remaining, _)) => break remaining,
+                Err(crate::wire::Error::Incomplete { .. }) => {}
+                Err(e) => {
+                    log_error(format_args!("invalid remaining length: {e}"));
+                    return MQTTBadResponse;
+                }
             }
-        }
-        // Padded encodings such as 0x80 0x00 are refused (§2.2.3 asks for
-        // the shortest form; coreMQTT checks the same).
-        if used != remaining_length_size(remaining) {
-            log_error(format_args!(
-                "remaining length {remaining} not in its shortest encoding"
-            ));
-            return MQTTBadResponse;
-        }
+        };
         packet.remainingLength = remaining;
         MQTTSuccess
     })

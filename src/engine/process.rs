@@ -24,7 +24,9 @@
 use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
-use crate::wire::{self, FixedHeader, Packet, PacketType, QoS};
+use crate::wire::{
+    self, FixedHeader, PacketType, PingResp, PubAck, PubComp, PubRec, PubRel, QoS, SubAck, UnsubAck,
+};
 
 use super::config::Config;
 use super::keepalive;
@@ -172,13 +174,17 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 }
 
 /// Decodes the complete packet at the start of `buf` with `wire`.
+///
+/// Only the decoders of packets a client can receive are called (not the
+/// generic [`wire::decode`]), so a firmware image carries no CONNECT or
+/// SUBSCRIBE decoder.
 fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
-    let body = buf
-        .get(header.header_len..header.packet_len())
+    let packet = buf
+        .get(..header.packet_len())
         .ok_or(wire::Error::Truncated)?;
-    let first = (header.packet_type as u8) << 4 | header.flags;
-    Ok(match Packet::decode_body(first, body)? {
-        Packet::Publish(p) => {
+    Ok(match header.packet_type {
+        PacketType::Publish => {
+            let (p, _) = wire::Publish::decode(packet)?;
             let topic = offset_in(buf, p.topic.as_bytes());
             let payload = offset_in(buf, p.payload);
             Received::Publish {
@@ -190,20 +196,38 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
                 payload: payload..payload.saturating_add(p.payload.len()),
             }
         }
-        Packet::PubAck(a) => Received::Ack(MQTTPubAckType::MQTTPuback, a.packet_id),
-        Packet::PubRec(a) => Received::Ack(MQTTPubAckType::MQTTPubrec, a.packet_id),
-        Packet::PubRel(a) => Received::Ack(MQTTPubAckType::MQTTPubrel, a.packet_id),
-        Packet::PubComp(a) => Received::Ack(MQTTPubAckType::MQTTPubcomp, a.packet_id),
-        Packet::SubAck(a) => Received::SubAck {
-            packet_id: a.packet_id,
-            refused: a.return_codes.contains(&0x80),
-        },
-        Packet::UnsubAck(a) => Received::UnsubAck(a.packet_id),
-        Packet::PingResp(_) => Received::PingResp,
+        PacketType::PubAck => Received::Ack(
+            MQTTPubAckType::MQTTPuback,
+            PubAck::decode(packet)?.0.packet_id,
+        ),
+        PacketType::PubRec => Received::Ack(
+            MQTTPubAckType::MQTTPubrec,
+            PubRec::decode(packet)?.0.packet_id,
+        ),
+        PacketType::PubRel => Received::Ack(
+            MQTTPubAckType::MQTTPubrel,
+            PubRel::decode(packet)?.0.packet_id,
+        ),
+        PacketType::PubComp => Received::Ack(
+            MQTTPubAckType::MQTTPubcomp,
+            PubComp::decode(packet)?.0.packet_id,
+        ),
+        PacketType::SubAck => {
+            let (a, _) = SubAck::decode(packet)?;
+            Received::SubAck {
+                packet_id: a.packet_id,
+                refused: a.return_codes.contains(&0x80),
+            }
+        }
+        PacketType::UnsubAck => Received::UnsubAck(UnsubAck::decode(packet)?.0.packet_id),
+        PacketType::PingResp => {
+            PingResp::decode(packet)?;
+            Received::PingResp
+        }
         other => {
             return Err(wire::Error::UnexpectedPacketType {
                 expected: PacketType::Publish,
-                actual: other.packet_type(),
+                actual: other,
             })
         }
     })
