@@ -740,13 +740,6 @@ pub unsafe extern "C" fn MQTT_GetPacketId(pContext: *mut MQTTContext_t) -> u16 {
         let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
             return 0;
         };
-        let c = ctx.get();
-        let id = c.nextPacketId;
-        c.nextPacketId = if c.nextPacketId == u16::MAX {
-            1
-        } else {
-            c.nextPacketId.wrapping_add(1)
-        };
-        id
+        crate::engine::next_packet_id(&mut ctx)
     })
 }

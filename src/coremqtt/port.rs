@@ -15,9 +15,10 @@ use core::ptr::NonNull;
 use crate::coremqtt::context::{MQTTContext, MQTTDeserializedInfo, MQTTPubAckInfo_t, MQTTVec};
 use crate::coremqtt::serializer_types::{MQTTPacketInfo, MQTTPublishInfo, MQTTStatus};
 use crate::coremqtt::transport_interface::TransportOutVector;
+use crate::engine::config::SUB_UNSUB_VECTORS_CAP;
 use crate::engine::process::mqtt_qos;
 use crate::engine::records::StateRecords;
-use crate::engine::{Event, Port, Session, Stored};
+use crate::engine::{Event, Port, Session};
 
 /// A validated pointer to the application's `MQTTContext_t`.
 pub(crate) struct Ctx {
@@ -70,6 +71,7 @@ impl Port for Ctx {
     fn session(&mut self) -> Session<'_> {
         let c = self.get();
         Session {
+            next_packet_id: &mut c.nextPacketId,
             link: &mut c.connectStatus,
             last_tx: &mut c.lastPacketTxTime,
             last_rx: &mut c.lastPacketRxTime,
@@ -153,37 +155,40 @@ impl Port for Ctx {
         self.recv_raw(dst.as_mut_ptr().cast(), dst.len())
     }
 
-    /// Sends what the vectors describe with one transport call: `writev` when
-    /// the application provided it, else `send` of the first non-empty vector.
-    ///
-    /// The vectors must point at memory valid for the call (engine stack
-    /// buffers or the caller's data, both alive while the API call runs).
-    fn send_once(&mut self, vectors: &mut [TransportOutVector]) -> i32 {
+    /// Sends what `parts` hold with one transport call: `writev` over all of
+    /// them when the application provided it, else `send` of the first
+    /// non-empty part.
+    fn send_once(&mut self, parts: &[&[u8]]) -> i32 {
         let transport = self.get().transportInterface;
-        if let Some(writev) = transport.writev {
-            // SAFETY: the application's writev with its own context; the array
-            // and every vector in it are valid for the call.
-            return unsafe {
-                writev(
-                    transport.pNetworkContext,
-                    vectors.as_mut_ptr(),
-                    vectors.len(),
-                )
-            };
+        if transport.writev.is_some() {
+            // Vectors for C on the stack: a CONNECT needs 11, a SUBSCRIBE
+            // batch at most `SUB_UNSUB_VECTORS_CAP`.
+            if parts.len() <= SMALL_VECTORS {
+                let mut iov = [EMPTY_VECTOR; SMALL_VECTORS];
+                return writev_parts(&transport, parts, &mut iov);
+            }
+            let mut iov = [EMPTY_VECTOR; SUB_UNSUB_VECTORS_CAP];
+            return writev_parts(&transport, parts, &mut iov);
         }
-        let Some(first) = vectors.iter().find(|v| v.iov_len > 0) else {
+        let Some(first) = parts.iter().find(|p| !p.is_empty()) else {
             return 0;
         };
         let Some(send) = transport.send else {
             return -1;
         };
-        // SAFETY: the application's send with its own context; the vector
-        // points at `iov_len` readable bytes.
-        let sent = unsafe { send(transport.pNetworkContext, first.iov_base, first.iov_len) };
-        if sent > 0 && sent as usize > first.iov_len {
+        // SAFETY: the application's send with its own context; the pointer
+        // and length describe a live slice.
+        let sent = unsafe {
+            send(
+                transport.pNetworkContext,
+                first.as_ptr().cast(),
+                first.len(),
+            )
+        };
+        if sent > 0 && sent.unsigned_abs() as usize > first.len() {
             log::error!(
                 "transport send reported {sent} bytes for a {}-byte request",
-                first.iov_len
+                first.len()
             );
             return -1;
         }
@@ -237,22 +242,31 @@ impl Port for Ctx {
     }
 
     /// Offers an outgoing publish to the store callback; `None` without one.
-    fn store(&mut self, packet_id: u16, vectors: &mut [TransportOutVector]) -> Option<bool> {
+    fn store(&mut self, packet_id: u16, parts: &[&[u8]]) -> Option<bool> {
         let store = self.get().storeFunction?;
+        let mut vectors = [EMPTY_VECTOR; SMALL_VECTORS];
+        for (vector, part) in vectors.iter_mut().zip(parts) {
+            *vector = TransportOutVector {
+                iov_base: part.as_ptr().cast(),
+                iov_len: part.len(),
+            };
+        }
         let mut vec = MQTTVec {
             pVector: vectors.as_mut_ptr(),
-            vectorLen: vectors.len(),
+            vectorLen: parts.len().min(SMALL_VECTORS),
         };
         let ctx = self.raw();
         // SAFETY: the application's store callback; `vec` and the vectors it
-        // points to live on the caller's stack for the whole call.
+        // points to live on our stack for the whole call and describe live
+        // slices.
         Some(unsafe { store(ctx, packet_id, &mut vec) })
     }
 
-    /// Asks the retrieve callback for a stored publish: `None` without a
-    /// callback, `Some(None)` when it fails, else the packet's first byte and
-    /// a vector over the bytes after it.
-    fn retrieve(&mut self, packet_id: u16) -> Option<Stored> {
+    type Stored = CStored;
+
+    /// Asks the retrieve callback for a stored publish; `None` without a
+    /// callback, when it fails, or for fewer than two bytes.
+    fn retrieve(&mut self, packet_id: u16) -> Option<CStored> {
         let retrieve = self.get().retrieveFunction?;
         let mut data: *mut u8 = core::ptr::null_mut();
         let mut len: usize = 0;
@@ -263,17 +277,7 @@ impl Port for Ctx {
         if !ok || data.is_null() || len < 2 {
             return None;
         }
-        // SAFETY: the callback reported `len` >= 2 readable bytes at `data`
-        // (the coreMQTT contract for the retrieve callback).
-        let first = unsafe { data.read() };
-        let rest = TransportOutVector {
-            iov_base: data.wrapping_add(1).cast_const().cast(),
-            iov_len: len - 1,
-        };
-        Some(Stored {
-            first_byte: first,
-            rest,
-        })
+        Some(CStored { data, len })
     }
 
     /// Tells the clear callback a stored publish is no longer needed.
@@ -288,6 +292,51 @@ impl Port for Ctx {
     /// Whether the retransmit callbacks are registered.
     fn has_retransmit(&mut self) -> bool {
         self.get().retrieveFunction.is_some()
+    }
+}
+
+/// Vectors on the stack for most packets (a CONNECT has 11, a PUBLISH 4).
+const SMALL_VECTORS: usize = 11;
+
+const EMPTY_VECTOR: TransportOutVector = TransportOutVector {
+    iov_base: core::ptr::null(),
+    iov_len: 0,
+};
+
+/// One `writev` call over `parts`, described in `iov` (at least as long).
+fn writev_parts(
+    transport: &crate::coremqtt::transport_interface::TransportInterface_t,
+    parts: &[&[u8]],
+    iov: &mut [TransportOutVector],
+) -> i32 {
+    let Some(writev) = transport.writev else {
+        return -1;
+    };
+    for (vector, part) in iov.iter_mut().zip(parts) {
+        *vector = TransportOutVector {
+            iov_base: part.as_ptr().cast(),
+            iov_len: part.len(),
+        };
+    }
+    let count = parts.len().min(iov.len());
+    // SAFETY: the application's writev with its own context; the first
+    // `count` vectors describe live slices for the whole call.
+    unsafe { writev(transport.pNetworkContext, iov.as_mut_ptr(), count) }
+}
+
+/// A publish the retrieve callback gave back: the application's memory,
+/// valid (the coreMQTT contract) until the clear callback releases it.
+pub(crate) struct CStored {
+    data: *mut u8,
+    len: usize,
+}
+
+impl AsRef<[u8]> for CStored {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: `retrieve` checked the pointer non-NULL; the application
+        // keeps `len` bytes there until it is told to clear them, which the
+        // engine does only after it stopped using this value.
+        unsafe { core::slice::from_raw_parts(self.data, self.len) }
     }
 }
 

@@ -4,7 +4,6 @@ use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
-use crate::coremqtt::transport_interface::TransportOutVector;
 use crate::wire::{ConnAck, ConnectReturnCode};
 
 use super::config::Config;
@@ -13,7 +12,7 @@ use super::keepalive::require_connected;
 use super::port::{Link, Port};
 use super::process::send_ack;
 use super::records;
-use super::send::{send_bytes, send_vectors, vector};
+use super::send::{send_bytes, send_vectors};
 
 /// The first byte of a CONNACK.
 const CONNACK_FIRST_BYTE: u8 = 0x20;
@@ -86,17 +85,17 @@ fn send_connect<P: Port>(
             *len = (field.len() as u16).to_be_bytes();
         }
     }
-    let mut vectors = [vector(&[]); 11];
+    let mut vectors: [&[u8]; 11] = [&[]; 11];
     let mut used = 0;
     if let Some((first, rest)) = vectors.split_first_mut() {
-        *first = vector(header.get(..header_len).unwrap_or_default());
+        *first = header.get(..header_len).unwrap_or_default();
         used = 1;
         let mut slots = rest.chunks_exact_mut(2);
         for (field, len) in fields.iter().zip(&lengths) {
             let Some(field) = field else { continue };
             if let Some([len_slot, field_slot]) = slots.next() {
-                *len_slot = vector(len);
-                *field_slot = vector(field);
+                *len_slot = len;
+                *field_slot = field;
                 used += 2;
             }
         }
@@ -243,10 +242,14 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
             return MQTTStatus::MQTTPublishRetrieveFailed;
         };
+        let Some((&first_byte, rest)) = stored.as_ref().split_first() else {
+            log::error!("the retrieve callback gave back an empty PUBLISH {id}");
+            return MQTTStatus::MQTTPublishRetrieveFailed;
+        };
         // DUP (bit 3) set on a copy of the first byte: the stored bytes stay
         // as the application keeps them.
-        let dup_first = [stored.first_byte | 0x08];
-        let mut vectors: [TransportOutVector; 2] = [vector(&dup_first), stored.rest];
+        let dup_first = [first_byte | 0x08];
+        let mut vectors: [&[u8]; 2] = [&dup_first, rest];
         if send_vectors(ctx, &mut vectors).is_err() {
             log::error!("resending PUBLISH {id} failed");
             return MQTTStatus::MQTTSendFailed;

@@ -38,4 +38,17 @@ pub mod send;
 pub mod subscribe;
 
 pub use error::Error;
-pub use port::{Event, Frame, IncomingPublish, Link, Port, Session, Stored};
+pub use port::{Event, Frame, IncomingPublish, Link, Port, Session};
+
+/// Hands out the next packet identifier: 1 to 65535, then 1 again (0 is
+/// not a valid identifier).
+pub fn next_packet_id<P: Port>(ctx: &mut P) -> u16 {
+    let session = ctx.session();
+    let id = *session.next_packet_id;
+    *session.next_packet_id = if id == u16::MAX {
+        1
+    } else {
+        id.wrapping_add(1)
+    };
+    id
+}

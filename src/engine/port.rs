@@ -10,7 +10,6 @@
 
 use core::ops::Range;
 
-use crate::coremqtt::transport_interface::TransportOutVector;
 use crate::wire::QoS;
 
 use super::records::StateRecords;
@@ -18,6 +17,8 @@ use super::records::StateRecords;
 /// The session's scalar state, as mutable views into wherever the face keeps
 /// it (the coreMQTT face keeps it in `MQTTContext_t`, whose layout C fixes).
 pub struct Session<'a> {
+    /// The packet identifier [`crate::engine::next_packet_id`] hands out next.
+    pub next_packet_id: &'a mut u16,
     /// Connection status: not connected, connected, or a transport failure
     /// pending (see [`Link`]).
     pub link: &'a mut u32,
@@ -91,15 +92,6 @@ pub struct Event {
     pub publish: Option<IncomingPublish>,
 }
 
-/// A stored outgoing PUBLISH given back for resending: its first byte and
-/// the rest of its bytes.
-pub struct Stored {
-    /// The first byte as it was sent (the engine sets DUP on a copy).
-    pub first_byte: u8,
-    /// The bytes after the first, valid until the next port call.
-    pub rest: TransportOutVector,
-}
-
 /// The engine's outside world. A face implements it once per connection
 /// type; every method is called from the engine's own thread of control.
 pub trait Port {
@@ -122,23 +114,29 @@ pub trait Port {
     /// Receives into `dst`, with the same result as `recv_into_buffer`.
     fn recv_into(&mut self, dst: &mut [u8]) -> i32;
 
-    /// One transport call for the bytes `vectors` describe (which point at
-    /// memory valid for the call): bytes taken, 0 for none now, negative for
-    /// a failure.
-    fn send_once(&mut self, vectors: &mut [TransportOutVector]) -> i32;
+    /// One transport call for the bytes of `parts`, in order: bytes taken
+    /// (a prefix of the concatenation), 0 for none now, negative for a
+    /// failure.
+    fn send_once(&mut self, parts: &[&[u8]]) -> i32;
 
     /// Delivers one event to the application.
     fn deliver(&mut self, event: &Event);
 
-    /// Offers an outgoing QoS 1/2 publish for storage before it is sent:
-    /// `None` when the application keeps no copies, else whether it took it.
-    fn store(&mut self, packet_id: u16, vectors: &mut [TransportOutVector]) -> Option<bool>;
+    /// A stored publish as [`Port::retrieve`] gives it back. It borrows
+    /// nothing of the port, so the engine can send it through the port.
+    type Stored: AsRef<[u8]>;
+
+    /// Offers an outgoing QoS 1/2 publish (the concatenation of `parts`) for
+    /// storage before it is sent: `None` when the application keeps no
+    /// copies, else whether it took it.
+    fn store(&mut self, packet_id: u16, parts: &[&[u8]]) -> Option<bool>;
 
     /// Whether stored copies can be given back ([`Port::retrieve`]).
     fn has_retransmit(&mut self) -> bool;
 
-    /// Gives back a stored publish; `None` when it cannot.
-    fn retrieve(&mut self, packet_id: u16) -> Option<Stored>;
+    /// Gives back the stored publish `packet_id`, first byte included, as it
+    /// was stored; `None` when it cannot.
+    fn retrieve(&mut self, packet_id: u16) -> Option<Self::Stored>;
 
     /// A stored publish is acknowledged (or its session is gone): forget it.
     fn clear(&mut self, packet_id: u16);

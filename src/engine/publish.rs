@@ -7,7 +7,7 @@ use crate::coremqtt::state::MQTTStateOperation;
 
 use super::keepalive::require_connected;
 use super::port::Port;
-use super::send::{send_vectors, vector};
+use super::send::send_vectors;
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
 #[derive(Clone, Copy, Debug)]
@@ -86,13 +86,13 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     let id_bytes = packet_id.to_be_bytes();
     let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
     let mut vectors = [
-        vector(header.get(..header_len).unwrap_or_default()),
-        vector(p.topic),
-        vector(id_part),
-        vector(p.payload),
+        header.get(..header_len).unwrap_or_default(),
+        p.topic,
+        id_part,
+        p.payload,
     ];
 
-    if qos1_or_2 && ctx.store(packet_id, &mut vectors) == Some(false) {
+    if qos1_or_2 && ctx.store(packet_id, &vectors) == Some(false) {
         log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
         return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
     }

@@ -6,8 +6,6 @@
 //! stopped until the packet is out, the transport fails (< 0), or more than
 //! `MQTT_SEND_TIMEOUT_MS` have passed since the first attempt.
 
-use crate::coremqtt::transport_interface::TransportOutVector;
-
 use super::config::Config;
 use super::port::{Link, Port};
 
@@ -20,14 +18,6 @@ pub enum SendError {
     Timeout(usize),
 }
 
-/// A vector over engine-owned or caller-owned bytes.
-pub fn vector(bytes: &[u8]) -> TransportOutVector {
-    TransportOutVector {
-        iov_base: bytes.as_ptr().cast(),
-        iov_len: bytes.len(),
-    }
-}
-
 /// Sends all bytes of `vectors` (which the function consumes as it goes).
 ///
 /// On success `lastPacketTxTime` is the time of the last transport call that
@@ -35,18 +25,15 @@ pub fn vector(bytes: &[u8]) -> TransportOutVector {
 /// out, leaves the byte stream unusable, so a connected context becomes
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
-pub fn send_vectors<P: Port>(
-    ctx: &mut P,
-    vectors: &mut [TransportOutVector],
-) -> Result<(), SendError> {
+pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::current().send_timeout_ms;
-    let mut total: usize = vectors.iter().map(|v| v.iov_len).sum();
+    let mut total: usize = vectors.iter().map(|v| v.len()).sum();
     let mut sent = 0usize;
     let mut first = 0usize;
     let start = ctx.now();
     while total > 0 {
         // Skip what is fully sent, including empty vectors.
-        while vectors.get(first).is_some_and(|v| v.iov_len == 0) {
+        while vectors.get(first).is_some_and(|v| v.is_empty()) {
             first += 1;
         }
         let Some(pending) = vectors.get_mut(first..) else {
@@ -58,7 +45,7 @@ pub fn send_vectors<P: Port>(
             mark_disconnect_pending(ctx);
             return Err(SendError::Transport(result));
         }
-        let mut progress = result as usize;
+        let mut progress = result.unsigned_abs() as usize;
         if progress > total {
             log::error!("transport send reported {progress} bytes with only {total} pending");
             mark_disconnect_pending(ctx);
@@ -74,11 +61,8 @@ pub fn send_vectors<P: Port>(
                 if progress == 0 {
                     break;
                 }
-                let take = progress.min(v.iov_len);
-                // `wrapping_add` needs no unsafe and stays within the
-                // vector's own bytes because `take <= iov_len`.
-                v.iov_base = v.iov_base.cast::<u8>().wrapping_add(take).cast();
-                v.iov_len -= take;
+                let take = progress.min(v.len());
+                *v = v.get(take..).unwrap_or_default();
                 progress -= take;
             }
         }
@@ -99,7 +83,7 @@ pub fn send_vectors<P: Port>(
 
 /// Sends one contiguous buffer.
 pub fn send_bytes<P: Port>(ctx: &mut P, bytes: &[u8]) -> Result<(), SendError> {
-    send_vectors(ctx, &mut [vector(bytes)])
+    send_vectors(ctx, &mut [bytes])
 }
 
 /// A transport failure on a live connection: only `MQTT_Disconnect` may follow.

@@ -6,12 +6,11 @@ use crate::coremqtt::serializer::{
     self, Subscription, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
 };
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
 use super::port::Port;
-use super::send::{mark_disconnect_pending, send_vectors, vector};
+use super::send::{mark_disconnect_pending, send_vectors};
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
@@ -55,45 +54,52 @@ pub fn send<'a, P: Port>(
     } else {
         2
     };
-    let mut vectors: [TransportOutVector; SUB_UNSUB_VECTORS_CAP] =
-        [vector(&[]); SUB_UNSUB_VECTORS_CAP];
-    let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
-    let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
-    if let Some(first) = vectors.first_mut() {
-        *first = vector(header.get(..header_len).unwrap_or_default());
-    }
-    let mut used = 1;
-    let mut slot = 0;
+    let header = header.get(..header_len).unwrap_or_default();
+    // Batches of at most `max` vectors: the header and as many whole filters
+    // as fit, then whole filters only. The length and QoS bytes of a batch
+    // live in arrays the batch's vectors borrow, so each batch is prepared
+    // in full before it is sent.
+    let mut next: usize = 0;
     let mut started = false;
-    for i in 0..count {
-        if used + per_filter > max {
-            let batch = vectors.get_mut(..used).unwrap_or_default();
-            if let Err(status) = send_batch(ctx, batch, &mut started) {
-                log::error!("{kind:?} {packet_id}: send failed");
-                return status;
+    loop {
+        let header_slots = usize::from(!started);
+        let fit = (max.saturating_sub(header_slots) / per_filter).max(1);
+        let end = next.saturating_add(fit).min(count);
+        let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
+        let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
+        for ((len, q), i) in lengths.iter_mut().zip(qos.iter_mut()).zip(next..end) {
+            let f = filter(i);
+            *len = (f.filter.len() as u16).to_be_bytes();
+            *q = f.qos as u8;
+        }
+        let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
+        let mut slots = vectors.iter_mut();
+        let mut used = 0;
+        if !started {
+            if let Some(slot) = slots.next() {
+                *slot = header;
+                used += 1;
             }
-            used = 0;
-            slot = 0;
         }
-        let f = filter(i);
-        // `max` is at most the array sizes, so the slots always exist.
-        let (Some(len), Some(q)) = (lengths.get_mut(slot), qos.get_mut(slot)) else {
-            return MQTTStatus::MQTTBadParameter;
-        };
-        *len = (f.filter.len() as u16).to_be_bytes();
-        *q = f.qos as u8;
-        let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
-        let free = vectors.get_mut(used..).unwrap_or_default();
-        for (dst, part) in free.iter_mut().zip(parts.iter().take(per_filter)) {
-            *dst = vector(part);
+        for ((len, q), i) in lengths.iter().zip(qos.iter()).zip(next..end) {
+            let f = filter(i);
+            let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
+            for part in parts.iter().take(per_filter) {
+                if let Some(slot) = slots.next() {
+                    *slot = *part;
+                    used += 1;
+                }
+            }
         }
-        used += per_filter;
-        slot += 1;
-    }
-    let batch = vectors.get_mut(..used).unwrap_or_default();
-    if let Err(status) = send_batch(ctx, batch, &mut started) {
-        log::error!("{kind:?} {packet_id}: send failed");
-        return status;
+        let batch = vectors.get_mut(..used).unwrap_or_default();
+        if let Err(status) = send_batch(ctx, batch, &mut started) {
+            log::error!("{kind:?} {packet_id}: send failed");
+            return status;
+        }
+        next = end;
+        if next >= count {
+            break;
+        }
     }
     MQTTStatus::MQTTSuccess
 }
@@ -107,7 +113,7 @@ pub fn send<'a, P: Port>(
 /// start of a packet that never ends, so the byte stream is just as corrupt.
 fn send_batch<P: Port>(
     ctx: &mut P,
-    vectors: &mut [TransportOutVector],
+    vectors: &mut [&[u8]],
     started: &mut bool,
 ) -> Result<(), MQTTStatus> {
     match send_vectors(ctx, vectors) {
