@@ -703,8 +703,7 @@ fn run_loop(pContext: *mut MQTTContext_t, manage_keep_alive: bool) -> MQTTStatus
     if !usable(&mut ctx) {
         return MQTTStatus::MQTTBadParameter;
     }
-    ctx.get().controlPacketSent = false;
-    process::receive_one(&mut ctx, manage_keep_alive)
+    process::run(&mut ctx, manage_keep_alive)
 }
 
 /// Receives and handles at most one packet, and keeps the connection alive

@@ -1744,14 +1744,21 @@ pub unsafe extern "C" fn MQTT_SerializeAck(
 /// `pPacketSize` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_GetDisconnectPacketSize(pPacketSize: *mut usize) -> MQTTStatus_t {
-    guard(MQTTBadParameter, || {
-        if pPacketSize.is_null() {
-            return MQTTBadParameter;
-        }
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { pPacketSize.write(EMPTY_PACKET_SIZE) };
-        MQTTSuccess
-    })
+    // SAFETY: forwarded contract.
+    guard(MQTTBadParameter, || unsafe { two_byte_size(pPacketSize) })
+}
+
+/// Stores the size of a DISCONNECT or PINGREQ (2) in `*size`.
+///
+/// # Safety
+/// `size` is NULL or writable.
+unsafe fn two_byte_size(size: *mut usize) -> MQTTStatus {
+    if size.is_null() {
+        return MQTTBadParameter;
+    }
+    // SAFETY: checked non-NULL; the caller guarantees it is writable.
+    unsafe { size.write(EMPTY_PACKET_SIZE) };
+    MQTTSuccess
 }
 
 /// Writes a fixed two-byte packet into a C fixed buffer.
@@ -1803,9 +1810,7 @@ pub unsafe extern "C" fn MQTT_SerializeDisconnect(
 #[no_mangle]
 pub unsafe extern "C" fn MQTT_GetPingreqPacketSize(pPacketSize: *mut usize) -> MQTTStatus_t {
     // SAFETY: forwarded contract.
-    guard(MQTTBadParameter, || unsafe {
-        MQTT_GetDisconnectPacketSize(pPacketSize)
-    })
+    guard(MQTTBadParameter, || unsafe { two_byte_size(pPacketSize) })
 }
 
 /// Serializes a PINGREQ packet into `pFixedBuffer`.

@@ -33,6 +33,14 @@ use super::keepalive;
 use super::port::{Event, Frame, IncomingPublish, Port};
 use super::send::{mark_disconnect_pending, send_bytes};
 
+/// One loop call (`MQTT_ProcessLoop` with `manage_keep_alive`,
+/// `MQTT_ReceiveLoop` without): clears the "control packet sent" mark, then
+/// receives and handles at most one packet.
+pub fn run<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus {
+    *ctx.session().control_sent = false;
+    receive_one(ctx, manage_keep_alive)
+}
+
 /// Receives and handles at most one packet; `manage_keep_alive` is true for
 /// `MQTT_ProcessLoop`.
 pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus {

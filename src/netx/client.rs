@@ -13,7 +13,6 @@
 //! resending) lives on the host heap and is released by `delete`.
 
 use core::ffi::c_void;
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicUsize, Ordering};
@@ -22,30 +21,21 @@ use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
 use super::client_block::*;
-use super::engine::{self as mqtt, StatusRaw};
-use super::link::{self, Link, Stream};
+use super::link::{self, Stream};
 use super::nx_types::*;
-use super::queue::{Message, ReceiveQueue};
+use super::port::{now_ms, Engine, Event};
+pub use super::port::{NETWORK_BUFFER_SIZE, PUBLISH_RECORDS};
+use super::queue::ReceiveQueue;
 use super::secure::{rustls_config, store};
 use super::threadx::{UINT, ULONG, USHORT};
-use crate::coremqtt::context::{
-    MQTTConnectionStatus, MQTTContext_t, MQTTDeserializedInfo_t, MQTTPubAckInfo_t, MQTTVec_t,
-};
-use crate::coremqtt::serializer_types::{
-    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPacketInfo_t, MQTTPublishInfo_t, MQTTStatus,
-    MQTTSubscribeInfo_t, MQTT_PACKET_TYPE_PUBACK, MQTT_PACKET_TYPE_PUBCOMP,
-    MQTT_PACKET_TYPE_PUBLISH, MQTT_PACKET_TYPE_PUBREC, MQTT_PACKET_TYPE_SUBACK,
-    MQTT_PACKET_TYPE_UNSUBACK,
-};
-use crate::coremqtt::transport_interface::{NetworkContext_t, TransportInterface_t};
+use crate::coremqtt::serializer::{Connect, Subscription, SubscriptionKind, Will as WillParams};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::engine::publish::Publish;
+use crate::engine::{self, Error as EngineError};
 use crate::transport::tcp;
 use crate::transport::tls::TlsSession;
 use crate::transport::ConnectError;
 
-/// Size of each client's receive buffer: the largest incoming packet.
-pub const NETWORK_BUFFER_SIZE: usize = 64 * 1024;
-/// State records per direction: QoS 1/2 publishes in flight at once.
-pub const PUBLISH_RECORDS: usize = 64;
 /// Milliseconds per NetX tick (`NX_IP_PERIODIC_RATE` is 100).
 // ULONG is 64 bits on LP64 hosts and 32 bits elsewhere: the cast is needed
 // on the latter.
@@ -82,255 +72,6 @@ fn remaining_ms(deadline: Option<Instant>, forever: u32) -> u32 {
             let left = d.saturating_duration_since(Instant::now()).as_millis();
             u32::try_from(left).unwrap_or(u32::MAX).max(1)
         }
-    }
-}
-
-/// The engine clock: milliseconds since the first call.
-unsafe extern "C" fn now_ms() -> u32 {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    // Wrapping at 2^32 ms is what coreMQTT expects.
-    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u32
-}
-
-/// What the engine's callbacks produced during one engine call.
-enum Event {
-    Publish(Message),
-    Ack { kind: UINT, packet_id: u16 },
-}
-
-/// Everything behind the engine lock. The context points into this struct
-/// (records, buffer, link), so it is only used where it was placed: inside
-/// the `Arc<Client>`.
-pub struct Engine {
-    ctx: MQTTContext_t,
-    link: Link,
-    outgoing: Box<[MQTTPubAckInfo_t; PUBLISH_RECORDS]>,
-    incoming: Box<[MQTTPubAckInfo_t; PUBLISH_RECORDS]>,
-    buffer: Box<[u8]>,
-    /// Serialised QoS 1/2 publishes kept for resending after a reconnect.
-    resend: HashMap<u16, Vec<u8>>,
-    events: Vec<Event>,
-    connected: bool,
-    ready: bool,
-}
-
-// SAFETY: the raw pointers inside (context → records, buffer, link) point
-// into this engine's own heap allocations; the engine is only ever used
-// behind its mutex, by one thread at a time.
-unsafe impl Send for Engine {}
-
-thread_local! {
-    /// The engine whose call is running on this thread, for the engine's
-    /// callbacks (which only get the context pointer).
-    static ACTIVE: Cell<*mut Engine> = const { Cell::new(core::ptr::null_mut()) };
-}
-
-/// Runs `call` with the context pointer while the engine callbacks can find
-/// `engine`.
-fn engine_call<R>(engine: &mut Engine, call: impl FnOnce(*mut MQTTContext_t) -> R) -> R {
-    let whole: *mut Engine = engine;
-    ACTIVE.with(|a| a.set(whole));
-    // SAFETY: `whole` is valid for the whole call (we hold the lock); the
-    // pointer to the context is derived from it.
-    let result = call(unsafe { core::ptr::addr_of_mut!((*whole).ctx) });
-    ACTIVE.with(|a| a.set(core::ptr::null_mut()));
-    result
-}
-
-/// The engine that is running a call on this thread.
-fn active<'a>() -> Option<&'a mut Engine> {
-    let ptr = ACTIVE.with(|a| a.get());
-    // SAFETY: set by engine_call for the duration of an engine call on this
-    // thread; the engine only re-enters us through its callbacks, which touch
-    // fields the engine itself does not (events, resend).
-    unsafe { ptr.as_mut() }
-}
-
-/// Engine event callback: queues incoming publishes and notes acks.
-unsafe extern "C" fn on_event(
-    _ctx: *mut MQTTContext_t,
-    packet: *mut MQTTPacketInfo_t,
-    info: *mut MQTTDeserializedInfo_t,
-) {
-    let Some(engine) = active() else { return };
-    if packet.is_null() || info.is_null() {
-        return;
-    }
-    // SAFETY: the engine passes valid packet and deserialised info.
-    let (kind, info) = unsafe { ((*packet).r#type, &*info) };
-    if kind & 0xF0 == MQTT_PACKET_TYPE_PUBLISH {
-        let publish = info.pPublishInfo;
-        if publish.is_null() {
-            return;
-        }
-        // SAFETY: for a PUBLISH the engine points at its deserialised view,
-        // whose topic and payload point into the network buffer.
-        let message = unsafe {
-            let p = &*publish;
-            let topic = if p.pTopicName.is_null() {
-                Vec::new()
-            } else {
-                core::slice::from_raw_parts(
-                    p.pTopicName as *const u8,
-                    usize::from(p.topicNameLength),
-                )
-                .to_vec()
-            };
-            let payload = if p.pPayload.is_null() || p.payloadLength == 0 {
-                Vec::new()
-            } else {
-                core::slice::from_raw_parts(p.pPayload as *const u8, p.payloadLength).to_vec()
-            };
-            Message { topic, payload }
-        };
-        engine.events.push(Event::Publish(message));
-        return;
-    }
-    let kind = match kind {
-        MQTT_PACKET_TYPE_PUBACK => MQTT_CONTROL_PACKET_TYPE_PUBACK,
-        MQTT_PACKET_TYPE_PUBREC => MQTT_CONTROL_PACKET_TYPE_PUBREC,
-        MQTT_PACKET_TYPE_PUBCOMP => MQTT_CONTROL_PACKET_TYPE_PUBCOMP,
-        MQTT_PACKET_TYPE_SUBACK => MQTT_CONTROL_PACKET_TYPE_SUBACK,
-        MQTT_PACKET_TYPE_UNSUBACK => MQTT_CONTROL_PACKET_TYPE_UNSUBACK,
-        _ => return,
-    };
-    engine.events.push(Event::Ack {
-        kind,
-        packet_id: info.packetIdentifier,
-    });
-}
-
-/// Retransmit store: keeps a copy of an outgoing QoS 1/2 publish.
-unsafe extern "C" fn store_publish(
-    _ctx: *mut MQTTContext_t,
-    packet_id: u16,
-    vec: *mut MQTTVec_t,
-) -> bool {
-    let Some(engine) = active() else { return false };
-    if vec.is_null() {
-        return false;
-    }
-    // SAFETY: the engine passes its vector list for this publish.
-    let vec = unsafe { &*vec };
-    if vec.pVector.is_null() && vec.vectorLen > 0 {
-        return false;
-    }
-    let mut bytes = Vec::new();
-    // SAFETY: `vectorLen` vectors, each describing readable bytes.
-    let vectors = unsafe { core::slice::from_raw_parts(vec.pVector, vec.vectorLen) };
-    for v in vectors {
-        if v.iov_len > 0 && !v.iov_base.is_null() {
-            // SAFETY: as above.
-            bytes.extend_from_slice(unsafe {
-                core::slice::from_raw_parts(v.iov_base as *const u8, v.iov_len)
-            });
-        }
-    }
-    engine.resend.insert(packet_id, bytes);
-    true
-}
-
-/// Retransmit retrieve: hands a stored publish back for resending.
-unsafe extern "C" fn retrieve_publish(
-    _ctx: *mut MQTTContext_t,
-    packet_id: u16,
-    out: *mut *mut u8,
-    out_len: *mut usize,
-) -> bool {
-    let Some(engine) = active() else { return false };
-    let Some(bytes) = engine.resend.get_mut(&packet_id) else {
-        return false;
-    };
-    if out.is_null() || out_len.is_null() {
-        return false;
-    }
-    // SAFETY: the engine passes valid out-pointers; the bytes stay in the
-    // map (behind the engine lock) until the engine clears them.
-    unsafe {
-        *out = bytes.as_mut_ptr();
-        *out_len = bytes.len();
-    }
-    true
-}
-
-/// Retransmit clear: the publish was acknowledged.
-unsafe extern "C" fn clear_publish(_ctx: *mut MQTTContext_t, packet_id: u16) {
-    if let Some(engine) = active() {
-        engine.resend.remove(&packet_id);
-    }
-}
-
-impl Engine {
-    fn new() -> Self {
-        // SAFETY: MQTTContext_t is plain data for which all-zero is the state
-        // before MQTT_Init (NULL pointers, None callbacks, zero counters).
-        let ctx: MQTTContext_t = unsafe { core::mem::zeroed() };
-        let empty = MQTTPubAckInfo_t {
-            packetId: 0,
-            qos: 0,
-            publishState: 0,
-        };
-        Engine {
-            ctx,
-            link: Link::default(),
-            outgoing: Box::new([empty; PUBLISH_RECORDS]),
-            incoming: Box::new([empty; PUBLISH_RECORDS]),
-            buffer: vec![0u8; NETWORK_BUFFER_SIZE].into_boxed_slice(),
-            resend: HashMap::new(),
-            events: Vec::new(),
-            connected: false,
-            ready: false,
-        }
-    }
-
-    /// Initialises the context in place (once the engine is at its final
-    /// address).
-    fn init(&mut self) -> bool {
-        if self.ready {
-            return true;
-        }
-        let transport = TransportInterface_t {
-            recv: Some(link::link_recv),
-            send: Some(link::link_send),
-            writev: Some(link::link_writev),
-            pNetworkContext: &mut self.link as *mut Link as *mut NetworkContext_t,
-        };
-        let buffer = MQTTFixedBuffer_t {
-            pBuffer: self.buffer.as_mut_ptr(),
-            size: self.buffer.len(),
-        };
-        let out = self.outgoing.as_mut_ptr();
-        let inc = self.incoming.as_mut_ptr();
-        let ok = engine_call(self, |ctx| {
-            // SAFETY: ctx, transport, buffer and records are valid and owned by
-            // this engine, which does not move while the client lives.
-            unsafe {
-                mqtt::MQTT_Init(ctx, &transport, Some(now_ms), Some(on_event), &buffer)
-                    == MQTTStatus::MQTTSuccess as u32
-                    && mqtt::MQTT_InitStatefulQoS(ctx, out, PUBLISH_RECORDS, inc, PUBLISH_RECORDS)
-                        == MQTTStatus::MQTTSuccess as u32
-                    && mqtt::MQTT_InitRetransmits(
-                        ctx,
-                        Some(store_publish),
-                        Some(retrieve_publish),
-                        Some(clear_publish),
-                    ) == MQTTStatus::MQTTSuccess as u32
-            }
-        });
-        self.ready = ok;
-        ok
-    }
-
-    /// Closes the socket and puts the context back to "not connected"
-    /// without sending anything (the connection is gone or being dropped).
-    fn drop_connection(&mut self) {
-        if let Some(stream) = self.link.stream.take() {
-            stream.close();
-        }
-        self.connected = false;
-        self.ctx.connectStatus = MQTTConnectionStatus::MQTTNotConnected as u32;
-        self.ctx.waitingForPingResp = false;
-        self.ctx.index = 0;
     }
 }
 
@@ -404,17 +145,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Maps an engine status from publish/subscribe/unsubscribe to NetX.
-fn send_status(status: StatusRaw) -> UINT {
+fn send_status(status: MQTTStatus) -> UINT {
     match status {
-        s if s == MQTTStatus::MQTTSuccess as u32 => NXD_MQTT_SUCCESS,
-        s if s == MQTTStatus::MQTTBadParameter as u32 => NXD_MQTT_INVALID_PARAMETER,
-        s if s == MQTTStatus::MQTTNoMemory as u32 => NXD_MQTT_PACKET_POOL_EMPTY,
-        s if s == MQTTStatus::MQTTStatusNotConnected as u32
-            || s == MQTTStatus::MQTTStatusDisconnectPending as u32 =>
-        {
+        MQTTStatus::MQTTSuccess => NXD_MQTT_SUCCESS,
+        MQTTStatus::MQTTBadParameter => NXD_MQTT_INVALID_PARAMETER,
+        MQTTStatus::MQTTNoMemory => NXD_MQTT_PACKET_POOL_EMPTY,
+        MQTTStatus::MQTTStatusNotConnected | MQTTStatus::MQTTStatusDisconnectPending => {
             NXD_MQTT_NOT_CONNECTED
         }
-        s if s == MQTTStatus::MQTTSendFailed as u32 => NXD_MQTT_COMMUNICATION_FAILURE,
+        MQTTStatus::MQTTSendFailed => NXD_MQTT_COMMUNICATION_FAILURE,
         _ => NXD_MQTT_INTERNAL_ERROR,
     }
 }
@@ -527,9 +266,6 @@ impl Client {
             stopping: AtomicBool::new(false),
             inflight_limit: AtomicUsize::new(RSMQTT_NXD_MQTT_MAX_INFLIGHT as usize),
         });
-        if !lock(&client.engine).init() {
-            return Err(NXD_MQTT_INTERNAL_ERROR);
-        }
         let runner = Arc::clone(&client);
         let handle = std::thread::Builder::new()
             .name(name)
@@ -739,9 +475,9 @@ impl Client {
         qos: u32,
         wait_option: ULONG,
     ) -> UINT {
-        let Ok(topic_len) = u16::try_from(topic.len()) else {
+        if u16::try_from(topic.len()).is_err() {
             return NXD_MQTT_INVALID_PARAMETER;
-        };
+        }
         let deadline = deadline_after(wait_option);
         loop {
             if self.connecting() {
@@ -754,33 +490,30 @@ impl Client {
             let in_flight = engine.outgoing.iter().filter(|r| r.packetId != 0).count();
             let status = if qos > 0 && in_flight >= self.inflight_limit.load(Ordering::Relaxed) {
                 // The window is full: wait like for a full record table.
-                (MQTTStatus::MQTTNoMemory as u32, 0)
+                (MQTTStatus::MQTTNoMemory, 0)
             } else {
-                engine_call(&mut engine, |ctx| {
-                    // SAFETY: ctx is the locked engine's context; topic and
-                    // payload outlive the call.
-                    unsafe {
-                        let id = if qos > 0 {
-                            mqtt::MQTT_GetPacketId(ctx)
-                        } else {
+                match MQTTQoS::from_raw(qos) {
+                    None => (MQTTStatus::MQTTBadParameter, 0),
+                    Some(qos) => {
+                        let id = if qos == MQTTQoS::MQTTQoS0 {
                             0
+                        } else {
+                            engine::next_packet_id(&mut *engine)
                         };
-                        let info = MQTTPublishInfo_t {
+                        let publish = Publish {
                             qos,
                             retain,
                             dup: false,
-                            pTopicName: topic.as_ptr() as *const core::ffi::c_char,
-                            topicNameLength: topic_len,
-                            pPayload: payload.as_ptr() as *const c_void,
-                            payloadLength: payload.len(),
+                            topic,
+                            payload,
                         };
-                        (mqtt::MQTT_Publish(ctx, &info, id), id)
+                        (engine::publish::publish(&mut *engine, &publish, id), id)
                     }
-                })
+                }
             };
             drop(engine);
             let (status, id) = status;
-            if status == MQTTStatus::MQTTNoMemory as u32 && qos > 0 {
+            if status == MQTTStatus::MQTTNoMemory && qos > 0 {
                 let expired = deadline.is_some_and(|d| Instant::now() >= d);
                 if expired {
                     return NXD_MQTT_PACKET_POOL_EMPTY;
@@ -805,9 +538,9 @@ impl Client {
     /// Subscribes (`subscribe` true) or unsubscribes one topic filter;
     /// returns once the packet is sent.
     pub fn sub_unsub(&self, subscribe: bool, filter: &[u8], qos: u32) -> UINT {
-        let Ok(len) = u16::try_from(filter.len()) else {
+        if u16::try_from(filter.len()).is_err() {
             return NXD_MQTT_INVALID_PARAMETER;
-        };
+        }
         if self.connecting() {
             return NXD_MQTT_NOT_CONNECTED;
         }
@@ -815,24 +548,17 @@ impl Client {
         if !engine.connected {
             return NXD_MQTT_NOT_CONNECTED;
         }
-        let (status, id) = engine_call(&mut engine, |ctx| {
-            let info = MQTTSubscribeInfo_t {
-                qos,
-                pTopicFilter: filter.as_ptr() as *const core::ffi::c_char,
-                topicFilterLength: len,
-            };
-            // SAFETY: ctx is the locked engine's context; `info` and the
-            // filter outlive the call.
-            unsafe {
-                let id = mqtt::MQTT_GetPacketId(ctx);
-                let status = if subscribe {
-                    mqtt::MQTT_Subscribe(ctx, &info, 1, id)
-                } else {
-                    mqtt::MQTT_Unsubscribe(ctx, &info, 1, id)
-                };
-                (status, id)
-            }
-        });
+        let Some(qos) = MQTTQoS::from_raw(qos) else {
+            return NXD_MQTT_INVALID_PARAMETER;
+        };
+        let kind = if subscribe {
+            SubscriptionKind::Subscribe
+        } else {
+            SubscriptionKind::Unsubscribe
+        };
+        let id = engine::next_packet_id(&mut *engine);
+        let entry = Subscription { qos, filter };
+        let status = engine::subscribe::send(&mut *engine, kind, 1, &|_| entry, id);
         drop(engine);
         let result = send_status(status);
         if result == NXD_MQTT_SUCCESS {
@@ -891,10 +617,7 @@ impl Client {
         if !engine.connected {
             return NXD_MQTT_NOT_CONNECTED;
         }
-        engine_call(&mut engine, |ctx| {
-            // SAFETY: ctx is the locked engine's context.
-            unsafe { mqtt::MQTT_Disconnect(ctx) }
-        });
+        engine::connect::disconnect(&mut *engine);
         engine.drop_connection();
         self.fd.store(-1, Ordering::SeqCst);
         *lock(&self.interrupt) = None;
@@ -1013,15 +736,14 @@ impl Client {
                     break;
                 }
                 engine.link.bytes_in = 0;
-                let status = engine_call(&mut engine, |ctx| {
-                    // SAFETY: ctx is the locked engine's context.
-                    unsafe { mqtt::MQTT_ProcessLoop(ctx) }
-                });
-                if status != MQTTStatus::MQTTSuccess as u32
-                    && status != MQTTStatus::MQTTNeedMoreBytes as u32
-                    && status != MQTTStatus::MQTTNoDataAvailable as u32
-                {
-                    log::warn!("rsmqtt: connection lost (engine status {status})");
+                let status = engine::process::run(&mut *engine, true);
+                if !matches!(
+                    status,
+                    MQTTStatus::MQTTSuccess
+                        | MQTTStatus::MQTTNeedMoreBytes
+                        | MQTTStatus::MQTTNoDataAvailable
+                ) {
+                    log::warn!("rsmqtt: connection lost (engine status {status:?})");
                     lost = true;
                     break;
                 }
@@ -1035,9 +757,9 @@ impl Client {
                     break;
                 }
             }
-            if !lost && engine.ctx.waitingForPingResp {
-                // SAFETY: plain function.
-                let waited = unsafe { now_ms() }.wrapping_sub(engine.ctx.pingReqSendTimeMs);
+            let ping = engine.ping_outstanding();
+            if let (false, Some(sent)) = (lost, ping) {
+                let waited = now_ms().wrapping_sub(sent);
                 self.set_block_field(
                     // SAFETY: field of the live block.
                     |b| unsafe { core::ptr::addr_of_mut!((*b).nxd_mqtt_ping_not_responded) },
@@ -1184,68 +906,58 @@ impl Client {
         let fd = stream.raw_fd();
         let mut engine = lock(&self.engine);
         engine.link.install(stream);
-        engine.link.tap = Some(heapless::Vec::new());
-        let connect_info = MQTTConnectInfo_t {
-            cleanSession: request.clean_session,
-            keepAliveSeconds: request.keepalive,
-            pClientIdentifier: request.client_id.as_ptr() as *const core::ffi::c_char,
-            clientIdentifierLength: request.client_id.len() as u16,
-            pUserName: username.as_ref().map_or(core::ptr::null(), |u| {
-                u.as_ptr() as *const core::ffi::c_char
-            }),
-            userNameLength: username.as_ref().map_or(0, |u| u.len() as u16),
-            pPassword: password.as_ref().map_or(core::ptr::null(), |p| {
-                p.as_ptr() as *const core::ffi::c_char
-            }),
-            passwordLength: password.as_ref().map_or(0, |p| p.len() as u16),
+        let Some(will_qos) = will
+            .as_ref()
+            .map_or(Some(MQTTQoS::MQTTQoS0), |w| MQTTQoS::from_raw(w.qos))
+        else {
+            engine.drop_connection();
+            return (NXD_MQTT_INVALID_PARAMETER, false);
         };
-        let will_info = will.as_ref().map(|w| MQTTPublishInfo_t {
-            qos: w.qos,
+        let params = Connect {
+            clean_session: request.clean_session,
+            keep_alive_seconds: request.keepalive,
+            client_id: &request.client_id,
+            user_name: username.as_deref(),
+            password: password.as_deref(),
+        };
+        let will_params = will.as_ref().map(|w| WillParams {
+            qos: will_qos,
             retain: w.retain,
-            dup: false,
-            pTopicName: w.topic.as_ptr() as *const core::ffi::c_char,
-            topicNameLength: w.topic.len() as u16,
-            pPayload: w.message.as_ptr() as *const c_void,
-            payloadLength: w.message.len(),
+            topic: &w.topic,
+            payload: &w.message,
         });
         let timeout = remaining_ms(request.deadline, u32::MAX / 2);
-        let mut session_present = false;
-        let status = engine_call(&mut engine, |ctx| {
-            // SAFETY: ctx is the locked engine's context; the connect and
-            // will infos and the buffers they point at outlive the call.
-            unsafe {
-                mqtt::MQTT_Connect(
-                    ctx,
-                    &connect_info,
-                    will_info
-                        .as_ref()
-                        .map_or(core::ptr::null(), |w| w as *const _),
-                    timeout,
-                    &mut session_present,
-                )
-            }
-        });
-        let tap = engine.link.tap.take().unwrap_or_default();
-        let connack_seen = tap.len() >= 4 && tap[0] == 0x20;
-        if status != MQTTStatus::MQTTSuccess as u32 {
+        let result = engine::connect::connect(&mut *engine, &params, will_params.as_ref(), timeout);
+        // Whether the broker answered with a CONNACK (accepted, refused or
+        // malformed); a blocking connect then also reports to connect_notify.
+        let connack_seen = matches!(
+            result,
+            Ok(_) | Err(EngineError::Refused(_) | EngineError::Malformed(_))
+        );
+        if let Err(error) = result {
             let tls_error = engine.link.tls_error.take();
             engine.drop_connection();
             *lock(&self.interrupt) = None;
-            let code = if let Some(tls) = tls_error.filter(|_| !connack_seen) {
+            let code = match (error, tls_error) {
+                (EngineError::Refused(code), _) => {
+                    NXD_MQTT_ERROR_CONNECT_RETURN_CODE + UINT::from(code as u8)
+                }
                 // The broker ended the TLS session instead of answering, as
                 // it does when it rejects the client certificate.
-                log::error!("rsmqtt: TLS failure while waiting for CONNACK: {tls}");
-                rustls_config::handshake_error(&ConnectError::from_tls(&tls))
-            } else if status == MQTTStatus::MQTTServerRefused as u32 && connack_seen {
-                NXD_MQTT_ERROR_CONNECT_RETURN_CODE + UINT::from(tap[3])
-            } else if status == MQTTStatus::MQTTSendFailed as u32 {
-                NXD_MQTT_COMMUNICATION_FAILURE
-            } else if status == MQTTStatus::MQTTBadResponse as u32 {
-                NXD_MQTT_SERVER_MESSAGE_FAILURE
-            } else {
-                NXD_MQTT_CONNECT_FAILURE
+                (EngineError::Status(_), Some(tls)) => {
+                    log::error!("rsmqtt: TLS failure while waiting for CONNACK: {tls}");
+                    rustls_config::handshake_error(&ConnectError::from_tls(&tls))
+                }
+                (EngineError::Malformed(_), _) => NXD_MQTT_SERVER_MESSAGE_FAILURE,
+                (EngineError::Status(MQTTStatus::MQTTSendFailed), None) => {
+                    NXD_MQTT_COMMUNICATION_FAILURE
+                }
+                (EngineError::Status(MQTTStatus::MQTTBadResponse), None) => {
+                    NXD_MQTT_SERVER_MESSAGE_FAILURE
+                }
+                (EngineError::Status(_), None) => NXD_MQTT_CONNECT_FAILURE,
             };
-            log::error!("rsmqtt: MQTT connect failed (engine status {status}) → {code:#x}");
+            log::error!("rsmqtt: MQTT connect failed ({error:?}) → {code:#x}");
             return (code, connack_seen);
         }
         if request.clean_session {

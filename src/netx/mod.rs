@@ -50,9 +50,9 @@
 pub mod api;
 pub mod client;
 pub mod client_block;
-pub mod engine;
 pub mod link;
 pub mod nx_types;
+pub mod port;
 pub mod queue;
 pub mod secure;
 pub mod threadx;
