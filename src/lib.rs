@@ -13,16 +13,25 @@
 //! - [`version`]: the library version for C.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
+// `unsafe` (and `#[no_mangle]`) only at the C boundary: the faces, the
+// transports and the exported helpers allow it below; the engine and the
+// codec forbid it.
+#![deny(unsafe_code)]
 
+#[allow(unsafe_code)] // exports
 pub mod backoff;
 pub mod coremqtt;
 pub mod engine;
+#[allow(unsafe_code)] // the panic guard
 pub mod ffi;
+#[allow(unsafe_code)] // exports
 pub mod logging;
 #[cfg(feature = "std")]
 pub mod netx;
 #[cfg(feature = "std")]
+#[allow(unsafe_code)] // sockets, rustls and the transport exports
 pub mod transport;
+#[allow(unsafe_code)] // exports
 pub mod version;
 pub mod wire;
 

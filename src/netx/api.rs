@@ -82,6 +82,42 @@ pub unsafe extern "C" fn _nxd_mqtt_client_create(
     memory_ptr: *mut c_void,
     memory_size: ULONG,
 ) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_create(
+            client_ptr,
+            client_name,
+            client_id,
+            client_id_length,
+            ip_ptr,
+            pool_ptr,
+            stack_ptr,
+            stack_size,
+            mqtt_thread_priority,
+            memory_ptr,
+            memory_size,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_create`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_create`].
+#[allow(clippy::too_many_arguments)] // the C signature
+unsafe fn mqtt_client_create(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    client_name: *mut CHAR,
+    client_id: *mut CHAR,
+    client_id_length: UINT,
+    ip_ptr: *mut NX_IP,
+    pool_ptr: *mut NX_PACKET_POOL,
+    stack_ptr: *mut c_void,
+    stack_size: ULONG,
+    mqtt_thread_priority: UINT,
+    memory_ptr: *mut c_void,
+    memory_size: ULONG,
+) -> UINT {
     let _ = (stack_ptr, mqtt_thread_priority, memory_ptr, memory_size);
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         if client_ptr.is_null() {
@@ -158,7 +194,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_create(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_create(
+        mqtt_client_create(
             client_ptr,
             client_name,
             client_id,
@@ -183,6 +219,15 @@ pub unsafe extern "C" fn _nxde_mqtt_client_create(
 /// `client_ptr` is NULL or a block given to create.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_delete(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_delete(client_ptr) }
+}
+
+/// The body of [`_nxd_mqtt_client_delete`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_delete`].
+unsafe fn mqtt_client_delete(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         if client_ptr.is_null() {
             return NX_PTR_ERROR;
@@ -198,7 +243,7 @@ pub unsafe extern "C" fn _nxd_mqtt_client_delete(client_ptr: *mut NXD_MQTT_CLIEN
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_delete(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_delete(client_ptr) }
+    unsafe { mqtt_client_delete(client_ptr) }
 }
 
 /// Shared body of connect and secure_connect.
@@ -253,6 +298,31 @@ pub unsafe extern "C" fn _nxd_mqtt_client_connect(
     clean_session: UINT,
     wait_option: ULONG,
 ) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            wait_option,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_connect`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_connect`].
+unsafe fn mqtt_client_connect(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait_option: ULONG,
+) -> UINT {
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         // SAFETY: forwarded caller contract.
         unsafe {
@@ -290,7 +360,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_connect(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_connect(
+        mqtt_client_connect(
             client_ptr,
             server_ip,
             server_port,
@@ -311,6 +381,33 @@ pub unsafe extern "C" fn _nxde_mqtt_client_connect(
 /// Pointers are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_secure_connect(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    tls_setup: NXD_MQTT_TLS_SETUP,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_secure_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            tls_setup,
+            keepalive,
+            clean_session,
+            wait_option,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_secure_connect`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_secure_connect`].
+unsafe fn mqtt_client_secure_connect(
     client_ptr: *mut NXD_MQTT_CLIENT,
     server_ip: *mut NXD_ADDRESS,
     server_port: UINT,
@@ -360,7 +457,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_secure_connect(
+        mqtt_client_secure_connect(
             client_ptr,
             server_ip,
             server_port,
@@ -379,6 +476,29 @@ pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
 /// Pointers are NULL or valid for the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_login_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    username: *mut CHAR,
+    username_length: UINT,
+    password: *mut CHAR,
+    password_length: UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_login_set(
+            client_ptr,
+            username,
+            username_length,
+            password,
+            password_length,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_login_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_login_set`].
+unsafe fn mqtt_client_login_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
     username: *mut CHAR,
     username_length: UINT,
@@ -436,7 +556,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_login_set(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_login_set(
+        mqtt_client_login_set(
             client_ptr,
             username,
             username_length,
@@ -453,6 +573,33 @@ pub unsafe extern "C" fn _nxde_mqtt_client_login_set(
 /// Pointers are NULL or valid for the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_will_message_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    will_topic: *const UCHAR,
+    will_topic_length: UINT,
+    will_message: *const UCHAR,
+    will_message_length: UINT,
+    will_retain_flag: UINT,
+    will_QoS: UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_will_message_set(
+            client_ptr,
+            will_topic,
+            will_topic_length,
+            will_message,
+            will_message_length,
+            will_retain_flag,
+            will_QoS,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_will_message_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_will_message_set`].
+unsafe fn mqtt_client_will_message_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
     will_topic: *const UCHAR,
     will_topic_length: UINT,
@@ -524,7 +671,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_will_message_set(
+        mqtt_client_will_message_set(
             client_ptr,
             will_topic,
             will_topic_length,
@@ -546,6 +693,36 @@ pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
 /// Pointers are NULL or valid for the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_publish(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    topic_name: *mut CHAR,
+    topic_name_length: UINT,
+    message: *mut CHAR,
+    message_length: UINT,
+    retain: UINT,
+    QoS: UINT,
+    wait_option: ULONG,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_publish(
+            client_ptr,
+            topic_name,
+            topic_name_length,
+            message,
+            message_length,
+            retain,
+            QoS,
+            wait_option,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_publish`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_publish`].
+#[allow(clippy::too_many_arguments)] // the C signature
+unsafe fn mqtt_client_publish(
     client_ptr: *mut NXD_MQTT_CLIENT,
     topic_name: *mut CHAR,
     topic_name_length: UINT,
@@ -601,7 +778,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_publish(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_publish(
+        mqtt_client_publish(
             client_ptr,
             topic_name,
             topic_name_length,
@@ -621,6 +798,20 @@ pub unsafe extern "C" fn _nxde_mqtt_client_publish(
 /// Pointers are NULL or valid for the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_subscribe(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    topic_name: *mut CHAR,
+    topic_name_length: UINT,
+    QoS: UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_subscribe(client_ptr, topic_name, topic_name_length, QoS) }
+}
+
+/// The body of [`_nxd_mqtt_client_subscribe`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_subscribe`].
+unsafe fn mqtt_client_subscribe(
     client_ptr: *mut NXD_MQTT_CLIENT,
     topic_name: *mut CHAR,
     topic_name_length: UINT,
@@ -658,7 +849,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_subscribe(
         return NXD_MQTT_INVALID_PARAMETER;
     }
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_subscribe(client_ptr, topic_name, topic_name_length, QoS) }
+    unsafe { mqtt_client_subscribe(client_ptr, topic_name, topic_name_length, QoS) }
 }
 
 /// Unsubscribes from `topic_name`; returns once the UNSUBSCRIBE is sent.
@@ -667,6 +858,19 @@ pub unsafe extern "C" fn _nxde_mqtt_client_subscribe(
 /// Pointers are NULL or valid for the lengths given.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_unsubscribe(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    topic_name: *mut CHAR,
+    topic_name_length: UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_unsubscribe(client_ptr, topic_name, topic_name_length) }
+}
+
+/// The body of [`_nxd_mqtt_client_unsubscribe`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_unsubscribe`].
+unsafe fn mqtt_client_unsubscribe(
     client_ptr: *mut NXD_MQTT_CLIENT,
     topic_name: *mut CHAR,
     topic_name_length: UINT,
@@ -702,7 +906,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_unsubscribe(
         return NXD_MQTT_INVALID_PARAMETER;
     }
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_unsubscribe(client_ptr, topic_name, topic_name_length) }
+    unsafe { mqtt_client_unsubscribe(client_ptr, topic_name, topic_name_length) }
 }
 
 /// Sets the function called (on the client thread) when messages are
@@ -712,6 +916,18 @@ pub unsafe extern "C" fn _nxde_mqtt_client_unsubscribe(
 /// `client_ptr` is NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_receive_notify_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    receive_notify: NXD_MQTT_RECEIVE_NOTIFY,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_receive_notify_set(client_ptr, receive_notify) }
+}
+
+/// The body of [`_nxd_mqtt_client_receive_notify_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_receive_notify_set`].
+unsafe fn mqtt_client_receive_notify_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
     receive_notify: NXD_MQTT_RECEIVE_NOTIFY,
 ) -> UINT {
@@ -738,7 +954,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_receive_notify_set(
         return NX_PTR_ERROR;
     }
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_receive_notify_set(client_ptr, receive_notify) }
+    unsafe { mqtt_client_receive_notify_set(client_ptr, receive_notify) }
 }
 
 /// Copies the oldest received message: its topic into `topic_buffer` and
@@ -752,6 +968,33 @@ pub unsafe extern "C" fn _nxde_mqtt_client_receive_notify_set(
 /// Buffers are NULL or valid for their sizes; outputs are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_message_get(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    topic_buffer: *mut UCHAR,
+    topic_buffer_size: UINT,
+    actual_topic_length: *mut UINT,
+    message_buffer: *mut UCHAR,
+    message_buffer_size: UINT,
+    actual_message_length: *mut UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        mqtt_client_message_get(
+            client_ptr,
+            topic_buffer,
+            topic_buffer_size,
+            actual_topic_length,
+            message_buffer,
+            message_buffer_size,
+            actual_message_length,
+        )
+    }
+}
+
+/// The body of [`_nxd_mqtt_client_message_get`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_message_get`].
+unsafe fn mqtt_client_message_get(
     client_ptr: *mut NXD_MQTT_CLIENT,
     topic_buffer: *mut UCHAR,
     topic_buffer_size: UINT,
@@ -812,7 +1055,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_message_get(
     }
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nxd_mqtt_client_message_get(
+        mqtt_client_message_get(
             client_ptr,
             topic_buffer,
             topic_buffer_size,
@@ -833,6 +1076,15 @@ pub unsafe extern "C" fn _nxde_mqtt_client_message_get(
 /// `client_ptr` is NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_disconnect(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_disconnect(client_ptr) }
+}
+
+/// The body of [`_nxd_mqtt_client_disconnect`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_disconnect`].
+unsafe fn mqtt_client_disconnect(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         let client = client_or_return!(client_ptr);
         client.disconnect()
@@ -846,7 +1098,7 @@ pub unsafe extern "C" fn _nxd_mqtt_client_disconnect(client_ptr: *mut NXD_MQTT_C
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_disconnect(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_disconnect(client_ptr) }
+    unsafe { mqtt_client_disconnect(client_ptr) }
 }
 
 /// Sets the function called when the connection ends (broker or network
@@ -857,6 +1109,18 @@ pub unsafe extern "C" fn _nxde_mqtt_client_disconnect(client_ptr: *mut NXD_MQTT_
 /// `client_ptr` is NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_disconnect_notify_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    disconnect_notify: NXD_MQTT_DISCONNECT_NOTIFY,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { mqtt_client_disconnect_notify_set(client_ptr, disconnect_notify) }
+}
+
+/// The body of [`_nxd_mqtt_client_disconnect_notify_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nxd_mqtt_client_disconnect_notify_set`].
+unsafe fn mqtt_client_disconnect_notify_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
     disconnect_notify: NXD_MQTT_DISCONNECT_NOTIFY,
 ) -> UINT {
@@ -879,7 +1143,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_disconnect_notify_set(
     disconnect_notify: NXD_MQTT_DISCONNECT_NOTIFY,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nxd_mqtt_client_disconnect_notify_set(client_ptr, disconnect_notify) }
+    unsafe { mqtt_client_disconnect_notify_set(client_ptr, disconnect_notify) }
 }
 
 /// rsmqtt extension: sets how many received messages the client queues
