@@ -41,7 +41,7 @@ use super::serializer_types::{
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
-use crate::wire::{length, PublishParts};
+use crate::wire::{ack, length, PublishParts};
 
 use MQTTStatus::{
     MQTTBadParameter, MQTTBadResponse, MQTTNeedMoreBytes, MQTTNoDataAvailable, MQTTNoMemory,
@@ -843,19 +843,22 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         | MQTT_PACKET_TYPE_PUBREC
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
-            let (2, Some(packet_id)) = (body.len(), read_u16(body, 0)) else {
-                log_error(format_args!(
-                    "acknowledgement {type_byte:#04x} without remaining length 2"
-                ));
-                return AckOutcome::new(MQTTBadResponse);
+            // The type byte is one of the five exact values, so `wire`
+            // accepts its type and flags.
+            let decoded = crate::wire::split_first_byte(type_byte)
+                .and_then(|(packet_type, _)| ack::id_only_body(packet_type, body));
+            let (status, packet_id) = match decoded {
+                Ok(packet_id) => (MQTTSuccess, Some(packet_id)),
+                // coreMQTT reports the identifier it read, then refuses it.
+                Err(crate::wire::Error::ZeroPacketId) => (MQTTBadResponse, Some(0)),
+                Err(e) => {
+                    log_error(format_args!("acknowledgement {type_byte:#04x}: {e}"));
+                    return AckOutcome::new(MQTTBadResponse);
+                }
             };
             AckOutcome {
-                status: if packet_id == 0 {
-                    MQTTBadResponse
-                } else {
-                    MQTTSuccess
-                },
-                packet_id: Some(packet_id),
+                status,
+                packet_id,
                 session_present: None,
             }
         }

@@ -24,9 +24,7 @@
 use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
-use crate::wire::{
-    self, FixedHeader, PacketType, PingResp, PubAck, PubComp, PubRec, PubRel, QoS, SubAck, UnsubAck,
-};
+use crate::wire::{self, ack, FixedHeader, PacketType, PingResp, QoS, SubAck};
 
 use super::config::Config;
 use super::keepalive;
@@ -190,6 +188,7 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
     let packet = buf
         .get(..header.packet_len())
         .ok_or(wire::Error::Truncated)?;
+    let body = packet.get(header.header_len..).unwrap_or_default();
     Ok(match header.packet_type {
         PacketType::Publish => {
             let (p, _) = wire::Publish::decode(packet)?;
@@ -204,22 +203,15 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
                 payload: payload..payload.saturating_add(p.payload.len()),
             }
         }
-        PacketType::PubAck => Received::Ack(
-            MQTTPubAckType::MQTTPuback,
-            PubAck::decode(packet)?.0.packet_id,
-        ),
-        PacketType::PubRec => Received::Ack(
-            MQTTPubAckType::MQTTPubrec,
-            PubRec::decode(packet)?.0.packet_id,
-        ),
-        PacketType::PubRel => Received::Ack(
-            MQTTPubAckType::MQTTPubrel,
-            PubRel::decode(packet)?.0.packet_id,
-        ),
-        PacketType::PubComp => Received::Ack(
-            MQTTPubAckType::MQTTPubcomp,
-            PubComp::decode(packet)?.0.packet_id,
-        ),
+        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
+            let ack = match header.packet_type {
+                PacketType::PubAck => MQTTPubAckType::MQTTPuback,
+                PacketType::PubRec => MQTTPubAckType::MQTTPubrec,
+                PacketType::PubRel => MQTTPubAckType::MQTTPubrel,
+                _ => MQTTPubAckType::MQTTPubcomp,
+            };
+            Received::Ack(ack, ack::id_only_body(header.packet_type, body)?)
+        }
         PacketType::SubAck => {
             let (a, _) = SubAck::decode(packet)?;
             Received::SubAck {
@@ -227,7 +219,7 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
                 refused: a.return_codes.contains(&0x80),
             }
         }
-        PacketType::UnsubAck => Received::UnsubAck(UnsubAck::decode(packet)?.0.packet_id),
+        PacketType::UnsubAck => Received::UnsubAck(ack::id_only_body(PacketType::UnsubAck, body)?),
         PacketType::PingResp => {
             PingResp::decode(packet)?;
             Received::PingResp

@@ -77,7 +77,7 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
-mod ack;
+pub mod ack;
 mod body;
 mod connack;
 mod connect;
