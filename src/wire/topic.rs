@@ -49,7 +49,7 @@ pub fn matches(filter: &str, name: &str) -> bool {
     matches_unchecked(filter.as_bytes(), name.as_bytes())
 }
 
-/// The level-by-level comparison behind [`matches`], on bytes and without
+/// The level-by-level comparison behind [`matches()`], on bytes and without
 /// validating either side: a `+` level matches any one level (also an empty
 /// one), a `#` level that is the filter's last matches its parent and any
 /// number of child levels, and every other level (including one that holds
@@ -57,7 +57,7 @@ pub fn matches(filter: &str, name: &str) -> bool {
 /// A name starting with `$` never matches a filter starting with a wildcard
 /// (4.7.2).
 ///
-/// For valid inputs this is exactly [`matches`]; it exists for callers
+/// For valid inputs this is exactly [`matches()`]; it exists for callers
 /// whose API defines an answer for any bytes (coreMQTT's `MQTT_MatchTopic`).
 pub fn matches_unchecked(filter: &[u8], name: &[u8]) -> bool {
     // 4.7.2: wildcards at the first level do not reach `$` topics.
