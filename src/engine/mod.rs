@@ -36,6 +36,8 @@ pub mod publish;
 pub mod records;
 pub mod send;
 pub mod subscribe;
+#[cfg(test)]
+mod tests;
 
 pub use error::Error;
 pub use port::{Event, Frame, IncomingPublish, Link, Port, Session};
