@@ -3,12 +3,14 @@
 //!
 //! Layers, from the wire up:
 //! - [`wire`]: the MQTT 3.1.1 codec (no_std, no alloc, zero-copy).
+//! - [`engine`]: the session engine (safe, no_std, no heap) over a port
+//!   trait that each face implements.
 //! - [`coremqtt`]: the `MQTT_*` API of coreMQTT's 3.1.1 line; its context
-//!   struct is the protocol engine's state.
+//!   struct holds the engine's state.
 //! - [`backoff`]: backoffAlgorithm's exponential backoff with full jitter.
 //! - `transport` (std): TCP and rustls transports usable as `TransportInterface_t`.
 //! - [`logging`]: routes `log` records to a C callback.
-//! - `netx` (std): NetX Duo's `nxd_mqtt_client_*` API over the engine, with
+//! - `netx` (std): NetX Duo's `nxd_mqtt_client_*` API over the engine's Rust API, with
 //!   the NetX Secure subset backed by rustls.
 //! - [`version`]: the library version for C.
 #![cfg_attr(not(feature = "std"), no_std)]
