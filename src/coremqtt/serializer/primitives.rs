@@ -72,7 +72,11 @@ impl<'a> Writer<'a> {
     pub fn bytes(&mut self, bytes: &[u8]) -> Result<(), MQTTStatus> {
         let end = self.pos.checked_add(bytes.len()).ok_or(MQTTNoMemory)?;
         let target = self.buf.get_mut(self.pos..end).ok_or(MQTTNoMemory)?;
-        target.copy_from_slice(bytes);
+        // Element-wise (compiled to a copy): `copy_from_slice` would keep a
+        // length-mismatch panic, and with it core's formatting, in firmware.
+        for (to, from) in target.iter_mut().zip(bytes) {
+            *to = *from;
+        }
         self.pos = end;
         Ok(())
     }
