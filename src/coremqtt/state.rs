@@ -9,11 +9,11 @@
 //! first slid to the front (compaction), closing the holes left by completed
 //! exchanges.
 //!
-//! The logic lives in [`StateRecords`] and the `calculate_*` functions, which
-//! work on slices and never panic; the engine calls them directly. The
-//! `extern "C"` functions below are the coreMQTT entry points: they read the
-//! record pointers out of the C context, check them and the enum integers C
-//! passes, and call the same code.
+//! The logic lives in the engine ([`crate::engine::records`]: [`StateRecords`]
+//! and the `calculate_*` functions, re-exported here), works on slices and
+//! never panics. The `extern "C"` functions below are the coreMQTT entry
+//! points: they read the record pointers out of the C context, check them
+//! and the enum integers C passes, and call the same code.
 
 use core::ffi::c_char;
 

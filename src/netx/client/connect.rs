@@ -177,8 +177,10 @@ impl Client {
             .as_ref()
             .map_or(Some(MQTTQoS::MQTTQoS0), |w| MQTTQoS::from_raw(w.qos))
         else {
+            // will_message_set refuses such a QoS; as the engine would.
             engine.drop_connection();
-            return (NXD_MQTT_INVALID_PARAMETER, false);
+            *lock(&self.interrupt) = None;
+            return (NXD_MQTT_CONNECT_FAILURE, false);
         };
         let params = Connect {
             clean_session: request.clean_session,
