@@ -703,7 +703,10 @@ fn run_loop(pContext: *mut MQTTContext_t, manage_keep_alive: bool) -> MQTTStatus
     if !usable(&mut ctx) {
         return MQTTStatus::MQTTBadParameter;
     }
-    process::run(&mut ctx, manage_keep_alive)
+    match process::run(&mut ctx, manage_keep_alive) {
+        Ok(progress) => progress.status(),
+        Err(e) => e.status(),
+    }
 }
 
 /// Receives and handles at most one packet, and keeps the connection alive

@@ -27,21 +27,52 @@ use crate::coremqtt::state::MQTTStateOperation;
 use crate::wire::{self, ack, FixedHeader, PacketType, PingResp, QoS, SubAck};
 
 use super::config::Config;
+use super::error::Error;
 use super::keepalive;
 use super::port::{Event, Frame, IncomingPublish, Port};
 use super::send::{mark_disconnect_pending, send_bytes};
 
+/// What one loop call achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing arrived (keep-alive may have sent a PINGREQ).
+    Idle,
+    /// Part of a packet is held; call again (`MQTTNeedMoreBytes`).
+    Partial,
+    /// One packet was handled.
+    Handled,
+}
+
+impl Progress {
+    /// The coreMQTT status of a successful loop call.
+    pub fn status(self) -> MQTTStatus {
+        match self {
+            Progress::Partial => MQTTStatus::MQTTNeedMoreBytes,
+            Progress::Idle | Progress::Handled => MQTTStatus::MQTTSuccess,
+        }
+    }
+}
+
+/// Turns a status of the engine's inner steps into a result.
+fn ok_if_success(status: MQTTStatus) -> Result<(), Error> {
+    match status {
+        MQTTStatus::MQTTSuccess => Ok(()),
+        other => Err(Error::Status(other)),
+    }
+}
+
 /// One loop call (`MQTT_ProcessLoop` with `manage_keep_alive`,
 /// `MQTT_ReceiveLoop` without): clears the "control packet sent" mark, then
-/// receives and handles at most one packet.
-pub fn run<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus {
+/// receives and handles at most one packet. A packet that breaks MQTT 3.1.1
+/// is [`Error::Malformed`] with `wire`'s reason.
+pub fn run<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Progress, Error> {
     *ctx.session().control_sent = false;
     receive_one(ctx, manage_keep_alive)
 }
 
 /// Receives and handles at most one packet; `manage_keep_alive` is true for
 /// `MQTT_ProcessLoop`.
-pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus {
+pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Progress, Error> {
     let size = ctx.buffer().len();
     let held = (*ctx.session().held).min(size);
     // A complete packet already held (an earlier read brought several) is
@@ -66,7 +97,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus 
             log::error!("transport recv failed with {got}");
         }
         mark_disconnect_pending(ctx);
-        return MQTTStatus::MQTTRecvFailed;
+        return Err(Error::Status(MQTTStatus::MQTTRecvFailed));
     }
     let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
     *ctx.session().held = index;
@@ -74,36 +105,33 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus 
     let framed = FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default());
 
     if got == 0 && !complete && manage_keep_alive {
-        let status = keepalive::check(ctx);
-        if status != MQTTStatus::MQTTSuccess {
-            return status;
-        }
+        ok_if_success(keepalive::check(ctx))?;
     }
 
     let header = match framed {
         Ok(header) => header,
-        Err(wire::Error::Incomplete { .. }) if index == 0 => return MQTTStatus::MQTTSuccess,
+        Err(wire::Error::Incomplete { .. }) if index == 0 => return Ok(Progress::Idle),
         Err(wire::Error::Incomplete { .. }) if index >= size => {
             log::error!("network buffer of {size} bytes cannot even hold a fixed header");
             mark_disconnect_pending(ctx);
-            return MQTTStatus::MQTTNoMemory;
+            return Err(Error::Status(MQTTStatus::MQTTNoMemory));
         }
-        Err(wire::Error::Incomplete { .. }) => return MQTTStatus::MQTTNeedMoreBytes,
+        Err(wire::Error::Incomplete { .. }) => return Ok(Progress::Partial),
         Err(e) => {
             log::error!("malformed fixed header from the server: {e}");
-            return MQTTStatus::MQTTBadResponse;
+            return Err(Error::Malformed(e));
         }
     };
 
     let total = header.packet_len();
     if total > size {
-        return drop_oversized(ctx, header, index);
+        return Err(Error::Status(drop_oversized(ctx, header, index)));
     }
     if total > index {
-        return MQTTStatus::MQTTNeedMoreBytes;
+        return Ok(Progress::Partial);
     }
 
-    let status = handle_packet(ctx, header, manage_keep_alive);
+    let handled = handle_packet(ctx, header, manage_keep_alive);
 
     // Keep whatever followed the packet for the next call. One borrow of
     // the buffer for the bounds and the move, so the compiler sees the
@@ -116,11 +144,11 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> MQTTStatus 
         buf.copy_within(total..index, 0);
     }
     *ctx.session().held = rest;
-    if status == MQTTStatus::MQTTSuccess {
+    if handled.is_ok() {
         let now = ctx.now();
         *ctx.session().last_rx = now;
     }
-    status
+    handled.map(|()| Progress::Handled)
 }
 
 /// Reads and discards the rest of a packet that does not fit the buffer.
@@ -240,7 +268,11 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
 }
 
 /// Handles one complete packet at the start of the network buffer.
-fn handle_packet<P: Port>(ctx: &mut P, header: FixedHeader, manage_keep_alive: bool) -> MQTTStatus {
+fn handle_packet<P: Port>(
+    ctx: &mut P,
+    header: FixedHeader,
+    manage_keep_alive: bool,
+) -> Result<(), Error> {
     let frame = Frame {
         first_byte: (header.packet_type as u8) << 4 | header.flags,
         header_len: header.header_len,
@@ -250,7 +282,7 @@ fn handle_packet<P: Port>(ctx: &mut P, header: FixedHeader, manage_keep_alive: b
         Ok(received) => received,
         Err(e) => {
             log::error!("malformed {:?} from the server: {e}", header.packet_type);
-            return MQTTStatus::MQTTBadResponse;
+            return Err(Error::Malformed(e));
         }
     };
     match received {
@@ -269,15 +301,15 @@ fn handle_packet<P: Port>(ctx: &mut P, header: FixedHeader, manage_keep_alive: b
                 topic,
                 payload,
             };
-            incoming_publish(ctx, frame, packet_id, publish)
+            ok_if_success(incoming_publish(ctx, frame, packet_id, publish))
         }
-        Received::Ack(ack, id) => publish_ack(ctx, frame, ack, id),
+        Received::Ack(ack, id) => ok_if_success(publish_ack(ctx, frame, ack, id)),
         Received::PingResp => {
             *ctx.session().waiting_ping = false;
             if !manage_keep_alive {
                 notify(ctx, frame, 0, false, None);
             }
-            MQTTStatus::MQTTSuccess
+            Ok(())
         }
         // A refused filter is news for the application, not a loop error.
         Received::SubAck { packet_id, refused } => {
@@ -285,11 +317,11 @@ fn handle_packet<P: Port>(ctx: &mut P, header: FixedHeader, manage_keep_alive: b
                 log::warn!("SUBSCRIBE {packet_id}: a topic filter was refused by the server");
             }
             notify(ctx, frame, packet_id, refused, None);
-            MQTTStatus::MQTTSuccess
+            Ok(())
         }
         Received::UnsubAck(packet_id) => {
             notify(ctx, frame, packet_id, false, None);
-            MQTTStatus::MQTTSuccess
+            Ok(())
         }
     }
 }

@@ -73,14 +73,9 @@ impl Client {
                     break;
                 }
                 engine.link.bytes_in = 0;
-                let status = engine::process::run(&mut *engine, true);
-                if !matches!(
-                    status,
-                    MQTTStatus::MQTTSuccess
-                        | MQTTStatus::MQTTNeedMoreBytes
-                        | MQTTStatus::MQTTNoDataAvailable
-                ) {
-                    log::warn!("rsmqtt: connection lost (engine status {status:?})");
+                if let Err(error) = engine::process::run(&mut *engine, true) {
+                    // A malformed packet carries `wire`'s reason.
+                    log::warn!("rsmqtt: connection lost ({error:?})");
                     lost = true;
                     break;
                 }
