@@ -7,6 +7,7 @@
 #   coremqtt_receive      a coreMQTT context fed by a scripted broker and network
 #   coremqtt_deserialize  coreMQTT's deserializer API, cross-checked with the codec
 #   topic_match           MQTT_MatchTopic against the codec's topic matcher
+#   engine_session        the session engine over an in-memory port (no C ABI)
 # Needs the nightly toolchain and cargo-fuzz. New corpus entries go to
 # fuzz/corpus/<target> (git-ignored); fuzz/seeds/<target> (committed) holds
 # the starting inputs. Runs every target even after a failure, then exits

@@ -20,7 +20,7 @@
 # Environment:
 #   RSMQTT_BUILD_DIR   CMake build directory (default: build)
 #   RSMQTT_FUZZ_SECS   seconds per fuzz target in the smoke run (default: 20;
-#                      four targets, so the run stays under two minutes)
+#                      five targets, so the run stays under two minutes)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -740,3 +740,65 @@ fn publish_to_resend_loop_with_dup_publishes_resends_every_record() {
     broker.wait();
     broker.finish();
 }
+
+#[test]
+fn publish_with_invalid_utf8_topic_is_bad_response() {
+    // Topic "a\xFFb": not UTF-8 (MQTT 3.1.1 1.5.3).
+    let mut bad = vec![0x30, 8, 0, 3, b'a', 0xFF, b'b'];
+    bad.extend_from_slice(b"xyz");
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("utf", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+        Send(bad),
+        Notify,
+    ]);
+    let mut c = Client::new(broker.addr, 128);
+    assert_eq!(c.connect("utf", true, 60, 1000).0, MQTTStatus::MQTTSuccess);
+    broker.wait();
+    let start = std::time::Instant::now();
+    let status = loop {
+        let status = c.process();
+        if status != MQTTStatus::MQTTSuccess && status != MQTTStatus::MQTTNeedMoreBytes {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no error reported"
+        );
+    };
+    assert_eq!(status, MQTTStatus::MQTTBadResponse);
+    assert!(take_events().is_empty(), "the publish is not delivered");
+    broker.finish();
+}
+
+#[test]
+fn truncated_packet_then_close_is_recv_failed() {
+    // A PUBLISH announcing 20 bytes, of which 6 arrive before the close.
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("cut", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+        Send(vec![0x30, 20, 0, 3, b'a', b'b']),
+        Reconnect,
+    ]);
+    let mut c = Client::new(broker.addr, 128);
+    assert_eq!(c.connect("cut", true, 60, 1000).0, MQTTStatus::MQTTSuccess);
+    let start = std::time::Instant::now();
+    let status = loop {
+        let status = c.process();
+        if status != MQTTStatus::MQTTSuccess && status != MQTTStatus::MQTTNeedMoreBytes {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no error reported"
+        );
+    };
+    assert_eq!(status, MQTTStatus::MQTTRecvFailed);
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusDisconnectPending
+    );
+    assert!(take_events().is_empty());
+    let _ = TcpStream::connect(broker.addr);
+    broker.finish();
+}

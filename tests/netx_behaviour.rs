@@ -713,3 +713,55 @@ fn qos1_publish_cut_by_a_reset_is_acknowledged_after_reconnect() {
 fn qos2_publish_cut_by_a_reset_completes_once_after_reconnect() {
     publish_cut_by_a_reset_completes_after_reconnect(2);
 }
+
+/// A broker that accepts the connection, sends `bytes` and then closes (or
+/// keeps the socket open until the client hangs up, with `close` false).
+fn broker_sending(bytes: Vec<u8>, close: bool) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let (kind, _) = read_packet(&mut s);
+        assert_eq!(kind, 0x10);
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        s.write_all(&bytes).unwrap();
+        if !close {
+            // The client must end the connection itself.
+            while try_read_packet(&mut s).is_some() {}
+        }
+    });
+    (port, peer)
+}
+
+#[test]
+fn publish_with_an_invalid_utf8_topic_ends_the_connection_undelivered() {
+    // Topic "a\xFFb" is not UTF-8 (MQTT 3.1.1 1.5.3): a protocol violation,
+    // so the client drops the connection and delivers nothing.
+    let (port, peer) = broker_sending(
+        vec![0x30, 8, 0, 3, b'a', 0xFF, b'b', b'x', b'y', b'z'],
+        false,
+    );
+    let mut app = App::create("netx-utf8");
+    assert_eq!(app.connect(port, 30, NX_TRUE, TICKS_5S), NXD_MQTT_SUCCESS);
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
+    peer.join().unwrap();
+    assert!(app.rec.seen.lock().unwrap().messages.is_empty());
+    assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
+}
+
+#[test]
+fn truncated_packet_then_close_ends_the_connection_undelivered() {
+    // A PUBLISH announcing 20 bytes, of which 6 arrive before the close.
+    let (port, peer) = broker_sending(vec![0x30, 20, 0, 3, b'a', b'b'], true);
+    let mut app = App::create("netx-cut");
+    assert_eq!(app.connect(port, 30, NX_TRUE, TICKS_5S), NXD_MQTT_SUCCESS);
+    assert!(app
+        .rec
+        .wait_until(Duration::from_secs(5), |s| s.disconnects == 1));
+    peer.join().unwrap();
+    assert!(app.rec.seen.lock().unwrap().messages.is_empty());
+    assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
+}

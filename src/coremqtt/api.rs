@@ -39,18 +39,18 @@ use super::context::{
     MQTTGetCurrentTimeFunc_t, MQTTPubAckInfo_t, MQTTRetrievePacketForRetransmit,
     MQTTStorePacketForRetransmit,
 };
-use super::engine::config::Config;
-use super::engine::connect;
-use super::engine::port::{arrays_overlap, Ctx};
-use super::engine::publish::{self, Publish};
-use super::engine::{keepalive, process, subscribe};
+use super::port::{arrays_overlap, Ctx};
 use super::serializer::{c_client_id, Connect, Subscription, SubscriptionKind, Will};
 use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
-use super::state::StateRecords;
 use super::transport_interface::TransportInterface_t;
+use crate::engine::config::Config;
+use crate::engine::connect;
+use crate::engine::publish::{self, Publish};
+use crate::engine::records::StateRecords;
+use crate::engine::{keepalive, process, subscribe};
 use crate::ffi::guard;
 
 /// The values of coreMQTT's configuration macros, for
@@ -450,7 +450,7 @@ pub unsafe extern "C" fn MQTT_Connect(
                 unsafe { pSessionPresent.write(session_present) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(e) => e,
+            Err(e) => e.status(),
         }
     })
 }
@@ -710,8 +710,10 @@ fn run_loop(pContext: *mut MQTTContext_t, manage_keep_alive: bool) -> MQTTStatus
     if !usable(&mut ctx) {
         return MQTTStatus::MQTTBadParameter;
     }
-    ctx.get().controlPacketSent = false;
-    process::receive_one(&mut ctx, manage_keep_alive)
+    match process::run(&mut ctx, manage_keep_alive) {
+        Ok(progress) => progress.status(),
+        Err(e) => e.status(),
+    }
 }
 
 /// Receives and handles at most one packet, and keeps the connection alive
@@ -747,13 +749,6 @@ pub unsafe extern "C" fn MQTT_GetPacketId(pContext: *mut MQTTContext_t) -> u16 {
         let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
             return 0;
         };
-        let c = ctx.get();
-        let id = c.nextPacketId;
-        c.nextPacketId = if c.nextPacketId == u16::MAX {
-            1
-        } else {
-            c.nextPacketId.wrapping_add(1)
-        };
-        id
+        crate::engine::next_packet_id(&mut ctx)
     })
 }

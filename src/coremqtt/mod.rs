@@ -15,11 +15,17 @@
 //! checked before use.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
+#[allow(unsafe_code)] // exports
 pub mod api;
 pub mod context;
 pub mod engine;
+#[allow(unsafe_code)] // the engine port over the C context and callbacks
+pub(crate) mod port;
+#[allow(unsafe_code)] // exports
 pub mod serializer;
 pub mod serializer_types;
+#[allow(unsafe_code)] // exports
 pub mod state;
 pub mod transport_interface;
+#[allow(unsafe_code)] // exports
 pub mod utils;

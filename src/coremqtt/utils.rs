@@ -25,22 +25,7 @@ pub fn topic_matches(topic: &[u8], filter: &[u8]) -> bool {
     if topic == filter {
         return true;
     }
-    if topic.first() == Some(&b'$') && matches!(filter.first(), Some(b'+' | b'#')) {
-        return false;
-    }
-    let mut topic_levels = topic.split(|&byte| byte == b'/');
-    let mut filter_levels = filter.split(|&byte| byte == b'/').peekable();
-    while let Some(filter_level) = filter_levels.next() {
-        if filter_level == b"#" && filter_levels.peek().is_none() {
-            // Matches what is left, including nothing (the parent level).
-            return true;
-        }
-        match topic_levels.next() {
-            Some(topic_level) if filter_level == b"+" || filter_level == topic_level => {}
-            _ => return false,
-        }
-    }
-    topic_levels.next().is_none()
+    crate::wire::topic::matches_unchecked(filter, topic)
 }
 
 /// Checks whether the topic name matches the topic filter and stores the

@@ -1,20 +1,18 @@
 //! The client's connection to the broker (plain TCP, or TLS through
-//! [`crate::transport::tls::TlsSession`]) and the coreMQTT transport
-//! functions the engine calls to use it.
+//! [`crate::transport::tls::TlsSession`]) and the receive and send calls the
+//! engine's NetX port makes on it.
 //!
 //! Reads use a 1 ms socket timeout so that a receive with nothing to read
 //! returns 0 ("nothing now") as coreMQTT expects, and the client thread never
 //! holds the engine lock for long. Writes block up to [`SEND_TIMEOUT`].
 
-use core::ffi::c_void;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
-use crate::coremqtt::transport_interface::{NetworkContext_t, TransportOutVector_t};
+use crate::transport::tcp;
 use crate::transport::tls::TlsSession;
-use crate::transport::{self, tcp};
 
 /// How long a send may block before the engine sees a failure.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,17 +75,14 @@ impl Stream {
     }
 }
 
-/// What `pNetworkContext` points at: the stream plus bookkeeping the client
-/// thread reads after each engine call.
+/// The stream plus bookkeeping the client thread reads after each engine
+/// call.
 #[derive(Default)]
 pub struct Link {
     /// The connection, if any.
     pub stream: Option<Stream>,
     /// Bytes delivered to the engine since the client last reset it.
     pub bytes_in: usize,
-    /// While `Some`, the first bytes received are copied here: the CONNACK,
-    /// whose return code coreMQTT does not report.
-    pub tap: Option<heapless::Vec<u8, 4>>,
     /// The last TLS error a read or write reported (for example the alert a
     /// broker sends when it rejects the client certificate, which TLS 1.3
     /// only delivers after the handshake).
@@ -152,113 +147,57 @@ fn transport_result(result: std::io::Result<usize>) -> i32 {
     }
 }
 
-/// The [`Link`] behind the engine's context pointer, `None` for NULL.
-///
-/// # Safety
-/// A non-NULL `ctx` points at a live `Link` used by no one else during the
-/// call (the engine passes back the pointer the client gave it).
-unsafe fn link_of<'a>(ctx: *mut NetworkContext_t) -> Option<&'a mut Link> {
-    // SAFETY: caller contract.
-    (!ctx.is_null()).then(|| unsafe { &mut *(ctx as *mut Link) })
-}
-
-/// coreMQTT receive function over a [`Link`].
-///
-/// # Safety
-/// `ctx` points at a live `Link` used by no one else during the call;
-/// `buf` holds `len` writable bytes.
-pub unsafe extern "C" fn link_recv(
-    ctx: *mut NetworkContext_t,
-    buf: *mut c_void,
-    len: usize,
-) -> i32 {
-    // SAFETY: caller contract.
-    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null()) else {
-        return -1;
-    };
-    let Some(stream) = link.stream.as_mut() else {
-        return -1;
-    };
-    let len = tcp::clamp_len(len);
-    // SAFETY: the engine hands us `len` writable bytes of its buffer.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf as *mut u8, len) };
-    let fd = stream.raw_fd();
-    let result = match stream.read(out) {
-        // End of stream: the broker closed the connection.
-        Ok(0) if len > 0 => Err(std::io::Error::from(ErrorKind::UnexpectedEof)),
-        other => other,
-    };
-    if let Err(e) = &result {
-        link.note(e);
+impl Link {
+    /// Receives into `out`: the byte count, 0 when nothing arrived within
+    /// [`RECV_POLL`], -1 on error or when the peer closed the connection.
+    pub fn recv(&mut self, out: &mut [u8]) -> i32 {
+        let Some(stream) = self.stream.as_mut() else {
+            return -1;
+        };
+        let len = tcp::clamp_len(out.len());
+        let out = out.get_mut(..len).unwrap_or_default();
+        let fd = stream.raw_fd();
+        let result = match stream.read(out) {
+            Ok(0) if len > 0 => Err(std::io::Error::from(ErrorKind::UnexpectedEof)),
+            other => other,
+        };
+        if let Err(e) = &result {
+            self.note(e);
+        }
+        if let Ok(n) = result {
+            quick_ack(fd);
+            self.bytes_in += n;
+        }
+        transport_result(result)
     }
-    if let Ok(n) = result {
-        quick_ack(fd);
-        link.bytes_in += n;
-        if let Some(tap) = link.tap.as_mut() {
-            for byte in out.iter().take(n) {
-                if tap.push(*byte).is_err() {
-                    break;
+
+    /// Sends the concatenation of `parts` as one write (one TLS record for
+    /// small packets): its length, or -1 on error.
+    pub fn send(&mut self, parts: &[&[u8]]) -> i32 {
+        let Some(stream) = self.stream.as_mut() else {
+            return -1;
+        };
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        if total == 0 {
+            return 0;
+        }
+        if total > i32::MAX as usize {
+            return -1;
+        }
+        let result = match parts {
+            [one] => stream.write_all(one),
+            _ => {
+                let mut joined = Vec::with_capacity(total);
+                for part in parts {
+                    joined.extend_from_slice(part);
                 }
+                stream.write_all(&joined)
             }
         }
+        .map(|()| total);
+        if let Err(e) = &result {
+            self.note(e);
+        }
+        transport_result(result)
     }
-    transport_result(result)
-}
-
-/// coreMQTT send function over a [`Link`]: sends everything or fails.
-///
-/// # Safety
-/// `ctx` points at a live `Link`; `buf` holds `len` readable bytes.
-pub unsafe extern "C" fn link_send(
-    ctx: *mut NetworkContext_t,
-    buf: *const c_void,
-    len: usize,
-) -> i32 {
-    // SAFETY: caller contract.
-    let Some(link) = (unsafe { link_of(ctx) }).filter(|_| !buf.is_null() || len == 0) else {
-        return -1;
-    };
-    let Some(stream) = link.stream.as_mut() else {
-        return -1;
-    };
-    let len = tcp::clamp_len(len);
-    if len == 0 {
-        return 0;
-    }
-    // SAFETY: the engine hands us `len` readable bytes.
-    let data = unsafe { core::slice::from_raw_parts(buf as *const u8, len) };
-    let result = stream.write_all(data).map(|()| len);
-    if let Err(e) = &result {
-        link.note(e);
-    }
-    transport_result(result)
-}
-
-/// coreMQTT vectored send over a [`Link`]: the vectors go out as one write
-/// (one TLS record for small packets).
-///
-/// # Safety
-/// `ctx` points at a live `Link`; `iov` holds `count` vectors of readable
-/// bytes.
-pub unsafe extern "C" fn link_writev(
-    ctx: *mut NetworkContext_t,
-    iov: *mut TransportOutVector_t,
-    count: usize,
-) -> i32 {
-    if ctx.is_null() {
-        return -1;
-    }
-    // SAFETY: caller contract.
-    let Some(slices) = (unsafe { transport::io_slices(iov, count) }) else {
-        return -1;
-    };
-    let mut joined = Vec::with_capacity(slices.iter().map(|s| s.len()).sum());
-    for slice in &slices {
-        joined.extend_from_slice(slice);
-    }
-    if joined.len() > i32::MAX as usize {
-        return -1;
-    }
-    // SAFETY: forwarded; `joined` holds its own length in bytes.
-    unsafe { link_send(ctx, joined.as_ptr() as *const c_void, joined.len()) }
 }

@@ -47,12 +47,16 @@
 //! them as NetX Duo does.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
+#[allow(unsafe_code)] // exports
 pub mod api;
+#[allow(unsafe_code)] // the application's control block and callbacks
 pub mod client;
 pub mod client_block;
-pub mod engine;
+#[allow(unsafe_code)] // a socket option
 pub mod link;
 pub mod nx_types;
+pub mod port;
 pub mod queue;
+#[allow(unsafe_code)] // exports
 pub mod secure;
 pub mod threadx;

@@ -7,6 +7,17 @@ use super::cursor::{Reader, Sink};
 use super::error::Error;
 use super::header::PacketType;
 
+/// The packet identifier of a PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK
+/// body (the bytes after a fixed header already checked as `packet_type`):
+/// exactly two bytes, not zero.
+///
+/// One function for the five types, so that a receiver decoding all of them
+/// carries this code once.
+pub fn id_only_body(packet_type: PacketType, body: &[u8]) -> Result<u16, Error> {
+    expect_len(packet_type, body, 2)?;
+    Reader::new(body).packet_id()
+}
+
 macro_rules! id_only_packet {
     ($(#[$doc:meta])* $name:ident, $ty:expr) => {
         $(#[$doc])*
@@ -36,8 +47,7 @@ macro_rules! id_only_packet {
             }
 
             fn decode_body(_flags: u8, body: &[u8]) -> Result<Self, Error> {
-                expect_len($ty, body, 2)?;
-                let packet_id = Reader::new(body).packet_id()?;
+                let packet_id = id_only_body($ty, body)?;
                 Ok($name { packet_id })
             }
         }

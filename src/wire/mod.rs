@@ -77,7 +77,7 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
-mod ack;
+pub mod ack;
 mod body;
 mod connack;
 mod connect;
@@ -102,7 +102,7 @@ pub use connect::{Connect, Will};
 pub use error::{Error, TopicError};
 pub use header::{packet_len, split_first_byte, FixedHeader, PacketType};
 pub use packet::{decode, Packet};
-pub use publish::{Publish, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
+pub use publish::{Publish, PublishParts, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
 pub use qos::QoS;
 pub use simple::{Disconnect, PingReq, PingResp};
 pub use suback::{SubAck, SubAckReturnCode};

@@ -7,7 +7,7 @@ use super::cursor::{Reader, Sink, SliceSink};
 use super::error::Error;
 use super::header::PacketType;
 use super::qos::QoS;
-use super::string::validate_str;
+use super::string::{validate_bytes, validate_str};
 use super::topic;
 
 const FLAG_RETAIN: u8 = 0x01;
@@ -134,13 +134,13 @@ impl<'a> Body<'a> for Publish<'a> {
         if dup && qos == QoS::AtMostOnce {
             return Err(Error::DupWithQos0);
         }
-        let mut r = Reader::new(body);
-        let topic = r.string()?;
+        let parts = PublishParts::split(qos != QoS::AtMostOnce, body)?;
+        let topic = validate_bytes(parts.topic)?;
         topic::validate_name(topic).map_err(Error::InvalidTopicName)?;
-        let packet_id = if qos == QoS::AtMostOnce {
-            0
-        } else {
-            r.packet_id()?
+        let packet_id = match parts.packet_id {
+            Some(0) => return Err(Error::ZeroPacketId),
+            Some(id) => id,
+            None => 0,
         };
         Ok(Publish {
             dup,
@@ -148,9 +148,43 @@ impl<'a> Body<'a> for Publish<'a> {
             retain: flags & FLAG_RETAIN != 0,
             topic,
             packet_id,
-            payload: r.rest(),
+            payload: parts.payload,
         })
     }
 }
 
 packet_api!(Publish<'a>);
+
+/// A PUBLISH body split into its fields by their lengths alone: the topic's
+/// bytes are not checked as text or as a topic name, and a packet
+/// identifier of 0 is not refused.
+///
+/// This is the structural half of [`Publish::decode`], for callers that must
+/// apply a different policy to the contents (coreMQTT's
+/// `MQTT_DeserializePublish` accepts what its C original accepts); everyone
+/// else should decode a [`Publish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublishParts<'a> {
+    /// The topic name's bytes, after the two-byte length prefix.
+    pub topic: &'a [u8],
+    /// The packet identifier, when the QoS has one.
+    pub packet_id: Option<u16>,
+    /// The rest of the body.
+    pub payload: &'a [u8],
+}
+
+impl<'a> PublishParts<'a> {
+    /// Splits `body` (the bytes after the fixed header); `has_packet_id` is
+    /// true for QoS 1 and 2. [`Error::Truncated`] when the body is shorter
+    /// than its topic (and packet identifier).
+    pub fn split(has_packet_id: bool, body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let topic = r.binary()?;
+        let packet_id = if has_packet_id { Some(r.u16()?) } else { None };
+        Ok(PublishParts {
+            topic,
+            packet_id,
+            payload: r.rest(),
+        })
+    }
+}

@@ -14,12 +14,16 @@ use super::error::Error;
 pub const MAX_FIELD_LEN: usize = 65_535;
 
 /// Checks the body bytes of a string field and returns it as `&str`.
+#[allow(clippy::manual_contains)] // see the NUL check
 pub fn validate_bytes(bytes: &[u8]) -> Result<&str, Error> {
     if bytes.len() > MAX_FIELD_LEN {
         return Err(Error::FieldTooLong);
     }
     let text = core::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8)?;
-    if bytes.contains(&0) {
+    // A byte loop rather than `contains`, which calls `memchr` and its
+    // word-at-a-time search: 300+ bytes of flash for strings that are
+    // rarely longer than a few dozen bytes.
+    if bytes.iter().any(|&b| b == 0) {
         return Err(Error::NullCharacter);
     }
     Ok(text)
@@ -31,7 +35,7 @@ pub fn validate_str(text: &str) -> Result<(), Error> {
     if text.len() > MAX_FIELD_LEN {
         return Err(Error::FieldTooLong);
     }
-    if text.as_bytes().contains(&0) {
+    if text.bytes().any(|b| b == 0) {
         return Err(Error::NullCharacter);
     }
     Ok(())

@@ -46,23 +46,37 @@ pub fn matches(filter: &str, name: &str) -> bool {
     if validate_filter(filter).is_err() || validate_name(name).is_err() {
         return false;
     }
+    matches_unchecked(filter.as_bytes(), name.as_bytes())
+}
+
+/// The level-by-level comparison behind [`matches()`], on bytes and without
+/// validating either side: a `+` level matches any one level (also an empty
+/// one), a `#` level that is the filter's last matches its parent and any
+/// number of child levels, and every other level (including one that holds
+/// a wildcard character but is not a whole-level wildcard) must be equal.
+/// A name starting with `$` never matches a filter starting with a wildcard
+/// (4.7.2).
+///
+/// For valid inputs this is exactly [`matches()`]; it exists for callers
+/// whose API defines an answer for any bytes (coreMQTT's `MQTT_MatchTopic`).
+pub fn matches_unchecked(filter: &[u8], name: &[u8]) -> bool {
     // 4.7.2: wildcards at the first level do not reach `$` topics.
-    if name.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+    if name.first() == Some(&b'$') && matches!(filter.first(), Some(b'+' | b'#')) {
         return false;
     }
-    let mut filter_levels = filter.split('/');
-    let mut name_levels = name.split('/');
-    loop {
-        match (filter_levels.next(), name_levels.next()) {
-            // Validation guarantees `#` is last: it takes whatever remains,
-            // including nothing (the parent level).
-            (Some("#"), _) => return true,
-            (Some("+"), Some(_)) => {}
-            (Some(f), Some(n)) if f == n => {}
-            (None, None) => return true,
+    let mut name_levels = name.split(|&byte| byte == b'/');
+    let mut filter_levels = filter.split(|&byte| byte == b'/').peekable();
+    while let Some(filter_level) = filter_levels.next() {
+        if filter_level == b"#" && filter_levels.peek().is_none() {
+            // Takes whatever remains, including nothing (the parent level).
+            return true;
+        }
+        match name_levels.next() {
+            Some(name_level) if filter_level == b"+" || filter_level == name_level => {}
             _ => return false,
         }
     }
+    name_levels.next().is_none()
 }
 
 #[cfg(test)]

@@ -69,6 +69,20 @@ pub unsafe extern "C" fn _nx_secure_tls_session_create(
     metadata_area: *mut c_void,
     metadata_size: ULONG,
 ) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_create(session_ptr, cipher_table, metadata_area, metadata_size) }
+}
+
+/// The body of [`_nx_secure_tls_session_create`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_create`].
+unsafe fn secure_tls_session_create(
+    session_ptr: *mut NX_SECURE_TLS_SESSION,
+    cipher_table: *const NX_SECURE_TLS_CRYPTO,
+    metadata_area: *mut c_void,
+    metadata_size: ULONG,
+) -> UINT {
     guard(NX_PTR_ERROR, || {
         if session_ptr.is_null() || cipher_table.is_null() {
             return NX_PTR_ERROR;
@@ -107,9 +121,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_create(
     metadata_size: ULONG,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe {
-        _nx_secure_tls_session_create(session_ptr, cipher_table, metadata_area, metadata_size)
-    }
+    unsafe { secure_tls_session_create(session_ptr, cipher_table, metadata_area, metadata_size) }
 }
 
 /// Deletes a TLS session: rsmqtt forgets its configuration.
@@ -120,6 +132,15 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_create(
 pub unsafe extern "C" fn _nx_secure_tls_session_delete(
     session_ptr: *mut NX_SECURE_TLS_SESSION,
 ) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_delete(session_ptr) }
+}
+
+/// The body of [`_nx_secure_tls_session_delete`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_delete`].
+unsafe fn secure_tls_session_delete(session_ptr: *mut NX_SECURE_TLS_SESSION) -> UINT {
     guard(NX_PTR_ERROR, || {
         if session_ptr.is_null() {
             return NX_PTR_ERROR;
@@ -142,7 +163,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_delete(
     session_ptr: *mut NX_SECURE_TLS_SESSION,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_session_delete(session_ptr) }
+    unsafe { secure_tls_session_delete(session_ptr) }
 }
 
 /// Runs `body` for a session that exists, else returns the NetX Secure error.
@@ -163,6 +184,19 @@ fn with_session(session_ptr: *mut NX_SECURE_TLS_SESSION, body: impl FnOnce() -> 
 /// Pointers are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_session_packet_buffer_set(
+    session_ptr: *mut NX_SECURE_TLS_SESSION,
+    buffer_ptr: *mut UCHAR,
+    buffer_size: ULONG,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_packet_buffer_set(session_ptr, buffer_ptr, buffer_size) }
+}
+
+/// The body of [`_nx_secure_tls_session_packet_buffer_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_packet_buffer_set`].
+unsafe fn secure_tls_session_packet_buffer_set(
     session_ptr: *mut NX_SECURE_TLS_SESSION,
     buffer_ptr: *mut UCHAR,
     buffer_size: ULONG,
@@ -193,7 +227,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_packet_buffer_set(
     buffer_size: ULONG,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_session_packet_buffer_set(session_ptr, buffer_ptr, buffer_size) }
+    unsafe { secure_tls_session_packet_buffer_set(session_ptr, buffer_ptr, buffer_size) }
 }
 
 /// Gives the session a block (and a buffer of `buffer_size` bytes) for the
@@ -205,6 +239,27 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_packet_buffer_set(
 /// valid while the session is used.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_remote_certificate_allocate(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    certificate: *mut NX_SECURE_X509_CERT,
+    raw_certificate_buffer: *mut UCHAR,
+    buffer_size: UINT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        secure_tls_remote_certificate_allocate(
+            tls_session,
+            certificate,
+            raw_certificate_buffer,
+            buffer_size,
+        )
+    }
+}
+
+/// The body of [`_nx_secure_tls_remote_certificate_allocate`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_remote_certificate_allocate`].
+unsafe fn secure_tls_remote_certificate_allocate(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     certificate: *mut NX_SECURE_X509_CERT,
     raw_certificate_buffer: *mut UCHAR,
@@ -255,7 +310,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_remote_certificate_allocate(
 ) -> UINT {
     // SAFETY: forwarded caller contract.
     unsafe {
-        _nx_secure_tls_remote_certificate_allocate(
+        secure_tls_remote_certificate_allocate(
             tls_session,
             certificate,
             raw_certificate_buffer,
@@ -271,6 +326,18 @@ pub unsafe extern "C" fn _nxe_secure_tls_remote_certificate_allocate(
 /// Pointers are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_trusted_certificate_add(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    certificate: *mut NX_SECURE_X509_CERT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_trusted_certificate_add(tls_session, certificate) }
+}
+
+/// The body of [`_nx_secure_tls_trusted_certificate_add`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_trusted_certificate_add`].
+unsafe fn secure_tls_trusted_certificate_add(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     certificate: *mut NX_SECURE_X509_CERT,
 ) -> UINT {
@@ -302,7 +369,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_trusted_certificate_add(
     certificate: *mut NX_SECURE_X509_CERT,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_trusted_certificate_add(tls_session, certificate) }
+    unsafe { secure_tls_trusted_certificate_add(tls_session, certificate) }
 }
 
 /// Sets the certificate (with its private key) this device presents for
@@ -312,6 +379,18 @@ pub unsafe extern "C" fn _nxe_secure_tls_trusted_certificate_add(
 /// Pointers are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_local_certificate_add(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    certificate: *mut NX_SECURE_X509_CERT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_local_certificate_add(tls_session, certificate) }
+}
+
+/// The body of [`_nx_secure_tls_local_certificate_add`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_local_certificate_add`].
+unsafe fn secure_tls_local_certificate_add(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     certificate: *mut NX_SECURE_X509_CERT,
 ) -> UINT {
@@ -362,7 +441,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_local_certificate_add(
     certificate: *mut NX_SECURE_X509_CERT,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_local_certificate_add(tls_session, certificate) }
+    unsafe { secure_tls_local_certificate_add(tls_session, certificate) }
 }
 
 /// Sets the clock used to check certificate validity periods (seconds since
@@ -372,6 +451,18 @@ pub unsafe extern "C" fn _nxe_secure_tls_local_certificate_add(
 /// `tls_session` is NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_session_time_function_set(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    time_func_ptr: NX_SECURE_TLS_TIME_FUNCTION,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_time_function_set(tls_session, time_func_ptr) }
+}
+
+/// The body of [`_nx_secure_tls_session_time_function_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_time_function_set`].
+unsafe fn secure_tls_session_time_function_set(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     time_func_ptr: NX_SECURE_TLS_TIME_FUNCTION,
 ) -> UINT {
@@ -400,7 +491,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_time_function_set(
         return NX_PTR_ERROR;
     }
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_session_time_function_set(tls_session, time_func_ptr) }
+    unsafe { secure_tls_session_time_function_set(tls_session, time_func_ptr) }
 }
 
 /// Sets the callback that sees the broker's certificate after its chain was
@@ -410,6 +501,18 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_time_function_set(
 /// `tls_session` is NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_session_certificate_callback_set(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    func_ptr: NX_SECURE_TLS_CERTIFICATE_CALLBACK,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_certificate_callback_set(tls_session, func_ptr) }
+}
+
+/// The body of [`_nx_secure_tls_session_certificate_callback_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_certificate_callback_set`].
+unsafe fn secure_tls_session_certificate_callback_set(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     func_ptr: NX_SECURE_TLS_CERTIFICATE_CALLBACK,
 ) -> UINT {
@@ -439,7 +542,7 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_certificate_callback_set(
         return NX_PTR_ERROR;
     }
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_session_certificate_callback_set(tls_session, func_ptr) }
+    unsafe { secure_tls_session_certificate_callback_set(tls_session, func_ptr) }
 }
 
 /// Sends `dns_name` in the Server Name Indication extension. rsmqtt also
@@ -449,6 +552,18 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_certificate_callback_set(
 /// Pointers are NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_tls_session_sni_extension_set(
+    tls_session: *mut NX_SECURE_TLS_SESSION,
+    dns_name: *mut NX_SECURE_X509_DNS_NAME,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_tls_session_sni_extension_set(tls_session, dns_name) }
+}
+
+/// The body of [`_nx_secure_tls_session_sni_extension_set`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_tls_session_sni_extension_set`].
+unsafe fn secure_tls_session_sni_extension_set(
     tls_session: *mut NX_SECURE_TLS_SESSION,
     dns_name: *mut NX_SECURE_X509_DNS_NAME,
 ) -> UINT {
@@ -487,5 +602,5 @@ pub unsafe extern "C" fn _nxe_secure_tls_session_sni_extension_set(
     dns_name: *mut NX_SECURE_X509_DNS_NAME,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_tls_session_sni_extension_set(tls_session, dns_name) }
+    unsafe { secure_tls_session_sni_extension_set(tls_session, dns_name) }
 }

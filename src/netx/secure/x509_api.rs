@@ -161,6 +161,36 @@ pub unsafe extern "C" fn _nx_secure_x509_certificate_initialize(
     priv_len: USHORT,
     private_key_type: UINT,
 ) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        secure_x509_certificate_initialize(
+            certificate,
+            certificate_data,
+            length,
+            raw_data_buffer,
+            buffer_size,
+            private_key,
+            priv_len,
+            private_key_type,
+        )
+    }
+}
+
+/// The body of [`_nx_secure_x509_certificate_initialize`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_x509_certificate_initialize`].
+#[allow(clippy::too_many_arguments)] // the C signature
+unsafe fn secure_x509_certificate_initialize(
+    certificate: *mut NX_SECURE_X509_CERT,
+    certificate_data: *mut UCHAR,
+    length: USHORT,
+    raw_data_buffer: *mut UCHAR,
+    buffer_size: USHORT,
+    private_key: *const UCHAR,
+    priv_len: USHORT,
+    private_key_type: UINT,
+) -> UINT {
     guard(NX_SECURE_X509_INVALID_CERTIFICATE, || {
         // SAFETY: forwarded caller contract.
         unsafe {
@@ -195,7 +225,7 @@ pub unsafe extern "C" fn _nxe_secure_x509_certificate_initialize(
 ) -> UINT {
     // SAFETY: forwarded caller contract; the core function checks pointers.
     unsafe {
-        _nx_secure_x509_certificate_initialize(
+        secure_x509_certificate_initialize(
             certificate,
             certificate_data,
             length,
@@ -216,6 +246,19 @@ pub unsafe extern "C" fn _nxe_secure_x509_certificate_initialize(
 /// Pointers are NULL or valid; `name_string` holds `length` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn _nx_secure_x509_dns_name_initialize(
+    dns_name: *mut NX_SECURE_X509_DNS_NAME,
+    name_string: *const UCHAR,
+    length: USHORT,
+) -> UINT {
+    // SAFETY: forwarded caller contract.
+    unsafe { secure_x509_dns_name_initialize(dns_name, name_string, length) }
+}
+
+/// The body of [`_nx_secure_x509_dns_name_initialize`], which its parameter-checking variant shares.
+///
+/// # Safety
+/// As [`_nx_secure_x509_dns_name_initialize`].
+unsafe fn secure_x509_dns_name_initialize(
     dns_name: *mut NX_SECURE_X509_DNS_NAME,
     name_string: *const UCHAR,
     length: USHORT,
@@ -252,7 +295,7 @@ pub unsafe extern "C" fn _nxe_secure_x509_dns_name_initialize(
     length: USHORT,
 ) -> UINT {
     // SAFETY: forwarded caller contract.
-    unsafe { _nx_secure_x509_dns_name_initialize(dns_name, name_string, length) }
+    unsafe { secure_x509_dns_name_initialize(dns_name, name_string, length) }
 }
 
 #[cfg(test)]

@@ -6,27 +6,16 @@
 //! stopped until the packet is out, the transport fails (< 0), or more than
 //! `MQTT_SEND_TIMEOUT_MS` have passed since the first attempt.
 
-use crate::coremqtt::context::MQTTConnectionStatus;
-use crate::coremqtt::transport_interface::TransportOutVector;
-
 use super::config::Config;
-use super::port::Ctx;
+use super::port::{Link, Port};
 
 /// Why a packet did not go out completely.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SendError {
+pub enum SendError {
     /// The transport reported an error.
     Transport(i32),
     /// `MQTT_SEND_TIMEOUT_MS` passed; this many bytes had gone out.
     Timeout(usize),
-}
-
-/// A vector over engine-owned or caller-owned bytes.
-pub(crate) fn vector(bytes: &[u8]) -> TransportOutVector {
-    TransportOutVector {
-        iov_base: bytes.as_ptr().cast(),
-        iov_len: bytes.len(),
-    }
 }
 
 /// Sends all bytes of `vectors` (which the function consumes as it goes).
@@ -36,18 +25,15 @@ pub(crate) fn vector(bytes: &[u8]) -> TransportOutVector {
 /// out, leaves the byte stream unusable, so a connected context becomes
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
-pub(crate) fn send_vectors(
-    ctx: &mut Ctx,
-    vectors: &mut [TransportOutVector],
-) -> Result<(), SendError> {
+pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::current().send_timeout_ms;
-    let mut total: usize = vectors.iter().map(|v| v.iov_len).sum();
+    let mut total: usize = vectors.iter().map(|v| v.len()).sum();
     let mut sent = 0usize;
     let mut first = 0usize;
     let start = ctx.now();
     while total > 0 {
         // Skip what is fully sent, including empty vectors.
-        while vectors.get(first).is_some_and(|v| v.iov_len == 0) {
+        while vectors.get(first).is_some_and(|v| v.is_empty()) {
             first += 1;
         }
         let Some(pending) = vectors.get_mut(first..) else {
@@ -59,7 +45,7 @@ pub(crate) fn send_vectors(
             mark_disconnect_pending(ctx);
             return Err(SendError::Transport(result));
         }
-        let mut progress = result as usize;
+        let mut progress = result.unsigned_abs() as usize;
         if progress > total {
             log::error!("transport send reported {progress} bytes with only {total} pending");
             mark_disconnect_pending(ctx);
@@ -69,17 +55,14 @@ pub(crate) fn send_vectors(
             total -= progress;
             sent += progress;
             let now = ctx.now();
-            ctx.get().lastPacketTxTime = now;
+            *ctx.session().last_tx = now;
             // Advance through the vectors by the number of bytes taken.
-            for v in vectors[first..].iter_mut() {
+            for v in vectors.get_mut(first..).unwrap_or_default().iter_mut() {
                 if progress == 0 {
                     break;
                 }
-                let take = progress.min(v.iov_len);
-                // `wrapping_add` needs no unsafe and stays within the
-                // vector's own bytes because `take <= iov_len`.
-                v.iov_base = v.iov_base.cast::<u8>().wrapping_add(take).cast();
-                v.iov_len -= take;
+                let take = progress.min(v.len());
+                *v = v.get(take..).unwrap_or_default();
                 progress -= take;
             }
         }
@@ -99,14 +82,14 @@ pub(crate) fn send_vectors(
 }
 
 /// Sends one contiguous buffer.
-pub(crate) fn send_bytes(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), SendError> {
-    send_vectors(ctx, &mut [vector(bytes)])
+pub fn send_bytes<P: Port>(ctx: &mut P, bytes: &[u8]) -> Result<(), SendError> {
+    send_vectors(ctx, &mut [bytes])
 }
 
 /// A transport failure on a live connection: only `MQTT_Disconnect` may follow.
-pub(crate) fn mark_disconnect_pending(ctx: &mut Ctx) {
-    let c = ctx.get();
-    if c.connectStatus == MQTTConnectionStatus::MQTTConnected as u32 {
-        c.connectStatus = MQTTConnectionStatus::MQTTDisconnectPending as u32;
+pub fn mark_disconnect_pending<P: Port>(ctx: &mut P) {
+    let c = ctx.session();
+    if *c.link == Link::UP {
+        *c.link = Link::BROKEN;
     }
 }

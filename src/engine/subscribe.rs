@@ -6,19 +6,18 @@ use crate::coremqtt::serializer::{
     self, Subscription, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
 };
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::coremqtt::transport_interface::TransportOutVector;
 
 use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
-use super::port::Ctx;
-use super::send::{mark_disconnect_pending, send_vectors, vector};
+use super::port::Port;
+use super::send::{mark_disconnect_pending, send_vectors};
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
 /// Checks as coreMQTT does: packet id not 0, at least one filter, no empty
 /// filter, and (SUBSCRIBE) incoming records for any QoS 1/2 subscription.
-pub(crate) fn send<'a>(
-    ctx: &mut Ctx,
+pub fn send<'a, P: Port>(
+    ctx: &mut P,
     kind: SubscriptionKind,
     count: usize,
     filter: &dyn Fn(usize) -> Subscription<'a>,
@@ -55,37 +54,52 @@ pub(crate) fn send<'a>(
     } else {
         2
     };
-    let mut vectors: [TransportOutVector; SUB_UNSUB_VECTORS_CAP] =
-        [vector(&[]); SUB_UNSUB_VECTORS_CAP];
-    let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
-    let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
-    vectors[0] = vector(&header[..header_len]);
-    let mut used = 1;
-    let mut slot = 0;
+    let header = header.get(..header_len).unwrap_or_default();
+    // Batches of at most `max` vectors: the header and as many whole filters
+    // as fit, then whole filters only. The length and QoS bytes of a batch
+    // live in arrays the batch's vectors borrow, so each batch is prepared
+    // in full before it is sent.
+    let mut next: usize = 0;
     let mut started = false;
-    for i in 0..count {
-        if used + per_filter > max {
-            if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
-                log::error!("{kind:?} {packet_id}: send failed");
-                return status;
+    loop {
+        let header_slots = usize::from(!started);
+        let fit = (max.saturating_sub(header_slots) / per_filter).max(1);
+        let end = next.saturating_add(fit).min(count);
+        let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
+        let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
+        for ((len, q), i) in lengths.iter_mut().zip(qos.iter_mut()).zip(next..end) {
+            let f = filter(i);
+            *len = (f.filter.len() as u16).to_be_bytes();
+            *q = f.qos as u8;
+        }
+        let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
+        let mut slots = vectors.iter_mut();
+        let mut used = 0;
+        if !started {
+            if let Some(slot) = slots.next() {
+                *slot = header;
+                used += 1;
             }
-            used = 0;
-            slot = 0;
         }
-        let f = filter(i);
-        lengths[slot] = (f.filter.len() as u16).to_be_bytes();
-        qos[slot] = f.qos as u8;
-        vectors[used] = vector(&lengths[slot]);
-        vectors[used + 1] = vector(f.filter);
-        if kind == SubscriptionKind::Subscribe {
-            vectors[used + 2] = vector(core::slice::from_ref(&qos[slot]));
+        for ((len, q), i) in lengths.iter().zip(qos.iter()).zip(next..end) {
+            let f = filter(i);
+            let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
+            for part in parts.iter().take(per_filter) {
+                if let Some(slot) = slots.next() {
+                    *slot = *part;
+                    used += 1;
+                }
+            }
         }
-        used += per_filter;
-        slot += 1;
-    }
-    if let Err(status) = send_batch(ctx, &mut vectors[..used], &mut started) {
-        log::error!("{kind:?} {packet_id}: send failed");
-        return status;
+        let batch = vectors.get_mut(..used).unwrap_or_default();
+        if let Err(status) = send_batch(ctx, batch, &mut started) {
+            log::error!("{kind:?} {packet_id}: send failed");
+            return status;
+        }
+        next = end;
+        if next >= count {
+            break;
+        }
     }
     MQTTStatus::MQTTSuccess
 }
@@ -97,9 +111,9 @@ pub(crate) fn send<'a>(
 /// packet short itself, but it sees one batch only: a later batch that times
 /// out before its first byte leaves the earlier batches on the wire as the
 /// start of a packet that never ends, so the byte stream is just as corrupt.
-fn send_batch(
-    ctx: &mut Ctx,
-    vectors: &mut [TransportOutVector],
+fn send_batch<P: Port>(
+    ctx: &mut P,
+    vectors: &mut [&[u8]],
     started: &mut bool,
 ) -> Result<(), MQTTStatus> {
     match send_vectors(ctx, vectors) {

@@ -1,63 +1,68 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
-use crate::coremqtt::context::{MQTTConnectionStatus, MQTTPubAckInfo_t, MQTTPubAckType};
-use crate::coremqtt::serializer::{
-    self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE, DISCONNECT_PACKET,
-};
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus, MQTT_PACKET_TYPE_CONNACK};
-use crate::coremqtt::state::{self, MQTTStateOperation};
-use crate::coremqtt::transport_interface::TransportOutVector;
+use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
+use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::state::MQTTStateOperation;
+use crate::wire::{ConnAck, ConnectReturnCode};
 
 use super::config::Config;
+use super::error::Error;
 use super::keepalive::require_connected;
-use super::port::Ctx;
+use super::port::{Link, Port};
 use super::process::send_ack;
-use super::send::{send_bytes, send_vectors, vector};
+use super::records;
+use super::send::{send_bytes, send_vectors};
+
+/// The first byte of a CONNACK.
+const CONNACK_FIRST_BYTE: u8 = 0x20;
+/// DISCONNECT: no variable header, no payload (MQTT 3.1.1 3.14).
+pub const DISCONNECT: [u8; 2] = [0xE0, 0];
 
 /// Connects: sends CONNECT, waits for CONNACK, then prepares the session.
 /// Returns the session-present flag.
-pub(crate) fn connect(
-    ctx: &mut Ctx,
+pub fn connect<P: Port>(
+    ctx: &mut P,
     p: &Connect<'_>,
     will: Option<&Will<'_>>,
     timeout_ms: u32,
-) -> Result<bool, MQTTStatus> {
+) -> Result<bool, Error> {
     let (remaining, _) = serializer::connect_packet_size(p, will)?;
     match require_connected(ctx) {
         Some(MQTTStatus::MQTTStatusNotConnected) => {}
-        None => return Err(MQTTStatus::MQTTStatusConnected),
-        Some(other) => return Err(other),
+        None => return Err(MQTTStatus::MQTTStatusConnected.into()),
+        Some(other) => return Err(other.into()),
     }
     // Bytes left over from an earlier connection mean nothing on this one.
-    ctx.get().index = 0;
+    *ctx.session().held = 0;
 
     send_connect(ctx, p, will, remaining)?;
     let session_present = receive_connack(ctx, timeout_ms)?;
     if p.clean_session && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
-        return Err(MQTTStatus::MQTTBadResponse);
+        return Err(MQTTStatus::MQTTBadResponse.into());
     }
     if !session_present {
         forget_session(ctx);
     }
     let now = ctx.now();
-    let c = ctx.get();
-    c.connectStatus = MQTTConnectionStatus::MQTTConnected as u32;
-    c.keepAliveIntervalSec = p.keep_alive_seconds;
-    c.waitingForPingResp = false;
-    c.pingReqSendTimeMs = 0;
-    c.lastPacketRxTime = now;
+    let c = ctx.session();
+    *c.link = Link::UP;
+    *c.keep_alive_s = p.keep_alive_seconds;
+    *c.waiting_ping = false;
+    *c.ping_sent = 0;
+    *c.last_rx = now;
     if session_present {
         let status = resume_session(ctx);
         if status != MQTTStatus::MQTTSuccess {
-            return Err(status);
+            return Err(status.into());
         }
     }
     Ok(session_present)
 }
 
-fn send_connect(
-    ctx: &mut Ctx,
+fn send_connect<P: Port>(
+    ctx: &mut P,
     p: &Connect<'_>,
     will: Option<&Will<'_>>,
     remaining: usize,
@@ -67,28 +72,35 @@ fn send_connect(
 
     // Each string is a two-byte length and the caller's bytes, unchanged, in
     // the order of 3.1.3: client id, will topic, will message, user, password.
-    let mut strings: [&[u8]; 5] = [p.client_id, &[], &[], &[], &[]];
-    let mut count = 1;
-    if let Some(w) = will {
-        strings[1] = w.topic;
-        strings[2] = w.payload;
-        count = 3;
-    }
-    for field in [p.user_name, p.password].into_iter().flatten() {
-        strings[count] = field;
-        count += 1;
-    }
+    let fields: [Option<&[u8]>; 5] = [
+        Some(p.client_id),
+        will.map(|w| w.topic),
+        will.map(|w| w.payload),
+        p.user_name,
+        p.password,
+    ];
     let mut lengths = [[0u8; 2]; 5];
-    for (len, s) in lengths.iter_mut().zip(&strings[..count]) {
-        *len = (s.len() as u16).to_be_bytes();
+    for (len, field) in lengths.iter_mut().zip(fields) {
+        if let Some(field) = field {
+            *len = (field.len() as u16).to_be_bytes();
+        }
     }
-    let mut vectors = [vector(&[]); 11];
-    vectors[0] = vector(&header[..header_len]);
-    for i in 0..count {
-        vectors[1 + 2 * i] = vector(&lengths[i]);
-        vectors[2 + 2 * i] = vector(strings[i]);
+    let mut vectors: [&[u8]; 11] = [&[]; 11];
+    let mut used = 0;
+    if let Some((first, rest)) = vectors.split_first_mut() {
+        *first = header.get(..header_len).unwrap_or_default();
+        used = 1;
+        let mut slots = rest.chunks_exact_mut(2);
+        for (field, len) in fields.iter().zip(&lengths) {
+            let Some(field) = field else { continue };
+            if let Some([len_slot, field_slot]) = slots.next() {
+                *len_slot = len;
+                *field_slot = field;
+                used += 2;
+            }
+        }
     }
-    send_vectors(ctx, &mut vectors[..1 + 2 * count]).map_err(|e| {
+    send_vectors(ctx, vectors.get_mut(..used).unwrap_or_default()).map_err(|e| {
         log::error!("sending CONNECT failed: {e:?}");
         MQTTStatus::MQTTSendFailed
     })
@@ -98,7 +110,7 @@ fn send_connect(
 /// lasts that long; with 0 the transport is polled
 /// `MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT` + 1 times. Once it has started, the
 /// rest may stall at most `MQTT_RECV_POLLING_TIMEOUT_MS` between bytes.
-fn receive_connack(ctx: &mut Ctx, timeout_ms: u32) -> Result<bool, MQTTStatus> {
+fn receive_connack<P: Port>(ctx: &mut P, timeout_ms: u32) -> Result<bool, Error> {
     let cfg = Config::current();
     let entry = ctx.now();
     let mut polls = 0u32;
@@ -107,7 +119,7 @@ fn receive_connack(ctx: &mut Ctx, timeout_ms: u32) -> Result<bool, MQTTStatus> {
         let got = ctx.recv_into(&mut first);
         if got < 0 {
             log::error!("transport recv failed with {got} while waiting for CONNACK");
-            return Err(MQTTStatus::MQTTRecvFailed);
+            return Err(MQTTStatus::MQTTRecvFailed.into());
         }
         if got > 0 {
             break;
@@ -120,38 +132,47 @@ fn receive_connack(ctx: &mut Ctx, timeout_ms: u32) -> Result<bool, MQTTStatus> {
         };
         if give_up {
             log::error!("no CONNACK received (timeout {timeout_ms} ms)");
-            return Err(MQTTStatus::MQTTNoDataAvailable);
+            return Err(MQTTStatus::MQTTNoDataAvailable.into());
         }
     }
-    if first[0] != MQTT_PACKET_TYPE_CONNACK {
+    if first != [CONNACK_FIRST_BYTE] {
         log::error!(
             "packet type 0x{:02x} received while expecting CONNACK",
             first[0]
         );
-        return Err(MQTTStatus::MQTTBadResponse);
+        return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    let mut length = [0u8; 1];
-    recv_exact(ctx, &mut length, cfg.recv_polling_timeout_ms)?;
-    if length[0] != 2 {
-        log::error!("CONNACK remaining length {} instead of 2", length[0]);
-        return Err(MQTTStatus::MQTTBadResponse);
+    let mut rest = [0u8; 3];
+    recv_exact(ctx, &mut rest[..1], cfg.recv_polling_timeout_ms)?;
+    if rest[0] != 2 {
+        log::error!("CONNACK remaining length {} instead of 2", rest[0]);
+        return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    let mut body = [0u8; 2];
-    recv_exact(ctx, &mut body, cfg.recv_polling_timeout_ms)?;
-    let outcome = serializer::deserialize_ack(MQTT_PACKET_TYPE_CONNACK, &body);
-    match (outcome.status, outcome.session_present) {
-        (MQTTStatus::MQTTSuccess, Some(present)) => Ok(present),
-        (MQTTStatus::MQTTSuccess, None) => Err(MQTTStatus::MQTTBadResponse),
-        (status, _) => Err(status),
+    recv_exact(ctx, &mut rest[1..], cfg.recv_polling_timeout_ms)?;
+    let (ack, _) = match ConnAck::decode(&[CONNACK_FIRST_BYTE, 2, rest[1], rest[2]]) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            log::error!("malformed CONNACK: {e}");
+            return Err(Error::Malformed(e));
+        }
+    };
+    if ack.return_code != ConnectReturnCode::Accepted {
+        log::error!(
+            "connection refused by the server: {:?} (return code {})",
+            ack.return_code,
+            ack.return_code as u8
+        );
+        return Err(Error::Refused(ack.return_code));
     }
+    Ok(ack.session_present)
 }
 
 /// Fills `dst`, allowing `stall_ms` without data between pieces.
-fn recv_exact(ctx: &mut Ctx, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
+fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
     let mut filled = 0;
     let mut last = ctx.now();
     while filled < dst.len() {
-        let got = ctx.recv_into(&mut dst[filled..]);
+        let got = ctx.recv_into(dst.get_mut(filled..).unwrap_or_default());
         if got < 0 {
             log::error!("transport recv failed with {got}");
             return Err(MQTTStatus::MQTTRecvFailed);
@@ -173,11 +194,11 @@ fn recv_exact(ctx: &mut Ctx, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTSt
 
 /// No session on the broker: drop every record (telling the clear callback
 /// about stored publishes) and any buffered bytes.
-fn forget_session(ctx: &mut Ctx) {
-    ctx.get().index = 0;
+fn forget_session<P: Port>(ctx: &mut P) {
+    *ctx.session().held = 0;
     let mut cursor = 0;
     loop {
-        let id = state::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::publish_to_resend(ctx.records().outgoing, &mut cursor);
         if id == 0 {
             break;
         }
@@ -195,12 +216,11 @@ fn forget_session(ctx: &mut Ctx) {
 
 /// The broker kept our session: finish what the records say was in flight.
 /// PUBRELs go out again for publishes past PUBREC; unacknowledged publishes go
-/// out again with DUP set when the retransmit callbacks are registered, and
-/// their records move on to PUBACK/PUBREC pending.
-fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
+/// out again with DUP set when the retransmit callbacks are registered.
+fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
     let mut cursor = 0;
     loop {
-        let id = state::pubrel_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::pubrel_to_resend(ctx.records().outgoing, &mut cursor);
         if id == 0 {
             break;
         }
@@ -214,56 +234,47 @@ fn resume_session(ctx: &mut Ctx) -> MQTTStatus {
     }
     let mut cursor = 0;
     loop {
-        let id = state::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::publish_to_resend(ctx.records().outgoing, &mut cursor);
         if id == 0 {
             break;
         }
-        let Some(Some((first, rest))) = ctx.retrieve(id) else {
+        let Some(stored) = ctx.retrieve(id) else {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
+            return MQTTStatus::MQTTPublishRetrieveFailed;
+        };
+        let Some((&first_byte, rest)) = stored.as_ref().split_first() else {
+            log::error!("the retrieve callback gave back an empty PUBLISH {id}");
             return MQTTStatus::MQTTPublishRetrieveFailed;
         };
         // DUP (bit 3) set on a copy of the first byte: the stored bytes stay
         // as the application keeps them.
-        let dup_first = [first | 0x08];
-        let mut vectors: [TransportOutVector; 2] = [vector(&dup_first), rest];
+        let dup_first = [first_byte | 0x08];
+        let mut vectors: [&[u8]; 2] = [&dup_first, rest];
         if send_vectors(ctx, &mut vectors).is_err() {
             log::error!("resending PUBLISH {id} failed");
             return MQTTStatus::MQTTSendFailed;
         }
-        // The copy is out: the record waits for PUBACK/PUBREC as after a
-        // first successful send. A publish whose first send failed is still
-        // in `MQTTPublishSend`, where the broker's answer to this copy would
-        // be an illegal transition that fails the loop (and, with an
-        // application that reconnects, loops forever: issue 13; coreMQTT
-        // v3-CodeBase does that). Records already pending stay as they are.
-        let status = mark_resent(ctx, id);
-        if status != MQTTStatus::MQTTSuccess {
-            return status;
+        // The copy is on the wire again: the record now waits for its
+        // PUBACK/PUBREC exactly as after a first successful send. A record
+        // still in `MQTTPublishSend` (its first send failed) would otherwise
+        // refuse the answer as an illegal transition, and the application
+        // would reconnect into the same trap forever (coreMQTT v3 does).
+        let qos = ctx
+            .records()
+            .outgoing
+            .iter()
+            .find(|r| r.packetId == id)
+            .and_then(|r| MQTTQoS::from_raw(r.qos))
+            .unwrap_or(MQTTQoS::MQTTQoS0);
+        if let Err(e) = ctx
+            .records()
+            .update_publish(id, MQTTStateOperation::MQTT_SEND, qos)
+        {
+            log::error!("resent PUBLISH {id}: its record cannot move on: {e:?}");
+            return e;
         }
     }
     MQTTStatus::MQTTSuccess
-}
-
-/// Moves the record of publish `id`, just resent on session resumption, to
-/// PUBACK/PUBREC pending (`MQTT_SEND`, as `MQTT_Publish` does after sending).
-fn mark_resent(ctx: &mut Ctx, id: u16) -> MQTTStatus {
-    let mut records = ctx.records();
-    let qos = records
-        .outgoing
-        .iter()
-        .find(|r| r.packetId == id)
-        .and_then(|r| MQTTQoS::from_raw(r.qos));
-    let Some(qos) = qos else {
-        log::error!("no QoS 1/2 record for resent PUBLISH {id}");
-        return MQTTStatus::MQTTIllegalState;
-    };
-    match records.update_publish(id, MQTTStateOperation::MQTT_SEND, qos) {
-        Ok(_) => MQTTStatus::MQTTSuccess,
-        Err(e) => {
-            log::error!("resent PUBLISH {id}: record update failed: {e:?}");
-            e
-        }
-    }
 }
 
 /// Sends DISCONNECT when connected and marks the context not connected.
@@ -271,9 +282,9 @@ fn mark_resent(ctx: &mut Ctx, id: u16) -> MQTTStatus {
 /// With a transport failure pending nothing is sent (the stream is unusable);
 /// the context is reset to not connected and the call succeeds, which is how
 /// the application acknowledges the failure.
-pub(crate) fn disconnect(ctx: &mut Ctx) -> MQTTStatus {
+pub fn disconnect<P: Port>(ctx: &mut P) -> MQTTStatus {
     let status = match require_connected(ctx) {
-        None => match send_bytes(ctx, &DISCONNECT_PACKET) {
+        None => match send_bytes(ctx, &DISCONNECT) {
             Ok(()) => MQTTStatus::MQTTSuccess,
             Err(e) => {
                 log::error!("sending DISCONNECT failed: {e:?}");
@@ -283,9 +294,9 @@ pub(crate) fn disconnect(ctx: &mut Ctx) -> MQTTStatus {
         Some(MQTTStatus::MQTTStatusDisconnectPending) => MQTTStatus::MQTTSuccess,
         Some(other) => return other,
     };
-    let c = ctx.get();
-    c.connectStatus = MQTTConnectionStatus::MQTTNotConnected as u32;
-    c.index = 0;
-    c.waitingForPingResp = false;
+    let c = ctx.session();
+    *c.link = Link::DOWN;
+    *c.held = 0;
+    *c.waiting_ping = false;
     status
 }

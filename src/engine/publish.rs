@@ -6,12 +6,12 @@ use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
 
 use super::keepalive::require_connected;
-use super::port::Ctx;
-use super::send::{send_vectors, vector};
+use super::port::Port;
+use super::send::send_vectors;
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Publish<'a> {
+pub struct Publish<'a> {
     /// QoS.
     pub qos: MQTTQoS,
     /// Retain flag.
@@ -36,7 +36,7 @@ pub(crate) struct Publish<'a> {
 /// callback refuses the publish nothing was sent and no copy exists, so the
 /// record reserved by this call is freed again (coreMQTT leaves it, and a
 /// later session resumption then fails with `MQTTPublishRetrieveFailed`).
-pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
+pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
     let qos1_or_2 = p.qos != MQTTQoS::MQTTQoS0;
     if qos1_or_2 && packet_id == 0 {
         log::error!(
@@ -88,13 +88,13 @@ pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     let id_bytes = packet_id.to_be_bytes();
     let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
     let mut vectors = [
-        vector(&header[..header_len]),
-        vector(p.topic),
-        vector(id_part),
-        vector(p.payload),
+        header.get(..header_len).unwrap_or_default(),
+        p.topic,
+        id_part,
+        p.payload,
     ];
 
-    if qos1_or_2 && ctx.store(packet_id, &mut vectors) == Some(false) {
+    if qos1_or_2 && ctx.store(packet_id, &vectors) == Some(false) {
         log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
         return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
     }
@@ -115,7 +115,7 @@ pub(crate) fn publish(ctx: &mut Ctx, p: &Publish<'_>, packet_id: u16) -> MQTTSta
 }
 
 /// Frees the record this call reserved, then returns `status`.
-fn release(ctx: &mut Ctx, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
+fn release<P: Port>(ctx: &mut P, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
     if reserved {
         let _ = ctx.records().remove_outgoing(packet_id);
     }

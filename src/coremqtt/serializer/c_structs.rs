@@ -1,0 +1,211 @@
+//! Reading the C structs of the serializer API into the safe types, with
+//! every pointer and enum integer checked.
+
+use super::*;
+
+/// Borrows `length` bytes at `pointer`. NULL is an empty slice when `length`
+/// is 0 and `None` otherwise: a slice is never built from NULL.
+///
+/// # Safety
+/// A non-NULL `pointer` must be valid for reads of `length` bytes for `'a`.
+pub unsafe fn c_bytes<'a, T>(pointer: *const T, length: usize) -> Option<&'a [u8]> {
+    if pointer.is_null() {
+        (length == 0).then_some(&[][..])
+    } else if length > isize::MAX as usize {
+        None
+    } else {
+        // SAFETY: non-NULL and, by the caller's contract, readable.
+        Some(unsafe { core::slice::from_raw_parts(pointer.cast::<u8>(), length) })
+    }
+}
+
+/// Borrows the buffer of an `MQTTFixedBuffer_t`; `None` when its pointer is
+/// NULL.
+///
+/// # Safety
+/// `buffer.pBuffer`, when not NULL, must be writable for `buffer.size` bytes
+/// and not otherwise accessed for `'a`.
+pub unsafe fn c_fixed_buffer<'a>(buffer: &MQTTFixedBuffer_t) -> Option<&'a mut [u8]> {
+    if buffer.pBuffer.is_null() || buffer.size > isize::MAX as usize {
+        None
+    } else {
+        // SAFETY: non-NULL and, by the caller's contract, writable.
+        Some(unsafe { core::slice::from_raw_parts_mut(buffer.pBuffer, buffer.size) })
+    }
+}
+
+/// Borrows the client identifier of an `MQTTConnectInfo_t` with coreMQTT
+/// v3-CodeBase's rule: a zero length goes with NULL or `""`, a non-zero
+/// length with a non-empty string; `None` (and a logged error) when the two
+/// disagree. The first byte of a non-NULL string is read before `length`
+/// bytes are trusted, so `""` with a length of 99 is refused instead of read
+/// past its end.
+///
+/// # Safety
+/// A non-NULL `pointer` must be readable for one byte and, when that byte is
+/// not NUL, for `length` bytes for `'a`.
+pub unsafe fn c_client_id<'a>(pointer: *const c_char, length: u16) -> Option<&'a [u8]> {
+    // SAFETY: non-NULL, so at least the first byte is readable (contract).
+    let empty_string = pointer.is_null() || unsafe { pointer.read() } == 0;
+    if (length == 0) != empty_string {
+        log_error(format_args!(
+            "CONNECT: client identifier length {length} does not match its string"
+        ));
+        return None;
+    }
+    // SAFETY: length 0, or a non-empty string of `length` bytes (contract).
+    unsafe { c_bytes(pointer, usize::from(length)) }
+}
+
+/// Reads the CONNECT parameters. `None` when a pointer is NULL with a
+/// nonzero length.
+///
+/// # Safety
+/// The pointers in `info` must be valid for their lengths.
+pub unsafe fn c_connect<'a>(info: &MQTTConnectInfo_t) -> Option<Connect<'a>> {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let optional = |pointer: *const c_char, length: u16| {
+            if pointer.is_null() {
+                Some(None)
+            } else {
+                c_bytes(pointer, usize::from(length)).map(Some)
+            }
+        };
+        Some(Connect {
+            clean_session: info.cleanSession,
+            keep_alive_seconds: info.keepAliveSeconds,
+            client_id: c_client_id(info.pClientIdentifier, info.clientIdentifierLength)?,
+            user_name: optional(info.pUserName, info.userNameLength)?,
+            password: optional(info.pPassword, info.passwordLength)?,
+        })
+    }
+}
+
+/// Reads a will from an `MQTTPublishInfo_t`. `None` for an invalid QoS or a
+/// NULL pointer with a nonzero length.
+///
+/// # Safety
+/// The pointers in `info` must be valid for their lengths.
+pub unsafe fn c_will<'a>(info: &MQTTPublishInfo_t) -> Option<Will<'a>> {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        Some(Will {
+            qos: MQTTQoS::from_raw(info.qos)?,
+            retain: info.retain,
+            topic: c_bytes(info.pTopicName, usize::from(info.topicNameLength))?,
+            payload: c_bytes(info.pPayload, info.payloadLength)?,
+        })
+    }
+}
+
+/// Reads one subscription. `None` for a NULL filter, or (for SUBSCRIBE) an
+/// invalid QoS.
+///
+/// # Safety
+/// `info.pTopicFilter` must be valid for `info.topicFilterLength` bytes.
+pub unsafe fn c_subscription<'a>(
+    info: &MQTTSubscribeInfo_t,
+    kind: SubscriptionKind,
+) -> Option<Subscription<'a>> {
+    let qos = match kind {
+        SubscriptionKind::Subscribe => MQTTQoS::from_raw(info.qos)?,
+        SubscriptionKind::Unsubscribe => MQTTQoS::MQTTQoS0,
+    };
+    if info.pTopicFilter.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL; the caller guarantees the length.
+    let filter = unsafe { c_bytes(info.pTopicFilter, usize::from(info.topicFilterLength))? };
+    Some(Subscription { qos, filter })
+}
+
+/// Borrows a C array of subscriptions; NULL or empty is `None`.
+///
+/// # Safety
+/// A non-NULL `list` must point to `count` readable entries.
+pub(crate) unsafe fn c_subscription_list<'a>(
+    list: *const MQTTSubscribeInfo_t,
+    count: usize,
+) -> Option<&'a [MQTTSubscribeInfo_t]> {
+    if list.is_null()
+        || count == 0
+        || count > isize::MAX as usize / core::mem::size_of::<MQTTSubscribeInfo_t>()
+    {
+        None
+    } else {
+        // SAFETY: non-NULL; the caller guarantees `count` entries.
+        Some(unsafe { core::slice::from_raw_parts(list, count) })
+    }
+}
+
+/// Validates every entry of a subscription list, then yields them as views.
+///
+/// # Safety
+/// Every entry's filter pointer must be valid for its length.
+pub(crate) unsafe fn c_subscriptions<'a>(
+    list: &'a [MQTTSubscribeInfo_t],
+    kind: SubscriptionKind,
+) -> Result<impl Iterator<Item = Subscription<'a>> + Clone + 'a, MQTTStatus> {
+    // SAFETY: forwarded from the caller.
+    if list
+        .iter()
+        .any(|info| unsafe { c_subscription(info, kind) }.is_none())
+    {
+        log_error(format_args!(
+            "a subscription has a NULL topic filter or an invalid QoS"
+        ));
+        return Err(MQTTBadParameter);
+    }
+    // SAFETY: forwarded from the caller; every entry was checked above.
+    Ok(list
+        .iter()
+        .filter_map(move |info| unsafe { c_subscription(info, kind) }))
+}
+
+/// Writes `value` through `out` when it is not NULL.
+///
+/// # Safety
+/// A non-NULL `out` must be writable.
+pub(crate) unsafe fn put<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL; the caller guarantees it is writable.
+        unsafe { out.write(value) };
+    }
+}
+
+/// Turns `Result<(remaining, size)>` into the two out-parameters.
+///
+/// # Safety
+/// Both pointers must be writable (they were checked non-NULL).
+pub(crate) unsafe fn put_sizes(
+    result: Result<(usize, usize), MQTTStatus>,
+    pRemainingLength: *mut usize,
+    pPacketSize: *mut usize,
+) -> MQTTStatus {
+    match result {
+        Ok((remaining, size)) => {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                put(pRemainingLength, remaining);
+                put(pPacketSize, size);
+            }
+            MQTTSuccess
+        }
+        Err(status) => status,
+    }
+}
+
+/// Exactly how many bytes a header of `fixed_part` bytes after the type byte
+/// and length encoding takes, or `None` for a remaining length over the
+/// limit. The C header functions build their output slice with this length,
+/// so no slice ever reaches past what the header really needs.
+pub(crate) fn header_length(remaining_length: usize, fixed_part: usize) -> Option<usize> {
+    (remaining_length <= MAX_REMAINING_LENGTH)
+        .then(|| 1 + remaining_length_size(remaining_length) + fixed_part)
+}
+
+/// A packet of `remaining_length` does not fit into `buffer_size` bytes.
+pub(crate) fn does_not_fit(remaining_length: usize, buffer_size: usize) -> bool {
+    packet_size(remaining_length).is_none_or(|size| size > buffer_size)
+}

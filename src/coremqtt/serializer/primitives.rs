@@ -1,0 +1,133 @@
+//! Wire primitives of the coreMQTT serializer (MQTT 3.1.1 1.5, 2.2.3): sizes, the
+//! buffer writer, and which packet types a client may receive. Lengths are
+//! encoded and decoded by `wire`.
+
+use super::*;
+
+/// Largest remaining length the four-byte encoding can carry (§2.2.3).
+pub const MAX_REMAINING_LENGTH: usize = length::MAX_REMAINING_LENGTH;
+/// Size of the CONNECT variable header: protocol name (6), level (1), flags
+/// (1), keep alive (2) (§3.1.2).
+pub(crate) const CONNECT_VARIABLE_HEADER_SIZE: usize = 10;
+/// Most bytes [`connect_fixed_header`] writes: type, four length bytes and
+/// the variable header.
+pub const CONNECT_FIXED_HEADER_MAX_SIZE: usize = 1 + 4 + CONNECT_VARIABLE_HEADER_SIZE;
+/// Most bytes [`serialize_publish_header_without_topic`] writes: type, four
+/// length bytes and the topic length.
+pub const PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE: usize = 1 + 4 + 2;
+/// Most bytes [`subscription_header`] writes: type, four length bytes and
+/// the packet identifier.
+pub const SUBSCRIPTION_HEADER_MAX_SIZE: usize = 1 + 4 + 2;
+/// DISCONNECT and PINGREQ are two bytes: type and a zero remaining length.
+pub const EMPTY_PACKET_SIZE: usize = 2;
+/// Protocol level of MQTT 3.1.1 (§3.1.2.2).
+pub(crate) const PROTOCOL_LEVEL_3_1_1: u8 = 4;
+
+/// PUBLISH fixed-header flag bits (§3.3.1).
+pub(crate) const PUBLISH_FLAG_RETAIN: u8 = 0x01;
+pub(crate) const PUBLISH_FLAG_QOS1: u8 = 0x02;
+pub(crate) const PUBLISH_FLAG_QOS2: u8 = 0x04;
+pub(crate) const PUBLISH_FLAG_DUP: u8 = 0x08;
+
+/// CONNECT flag bits (§3.1.2.3).
+pub(crate) const CONNECT_FLAG_CLEAN: u8 = 0x02;
+pub(crate) const CONNECT_FLAG_WILL: u8 = 0x04;
+pub(crate) const CONNECT_FLAG_WILL_QOS1: u8 = 0x08;
+pub(crate) const CONNECT_FLAG_WILL_QOS2: u8 = 0x10;
+pub(crate) const CONNECT_FLAG_WILL_RETAIN: u8 = 0x20;
+pub(crate) const CONNECT_FLAG_PASSWORD: u8 = 0x40;
+pub(crate) const CONNECT_FLAG_USERNAME: u8 = 0x80;
+
+/// How many bytes the remaining-length encoding of `length` takes (§2.2.3).
+/// Lengths above [`MAX_REMAINING_LENGTH`] count as 4, as in coreMQTT.
+pub fn remaining_length_size(length: usize) -> usize {
+    length::encoded_len(length)
+}
+
+/// Size of a whole packet whose remaining length is `remaining_length`:
+/// type byte, length encoding, body. `None` on arithmetic overflow.
+pub fn packet_size(remaining_length: usize) -> Option<usize> {
+    remaining_length.checked_add(1 + remaining_length_size(remaining_length))
+}
+
+/// Sequential writer over a caller's buffer. Running out of room is
+/// `MQTTNoMemory`, never a panic.
+pub struct Writer<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer starting at the beginning of `buf`.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        Self { buf, pos: 0 }
+    }
+
+    /// Bytes written so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Appends `bytes`.
+    pub fn bytes(&mut self, bytes: &[u8]) -> Result<(), MQTTStatus> {
+        let end = self.pos.checked_add(bytes.len()).ok_or(MQTTNoMemory)?;
+        let target = self.buf.get_mut(self.pos..end).ok_or(MQTTNoMemory)?;
+        // Element-wise (compiled to a copy): `copy_from_slice` would keep a
+        // length-mismatch panic, and with it core's formatting, in firmware.
+        for (to, from) in target.iter_mut().zip(bytes) {
+            *to = *from;
+        }
+        self.pos = end;
+        Ok(())
+    }
+
+    /// Appends one byte.
+    pub fn byte(&mut self, value: u8) -> Result<(), MQTTStatus> {
+        self.bytes(&[value])
+    }
+
+    /// Appends a big-endian two-byte integer (§1.5.2).
+    pub fn u16(&mut self, value: u16) -> Result<(), MQTTStatus> {
+        self.bytes(&value.to_be_bytes())
+    }
+
+    /// Appends a length-prefixed string (§1.5.3). Longer than 65535 bytes is
+    /// `MQTTBadParameter`.
+    pub fn string(&mut self, value: &[u8]) -> Result<(), MQTTStatus> {
+        let length = u16::try_from(value.len()).map_err(|_| MQTTBadParameter)?;
+        self.u16(length)?;
+        self.bytes(value)
+    }
+
+    /// Appends a remaining length in the variable-length encoding (§2.2.3).
+    /// Above [`MAX_REMAINING_LENGTH`] is `MQTTBadParameter`.
+    pub fn remaining_length(&mut self, value: usize) -> Result<(), MQTTStatus> {
+        let mut digits = [0u8; length::MAX_LEN_BYTES];
+        let used = length::encode(value, &mut digits).map_err(|_| MQTTBadParameter)?;
+        self.bytes(digits.get(..used).unwrap_or_default())
+    }
+}
+
+/// Reads the big-endian two-byte integer at `at`.
+pub(crate) fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
+    let pair = bytes.get(at..at.checked_add(2)?)?;
+    Some(u16::from_be_bytes([pair[0], pair[1]]))
+}
+
+/// Whether `type_byte` (with its flags) may arrive at a client: every
+/// server-to-client packet, and PUBREL only with its mandatory flag bit 1
+/// (coreMQTT checks only that bit; the other flags are ignored, §2.2.2).
+pub fn incoming_packet_valid(type_byte: u8) -> bool {
+    match type_byte & 0xF0 {
+        MQTT_PACKET_TYPE_CONNACK
+        | MQTT_PACKET_TYPE_PUBLISH
+        | MQTT_PACKET_TYPE_PUBACK
+        | MQTT_PACKET_TYPE_PUBREC
+        | MQTT_PACKET_TYPE_PUBCOMP
+        | MQTT_PACKET_TYPE_SUBACK
+        | MQTT_PACKET_TYPE_UNSUBACK
+        | MQTT_PACKET_TYPE_PINGRESP => true,
+        0x60 => type_byte & 0x02 != 0,
+        _ => false,
+    }
+}

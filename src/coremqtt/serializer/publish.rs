@@ -1,0 +1,199 @@
+//! PUBLISH (MQTT 3.1.1 3.3) as coreMQTT sizes and writes it.
+
+use super::*;
+
+/// The header fields of an outgoing PUBLISH.
+#[derive(Clone, Copy, Debug)]
+pub struct PublishHeader<'a> {
+    /// QoS.
+    pub qos: MQTTQoS,
+    /// Retain flag.
+    pub retain: bool,
+    /// DUP flag; only allowed with QoS 1 or 2.
+    pub dup: bool,
+    /// Topic name; must not be empty.
+    pub topic: &'a [u8],
+}
+
+/// The first byte of a PUBLISH: type and flags (§3.3.1).
+pub fn publish_type_byte(qos: MQTTQoS, retain: bool, dup: bool) -> u8 {
+    let mut byte = MQTT_PACKET_TYPE_PUBLISH;
+    match qos {
+        MQTTQoS::MQTTQoS1 => byte |= PUBLISH_FLAG_QOS1,
+        MQTTQoS::MQTTQoS2 => byte |= PUBLISH_FLAG_QOS2,
+        MQTTQoS::MQTTQoS0 => {}
+    }
+    if retain {
+        byte |= PUBLISH_FLAG_RETAIN;
+    }
+    if dup {
+        byte |= PUBLISH_FLAG_DUP;
+    }
+    byte
+}
+
+/// Remaining length and total size of a PUBLISH (`MQTT_GetPublishPacketSize`).
+/// An empty or oversized topic is `MQTTBadParameter`; so is a payload
+/// that makes the whole packet (not only its remaining length) exceed
+/// 268435455 bytes, which is the limit coreMQTT applies.
+#[inline]
+pub fn publish_packet_size(
+    qos: MQTTQoS,
+    topic_length: usize,
+    payload_length: usize,
+) -> Result<(usize, usize), MQTTStatus> {
+    if topic_length == 0 || topic_length > usize::from(u16::MAX) {
+        log_error(format_args!(
+            "PUBLISH: invalid topic name length {topic_length}"
+        ));
+        return Err(MQTTBadParameter);
+    }
+    let mut header = 2 + topic_length;
+    if qos != MQTTQoS::MQTTQoS0 {
+        header += 2;
+    }
+    // The payload limit leaves room for the type byte and the length
+    // encoding, first assuming one length byte, then the real count.
+    let first_limit = MAX_REMAINING_LENGTH - header - 1;
+    if payload_length > first_limit {
+        return Err(MQTTBadParameter);
+    }
+    let remaining = header + payload_length;
+    if payload_length > first_limit - remaining_length_size(remaining) {
+        log_error(format_args!(
+            "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"
+        ));
+        return Err(MQTTBadParameter);
+    }
+    Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
+}
+
+/// Checks the PUBLISH rules coreMQTT applies before serializing: a topic,
+/// a packet identifier for QoS 1/2, and no DUP on QoS 0.
+#[inline]
+pub(crate) fn check_publish(header: &PublishHeader<'_>, packet_id: u16) -> Result<(), MQTTStatus> {
+    if header.topic.is_empty() {
+        log_error(format_args!("PUBLISH: the topic name must not be empty"));
+        Err(MQTTBadParameter)
+    } else if header.qos != MQTTQoS::MQTTQoS0 && packet_id == 0 {
+        log_error(format_args!(
+            "PUBLISH: packet identifier 0 with QoS {}",
+            header.qos as u32
+        ));
+        Err(MQTTBadParameter)
+    } else if header.dup && header.qos == MQTTQoS::MQTTQoS0 {
+        log_error(format_args!("PUBLISH: DUP set on a QoS 0 publish"));
+        Err(MQTTBadParameter)
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes type byte, remaining length and the topic's two length bytes, but
+/// not the topic itself (`MQTT_SerializePublishHeaderWithoutTopic`), so the
+/// topic can be sent from the caller's memory. At most
+/// [`PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE`] bytes; returns the count.
+pub fn serialize_publish_header_without_topic(
+    out: &mut [u8],
+    qos: MQTTQoS,
+    retain: bool,
+    dup: bool,
+    topic_length: u16,
+    remaining_length: usize,
+) -> Result<usize, MQTTStatus> {
+    let mut w = Writer::new(out);
+    w.byte(publish_type_byte(qos, retain, dup))?;
+    w.remaining_length(remaining_length)?;
+    w.u16(topic_length)?;
+    Ok(w.position())
+}
+
+/// Writes everything of a PUBLISH but the payload: fixed header, topic and,
+/// for QoS 1/2, the packet identifier (`MQTT_SerializePublishHeader`).
+/// The remaining length is computed from the header and `payload_length`
+/// (see [`publish_packet_size`]). Returns the header size.
+pub fn serialize_publish_header(
+    out: &mut [u8],
+    header: &PublishHeader<'_>,
+    packet_id: u16,
+    payload_length: usize,
+) -> Result<usize, MQTTStatus> {
+    check_publish(header, packet_id)?;
+    let (remaining, size) = publish_packet_size(header.qos, header.topic.len(), payload_length)?;
+    if size - payload_length > out.len() {
+        return Err(MQTTNoMemory);
+    }
+    write_publish(out, header, packet_id, remaining, &[])
+}
+
+/// Writes a whole PUBLISH (`MQTT_SerializePublish`) and returns its size.
+pub fn serialize_publish(
+    out: &mut [u8],
+    header: &PublishHeader<'_>,
+    packet_id: u16,
+    payload: &[u8],
+) -> Result<usize, MQTTStatus> {
+    check_publish(header, packet_id)?;
+    let (remaining, size) = publish_packet_size(header.qos, header.topic.len(), payload.len())?;
+    if size > out.len() {
+        return Err(MQTTNoMemory);
+    }
+    write_publish(out, header, packet_id, remaining, payload)
+}
+
+/// Writes fixed header, topic, packet identifier (QoS 1/2) and `payload`
+/// (empty for a header only) once the parameters are validated and
+/// `remaining` is known, so the size is computed once per packet. The
+/// output is cut to the exact packet length first (a buffer that is too
+/// small is `MQTTNoMemory`), so every piece below lands in a slice of known
+/// size: no per-byte bounds checks, one copy each for topic and payload.
+#[inline]
+pub(crate) fn write_publish(
+    out: &mut [u8],
+    header: &PublishHeader<'_>,
+    packet_id: u16,
+    remaining: usize,
+    payload: &[u8],
+) -> Result<usize, MQTTStatus> {
+    let topic_length = u16::try_from(header.topic.len()).map_err(|_| MQTTBadParameter)?;
+    if remaining > MAX_REMAINING_LENGTH {
+        return Err(MQTTBadParameter);
+    }
+    let fixed_length = 1 + remaining_length_size(remaining);
+    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
+        0
+    } else {
+        2
+    };
+    let total = (fixed_length + 2 + header.topic.len() + id_length)
+        .checked_add(payload.len())
+        .ok_or(MQTTBadParameter)?;
+    let out = out.get_mut(..total).ok_or(MQTTNoMemory)?;
+    let (head, rest) = out.split_at_mut_checked(fixed_length).ok_or(MQTTNoMemory)?;
+    encode_fixed_header(
+        head,
+        publish_type_byte(header.qos, header.retain, header.dup),
+        remaining,
+    );
+    let (length_bytes, rest) = rest.split_at_mut_checked(2).ok_or(MQTTNoMemory)?;
+    length_bytes.copy_from_slice(&topic_length.to_be_bytes());
+    let (topic, rest) = rest
+        .split_at_mut_checked(header.topic.len())
+        .ok_or(MQTTNoMemory)?;
+    topic.copy_from_slice(header.topic);
+    let (id, rest) = rest.split_at_mut_checked(id_length).ok_or(MQTTNoMemory)?;
+    if id_length != 0 {
+        id.copy_from_slice(&packet_id.to_be_bytes());
+    }
+    rest.copy_from_slice(payload);
+    Ok(total)
+}
+
+/// Encodes a type byte and a remaining length (§2.2) into `out`, which the
+/// caller sized as `1 + remaining_length_size(remaining)` bytes.
+pub(crate) fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
+    let mut w = Writer::new(out);
+    let _ = w
+        .byte(type_byte)
+        .and_then(|()| w.remaining_length(remaining));
+}

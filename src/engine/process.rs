@@ -1,0 +1,468 @@
+//! `MQTT_ProcessLoop` / `MQTT_ReceiveLoop`: one incoming packet per call.
+//!
+//! Bytes accumulate in the network buffer; `MQTTContext_t::index` counts the
+//! ones held there between calls. Each call reads what the transport has
+//! (without blocking beyond the transport's own timeout) unless a complete
+//! packet is already held, and handles the first packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
+//! keeps the partial bytes. Bytes after a handled packet stay in the buffer for
+//! the next call.
+//!
+//! | situation | coreMQTT v2.3.1 | rsmqtt |
+//! |---|---|---|
+//! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call returns **`MQTTNoMemory`**; the connection stays usable |
+//! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `MQTTSuccess` |
+//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | `MQTTBadResponse`, not delivered |
+//!
+//! Why drain the oversized packet rather than fail the connection: the stream
+//! stays in sync once the packet's bytes are read, so one oversized message
+//! (a large retained payload, say) costs that message only, and the error code
+//! plus the logged sizes tell the developer exactly how large the buffer must
+//! be. If the drain itself fails (transport error or `PACKET_RX_TIMEOUT_MS`
+//! without data) the stream is out of sync, so the call returns
+//! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
+
+use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::state::MQTTStateOperation;
+use crate::wire::{self, ack, FixedHeader, PacketType, PingResp, QoS, SubAck};
+
+use super::config::Config;
+use super::error::Error;
+use super::keepalive;
+use super::port::{Event, Frame, IncomingPublish, Port};
+use super::send::{mark_disconnect_pending, send_bytes};
+
+/// What one loop call achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing arrived (keep-alive may have sent a PINGREQ).
+    Idle,
+    /// Part of a packet is held; call again (`MQTTNeedMoreBytes`).
+    Partial,
+    /// One packet was handled.
+    Handled,
+}
+
+impl Progress {
+    /// The coreMQTT status of a successful loop call.
+    pub fn status(self) -> MQTTStatus {
+        match self {
+            Progress::Partial => MQTTStatus::MQTTNeedMoreBytes,
+            Progress::Idle | Progress::Handled => MQTTStatus::MQTTSuccess,
+        }
+    }
+}
+
+/// Turns a status of the engine's inner steps into a result.
+fn ok_if_success(status: MQTTStatus) -> Result<(), Error> {
+    match status {
+        MQTTStatus::MQTTSuccess => Ok(()),
+        other => Err(Error::Status(other)),
+    }
+}
+
+/// One loop call (`MQTT_ProcessLoop` with `manage_keep_alive`,
+/// `MQTT_ReceiveLoop` without): clears the "control packet sent" mark, then
+/// receives and handles at most one packet. A packet that breaks MQTT 3.1.1
+/// is [`Error::Malformed`] with `wire`'s reason.
+pub fn run<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Progress, Error> {
+    *ctx.session().control_sent = false;
+    receive_one(ctx, manage_keep_alive)
+}
+
+/// Receives and handles at most one packet; `manage_keep_alive` is true for
+/// `MQTT_ProcessLoop`.
+pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Progress, Error> {
+    let size = ctx.buffer().len();
+    let held = (*ctx.session().held).min(size);
+    // A complete packet already held (an earlier read brought several) is
+    // handled without asking the transport again: one receive call (a
+    // system call on a socket) then serves several packets, and fewer bytes
+    // stay behind to be moved to the front of the buffer after each packet.
+    let complete = matches!(
+        wire::packet_len(ctx.buffer().get(..held).unwrap_or_default()),
+        Ok(total) if total <= held
+    );
+    let got = if !complete && held < size {
+        ctx.recv_into_buffer(held, size - held)
+    } else {
+        0
+    };
+    if got < 0 {
+        if held > 0 {
+            log::error!(
+                "transport recv failed with {got} with {held} bytes of an unfinished packet held"
+            );
+        } else {
+            log::error!("transport recv failed with {got}");
+        }
+        mark_disconnect_pending(ctx);
+        return Err(Error::Status(MQTTStatus::MQTTRecvFailed));
+    }
+    let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
+    *ctx.session().held = index;
+
+    let framed = FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default());
+
+    if got == 0 && !complete && manage_keep_alive {
+        ok_if_success(keepalive::check(ctx))?;
+    }
+
+    let header = match framed {
+        Ok(header) => header,
+        Err(wire::Error::Incomplete { .. }) if index == 0 => return Ok(Progress::Idle),
+        Err(wire::Error::Incomplete { .. }) if index >= size => {
+            log::error!("network buffer of {size} bytes cannot even hold a fixed header");
+            mark_disconnect_pending(ctx);
+            return Err(Error::Status(MQTTStatus::MQTTNoMemory));
+        }
+        Err(wire::Error::Incomplete { .. }) => return Ok(Progress::Partial),
+        Err(e) => {
+            log::error!("malformed fixed header from the server: {e}");
+            return Err(Error::Malformed(e));
+        }
+    };
+
+    let total = header.packet_len();
+    if total > size {
+        return Err(Error::Status(drop_oversized(ctx, header, index)));
+    }
+    if total > index {
+        return Ok(Progress::Partial);
+    }
+
+    let handled = handle_packet(ctx, header, manage_keep_alive);
+
+    // Keep whatever followed the packet for the next call. One borrow of
+    // the buffer for the bounds and the move, so the compiler sees the
+    // range is in bounds and links no panic path.
+    let held = *ctx.session().held;
+    let buf = ctx.buffer();
+    let index = held.min(buf.len());
+    let rest = index.saturating_sub(total);
+    if rest > 0 && total <= index {
+        buf.copy_within(total..index, 0);
+    }
+    *ctx.session().held = rest;
+    if handled.is_ok() {
+        let now = ctx.now();
+        *ctx.session().last_rx = now;
+    }
+    handled.map(|()| Progress::Handled)
+}
+
+/// Reads and discards the rest of a packet that does not fit the buffer.
+fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQTTStatus {
+    let size = ctx.buffer().len();
+    let total = header.packet_len();
+    log::error!(
+        "incoming {:?} packet of {total} bytes does not fit the {size}-byte network buffer; \
+         dropping it (MQTTNoMemory)",
+        header.packet_type,
+    );
+    let mut left = total.saturating_sub(held);
+    *ctx.session().held = 0;
+    let timeout = Config::current().packet_rx_timeout_ms;
+    let mut last_data = ctx.now();
+    while left > 0 {
+        let got = ctx.recv_into_buffer(0, left.min(size));
+        if got < 0 {
+            log::error!("transport recv failed with {got} while dropping the oversized packet");
+            mark_disconnect_pending(ctx);
+            return MQTTStatus::MQTTRecvFailed;
+        }
+        let now = ctx.now();
+        if got > 0 {
+            left = left.saturating_sub(got.unsigned_abs() as usize);
+            last_data = now;
+        } else if now.wrapping_sub(last_data) >= timeout {
+            log::error!(
+                "no data for {timeout} ms while dropping the oversized packet ({left} bytes left)"
+            );
+            mark_disconnect_pending(ctx);
+            return MQTTStatus::MQTTRecvFailed;
+        }
+    }
+    MQTTStatus::MQTTNoMemory
+}
+
+/// What the engine keeps of a decoded packet once the borrow of the buffer
+/// ends: the application's callbacks run with no borrow alive.
+enum Received {
+    Publish {
+        qos: QoS,
+        retain: bool,
+        dup: bool,
+        packet_id: u16,
+        topic: core::ops::Range<usize>,
+        payload: core::ops::Range<usize>,
+    },
+    Ack(MQTTPubAckType, u16),
+    SubAck {
+        packet_id: u16,
+        refused: bool,
+    },
+    UnsubAck(u16),
+    PingResp,
+}
+
+/// Where `part` starts within `whole` (both from the same buffer).
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// Decodes the complete packet at the start of `buf` with `wire`.
+///
+/// Only the decoders of packets a client can receive are called (not the
+/// generic [`wire::decode`]), so a firmware image carries no CONNECT or
+/// SUBSCRIBE decoder.
+fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
+    let packet = buf
+        .get(..header.packet_len())
+        .ok_or(wire::Error::Truncated)?;
+    let body = packet.get(header.header_len..).unwrap_or_default();
+    Ok(match header.packet_type {
+        PacketType::Publish => {
+            let (p, _) = wire::Publish::decode(packet)?;
+            let topic = offset_in(buf, p.topic.as_bytes());
+            let payload = offset_in(buf, p.payload);
+            Received::Publish {
+                qos: p.qos,
+                retain: p.retain,
+                dup: p.dup,
+                packet_id: p.packet_id,
+                topic: topic..topic.saturating_add(p.topic.len()),
+                payload: payload..payload.saturating_add(p.payload.len()),
+            }
+        }
+        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
+            let ack = match header.packet_type {
+                PacketType::PubAck => MQTTPubAckType::MQTTPuback,
+                PacketType::PubRec => MQTTPubAckType::MQTTPubrec,
+                PacketType::PubRel => MQTTPubAckType::MQTTPubrel,
+                _ => MQTTPubAckType::MQTTPubcomp,
+            };
+            Received::Ack(ack, ack::id_only_body(header.packet_type, body)?)
+        }
+        // A byte loop, not `contains` (which links `memchr`; see wire::string).
+        #[allow(clippy::manual_contains)]
+        PacketType::SubAck => {
+            let (a, _) = SubAck::decode(packet)?;
+            Received::SubAck {
+                packet_id: a.packet_id,
+                refused: a.return_codes.iter().any(|&code| code == 0x80),
+            }
+        }
+        PacketType::UnsubAck => Received::UnsubAck(ack::id_only_body(PacketType::UnsubAck, body)?),
+        PacketType::PingResp => {
+            PingResp::decode(packet)?;
+            Received::PingResp
+        }
+        other => {
+            return Err(wire::Error::UnexpectedPacketType {
+                expected: PacketType::Publish,
+                actual: other,
+            })
+        }
+    })
+}
+
+/// Handles one complete packet at the start of the network buffer.
+fn handle_packet<P: Port>(
+    ctx: &mut P,
+    header: FixedHeader,
+    manage_keep_alive: bool,
+) -> Result<(), Error> {
+    let frame = Frame {
+        first_byte: (header.packet_type as u8) << 4 | header.flags,
+        header_len: header.header_len,
+        remaining_len: header.remaining_length,
+    };
+    let received = match decode(ctx.buffer(), &header) {
+        Ok(received) => received,
+        Err(e) => {
+            log::error!("malformed {:?} from the server: {e}", header.packet_type);
+            return Err(Error::Malformed(e));
+        }
+    };
+    match received {
+        Received::Publish {
+            qos,
+            retain,
+            dup,
+            packet_id,
+            topic,
+            payload,
+        } => {
+            let publish = IncomingPublish {
+                qos,
+                retain,
+                dup,
+                topic,
+                payload,
+            };
+            ok_if_success(incoming_publish(ctx, frame, packet_id, publish))
+        }
+        Received::Ack(ack, id) => ok_if_success(publish_ack(ctx, frame, ack, id)),
+        Received::PingResp => {
+            *ctx.session().waiting_ping = false;
+            if !manage_keep_alive {
+                notify(ctx, frame, 0, false, None);
+            }
+            Ok(())
+        }
+        // A refused filter is news for the application, not a loop error.
+        Received::SubAck { packet_id, refused } => {
+            if refused {
+                log::warn!("SUBSCRIBE {packet_id}: a topic filter was refused by the server");
+            }
+            notify(ctx, frame, packet_id, refused, None);
+            Ok(())
+        }
+        Received::UnsubAck(packet_id) => {
+            notify(ctx, frame, packet_id, false, None);
+            Ok(())
+        }
+    }
+}
+
+/// Delivers one packet to the application.
+fn notify<P: Port>(
+    ctx: &mut P,
+    frame: Frame,
+    packet_id: u16,
+    refused: bool,
+    publish: Option<IncomingPublish>,
+) {
+    ctx.deliver(&Event {
+        frame,
+        packet_id,
+        refused,
+        publish,
+    });
+}
+
+/// The coreMQTT QoS of a `wire` QoS.
+pub(crate) fn mqtt_qos(qos: QoS) -> MQTTQoS {
+    match qos {
+        QoS::AtMostOnce => MQTTQoS::MQTTQoS0,
+        QoS::AtLeastOnce => MQTTQoS::MQTTQoS1,
+        QoS::ExactlyOnce => MQTTQoS::MQTTQoS2,
+    }
+}
+
+/// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
+/// acknowledge it.
+fn incoming_publish<P: Port>(
+    ctx: &mut P,
+    frame: Frame,
+    id: u16,
+    publish: IncomingPublish,
+) -> MQTTStatus {
+    let qos = mqtt_qos(publish.qos);
+    let mut duplicate = false;
+    if qos != MQTTQoS::MQTTQoS0 && ctx.records().incoming.is_empty() {
+        // coreMQTT's status for this case: the publish is dropped unanswered.
+        log::error!(
+            "QoS {} PUBLISH {id} dropped: no incoming records (MQTT_InitStatefulQoS)",
+            qos as u32
+        );
+        return MQTTStatus::MQTTRecvFailed;
+    }
+    if qos != MQTTQoS::MQTTQoS0 {
+        match ctx
+            .records()
+            .update_publish(id, MQTTStateOperation::MQTT_RECEIVE, qos)
+        {
+            Ok(_) => {}
+            // The broker resent a publish we already have (our ack was lost):
+            // acknowledge again, but do not deliver it twice.
+            Err(MQTTStatus::MQTTStateCollision) => {
+                duplicate = true;
+                if !publish.dup {
+                    log::warn!("PUBLISH {id} repeated without the DUP flag (MQTT-3.3.1-1)");
+                }
+            }
+            Err(e) => {
+                log::error!("cannot record incoming PUBLISH {id}: {e:?}");
+                return e;
+            }
+        }
+    }
+    if !duplicate {
+        notify(ctx, frame, id, false, Some(publish));
+    }
+    match qos {
+        MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
+        MQTTQoS::MQTTQoS1 => send_ack(ctx, MQTTPubAckType::MQTTPuback, id, true),
+        MQTTQoS::MQTTQoS2 => send_ack(ctx, MQTTPubAckType::MQTTPubrec, id, true),
+    }
+}
+
+/// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
+fn publish_ack<P: Port>(ctx: &mut P, frame: Frame, ack: MQTTPubAckType, id: u16) -> MQTTStatus {
+    if ack == MQTTPubAckType::MQTTPubrel && !ctx.records().incoming.iter().any(|r| r.packetId == id)
+    {
+        log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
+        return send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, false);
+    }
+    let state = match ctx
+        .records()
+        .update_ack(id, ack, MQTTStateOperation::MQTT_RECEIVE)
+    {
+        Ok(state) => state,
+        Err(e) => return e,
+    };
+    if matches!(ack, MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec) {
+        // The broker has the publish now: a stored copy is no longer needed.
+        ctx.clear(id);
+    }
+    notify(ctx, frame, id, false, None);
+    match state {
+        MQTTPublishState::MQTTPubRelSend => send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true),
+        MQTTPublishState::MQTTPubCompSend => send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, true),
+        _ => MQTTStatus::MQTTSuccess,
+    }
+}
+
+/// The four bytes of PUBACK, PUBREC, PUBREL or PUBCOMP for `id`.
+pub fn ack_packet(ack: MQTTPubAckType, id: u16) -> [u8; 4] {
+    let first = match ack {
+        MQTTPubAckType::MQTTPuback => 0x40,
+        MQTTPubAckType::MQTTPubrec => 0x50,
+        // PUBREL carries the flags 0b0010 (MQTT 3.1.1 Table 2.2).
+        MQTTPubAckType::MQTTPubrel => 0x62,
+        MQTTPubAckType::MQTTPubcomp => 0x70,
+    };
+    let [high, low] = id.to_be_bytes();
+    [first, 2, high, low]
+}
+
+/// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
+/// `update_record`) moves its state record on.
+pub fn send_ack<P: Port>(
+    ctx: &mut P,
+    ack: MQTTPubAckType,
+    id: u16,
+    update_record: bool,
+) -> MQTTStatus {
+    if id == 0 {
+        return MQTTStatus::MQTTBadParameter;
+    }
+    let packet = ack_packet(ack, id);
+    if send_bytes(ctx, &packet).is_err() {
+        log::error!("sending {ack:?} for packet {id} failed");
+        return MQTTStatus::MQTTSendFailed;
+    }
+    *ctx.session().control_sent = true;
+    if !update_record {
+        return MQTTStatus::MQTTSuccess;
+    }
+    match ctx
+        .records()
+        .update_ack(id, ack, MQTTStateOperation::MQTT_SEND)
+    {
+        Ok(_) => MQTTStatus::MQTTSuccess,
+        Err(e) => e,
+    }
+}

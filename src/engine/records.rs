@@ -1,0 +1,470 @@
+//! The state records of QoS 1 and QoS 2 publishes: the state machine of
+//! MQTT 3.1.1 4.3 over the application's record arrays.
+//!
+//! A slot with packet identifier 0 is free. Records are kept in the order
+//! their publishes started, because MQTT 3.1.1 4.6 requires resent PUBLISH
+//! and PUBREL packets to go out in the original order: a new record goes
+//! into the first free slot after the last used one, and when the last slot
+//! of the array is taken the used slots are first slid to the front
+//! (compaction), closing the holes left by completed exchanges.
+//!
+//! Everything here works on slices and never panics; the coreMQTT state
+//! functions (`coremqtt::state`) and the engine both call it.
+
+use crate::coremqtt::context::{
+    MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState, MQTTPublishStateRaw,
+    MQTT_PACKET_ID_INVALID,
+};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
+use crate::coremqtt::state::{MQTTStateCursor_t, MQTTStateOperation};
+impl MQTTPublishState {
+    /// The state for a raw value C stored, or `None` when it is not one of
+    /// the eleven states.
+    pub fn from_raw(raw: MQTTPublishStateRaw) -> Option<Self> {
+        use MQTTPublishState::*;
+        Some(match raw {
+            0 => MQTTStateNull,
+            1 => MQTTPublishSend,
+            2 => MQTTPubAckSend,
+            3 => MQTTPubRecSend,
+            4 => MQTTPubRelSend,
+            5 => MQTTPubCompSend,
+            6 => MQTTPubAckPending,
+            7 => MQTTPubRecPending,
+            8 => MQTTPubRelPending,
+            9 => MQTTPubCompPending,
+            10 => MQTTPublishDone,
+            _ => return None,
+        })
+    }
+
+    /// The enumerator's name, as `MQTT_State_strerror` reports it.
+    pub fn name(self) -> &'static str {
+        use MQTTPublishState::*;
+        match self {
+            MQTTStateNull => "MQTTStateNull",
+            MQTTPublishSend => "MQTTPublishSend",
+            MQTTPubAckSend => "MQTTPubAckSend",
+            MQTTPubRecSend => "MQTTPubRecSend",
+            MQTTPubRelSend => "MQTTPubRelSend",
+            MQTTPubCompSend => "MQTTPubCompSend",
+            MQTTPubAckPending => "MQTTPubAckPending",
+            MQTTPubRecPending => "MQTTPubRecPending",
+            MQTTPubRelPending => "MQTTPubRelPending",
+            MQTTPubCompPending => "MQTTPubCompPending",
+            MQTTPublishDone => "MQTTPublishDone",
+        }
+    }
+}
+
+impl MQTTPubAckType {
+    /// The acknowledgement type for a raw C value, or `None` when it is not
+    /// 0..=3.
+    pub fn from_raw(raw: MQTTPubAckTypeRaw) -> Option<Self> {
+        match raw {
+            0 => Some(Self::MQTTPuback),
+            1 => Some(Self::MQTTPubrec),
+            2 => Some(Self::MQTTPubrel),
+            3 => Some(Self::MQTTPubcomp),
+            _ => None,
+        }
+    }
+}
+
+/// The state a publish enters when it is sent (`MQTT_SEND`) or received
+/// (`MQTT_RECEIVE`) with the given QoS: QoS 0 is done at once, QoS 1 waits
+/// for (or owes) a PUBACK, QoS 2 a PUBREC.
+pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPublishState {
+    use MQTTPublishState::*;
+    match (qos, op) {
+        (MQTTQoS::MQTTQoS0, _) => MQTTPublishDone,
+        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_SEND) => MQTTPubAckPending,
+        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubAckSend,
+        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_SEND) => MQTTPubRecPending,
+        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubRecSend,
+    }
+}
+
+/// The state a publish enters when the acknowledgement `ack` is sent or
+/// received. `qos` is the record's QoS as stored (a raw integer, since C may
+/// have written it); a PUBACK only belongs to QoS 1 and PUBREC/PUBREL/PUBCOMP
+/// only to QoS 2, so any other combination gives `MQTTStateNull`, which no
+/// transition accepts.
+pub fn calculate_state_ack(
+    ack: MQTTPubAckType,
+    op: MQTTStateOperation,
+    qos: MQTTQoSRaw,
+) -> MQTTPublishState {
+    use MQTTPublishState::*;
+    let send = op == MQTTStateOperation::MQTT_SEND;
+    let (state, qos_needed) = match ack {
+        MQTTPubAckType::MQTTPuback => (MQTTPublishDone, MQTTQoS::MQTTQoS1),
+        // We send PUBREC for an incoming publish, then wait for its PUBREL;
+        // we receive PUBREC for an outgoing publish and owe a PUBREL.
+        MQTTPubAckType::MQTTPubrec => (
+            if send {
+                MQTTPubRelPending
+            } else {
+                MQTTPubRelSend
+            },
+            MQTTQoS::MQTTQoS2,
+        ),
+        // We send PUBREL for an outgoing publish, then wait for PUBCOMP; we
+        // receive PUBREL for an incoming publish and owe a PUBCOMP.
+        MQTTPubAckType::MQTTPubrel => (
+            if send {
+                MQTTPubCompPending
+            } else {
+                MQTTPubCompSend
+            },
+            MQTTQoS::MQTTQoS2,
+        ),
+        MQTTPubAckType::MQTTPubcomp => (MQTTPublishDone, MQTTQoS::MQTTQoS2),
+    };
+    if qos == qos_needed as MQTTQoSRaw {
+        state
+    } else {
+        MQTTStateNull
+    }
+}
+
+/// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
+/// to one of our outgoing publishes (else to an incoming one).
+pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
+    match ack {
+        // The server answers our publish with these.
+        MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec | MQTTPubAckType::MQTTPubcomp => {
+            op == MQTTStateOperation::MQTT_RECEIVE
+        }
+        // We send PUBREL for our publish; a received one is for the server's.
+        MQTTPubAckType::MQTTPubrel => op == MQTTStateOperation::MQTT_SEND,
+    }
+}
+
+/// Whether a publish may move from `current` to `new` when a PUBLISH is sent
+/// or received. An outgoing publish leaves `MQTTPublishSend` (set by the
+/// reservation) for the matching pending state; a resend after a session
+/// resumption stays in its pending state; an incoming publish starts a new
+/// record.
+fn publish_transition_valid(
+    current: MQTTPublishState,
+    new: MQTTPublishState,
+    op: MQTTStateOperation,
+    qos: MQTTQoS,
+) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTStateNull => {
+            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
+        }
+        MQTTPublishSend => match qos {
+            MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
+            MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
+            MQTTQoS::MQTTQoS0 => false,
+        },
+        MQTTPubAckPending => new == MQTTPubAckPending,
+        MQTTPubRecPending => new == MQTTPubRecPending,
+        _ => false,
+    }
+}
+
+/// Whether a publish may move from `current` to `new` when an acknowledgement
+/// is sent or received. The self-transitions cover a session resumption:
+/// the server resends a QoS 2 publish we already answered with PUBREC
+/// (`MQTTPubRelPending`), resends a PUBREL we already answered
+/// (`MQTTPubCompSend`), or we resend a PUBREL (`MQTTPubCompPending`).
+fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTPubAckSend | MQTTPubAckPending => new == MQTTPublishDone,
+        MQTTPubRecSend => new == MQTTPubRelPending,
+        MQTTPubRelPending => matches!(new, MQTTPubCompSend | MQTTPubRelPending),
+        MQTTPubCompSend => matches!(new, MQTTPublishDone | MQTTPubCompSend),
+        MQTTPubRecPending => new == MQTTPubRelSend,
+        MQTTPubRelSend => new == MQTTPubCompPending,
+        MQTTPubCompPending => matches!(new, MQTTPublishDone | MQTTPubCompPending),
+        MQTTPublishDone | MQTTPublishSend | MQTTStateNull => false,
+    }
+}
+
+/// An empty slot, as a deleted record is left.
+pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
+    packetId: MQTT_PACKET_ID_INVALID,
+    qos: MQTTQoS::MQTTQoS0 as MQTTQoSRaw,
+    publishState: MQTTPublishState::MQTTStateNull as MQTTPublishStateRaw,
+};
+
+/// Slides every used record towards the front, keeping their order, so the
+/// free slots end up at the back.
+pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) {
+    let mut next_free = 0;
+    for index in 0..records.len() {
+        let Some(&record) = records.get(index) else {
+            break;
+        };
+        if record.packetId != MQTT_PACKET_ID_INVALID {
+            if index != next_free {
+                if let Some(slot) = records.get_mut(next_free) {
+                    *slot = record;
+                }
+                if let Some(slot) = records.get_mut(index) {
+                    *slot = FREE_SLOT;
+                }
+            }
+            next_free += 1;
+        }
+    }
+}
+
+/// Adds a record after the last used slot. `MQTTStateCollision` when the
+/// packet identifier is already recorded, `MQTTNoMemory` when no slot is
+/// free (or the array is empty).
+fn add_record(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    qos: MQTTQoS,
+    state: MQTTPublishState,
+) -> MQTTStatus {
+    // The collision check comes first: a collision adds nothing, so it must
+    // not move records either. `MQTT_Publish(dup = true)` of a stored publish
+    // ends here, and compacting would shift the records under a
+    // `MQTT_PublishToResend` cursor, which would then skip the publishes
+    // that moved and never resend them (coreMQTT compacts first).
+    if records.iter().any(|record| record.packetId == packet_id) {
+        return MQTTStatus::MQTTStateCollision;
+    }
+    if records
+        .last()
+        .is_some_and(|last| last.packetId != MQTT_PACKET_ID_INVALID)
+    {
+        compact(records);
+    }
+    // The first free slot after the last used one: earlier holes stay empty
+    // so that the array order remains the order of insertion.
+    let slot = records
+        .iter()
+        .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
+        .map_or(0, |last_used| last_used + 1);
+    match records.get_mut(slot) {
+        Some(record) => {
+            *record = MQTTPubAckInfo_t {
+                packetId: packet_id,
+                qos: qos as MQTTQoSRaw,
+                publishState: state as MQTTPublishStateRaw,
+            };
+            MQTTStatus::MQTTSuccess
+        }
+        None => MQTTStatus::MQTTNoMemory,
+    }
+}
+
+/// Index of the record holding `packet_id` (never matches a free slot).
+pub fn find(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
+    if packet_id == MQTT_PACKET_ID_INVALID {
+        return None;
+    }
+    records
+        .iter()
+        .position(|record| record.packetId == packet_id)
+}
+
+/// The next record at or after `*cursor` whose state is one of `states`;
+/// advances the cursor past it and returns its packet identifier, or 0 and
+/// the cursor at the end when there is none.
+fn select(records: &[MQTTPubAckInfo_t], states: &[MQTTPublishState], cursor: &mut usize) -> u16 {
+    while let Some(record) = records.get(*cursor) {
+        *cursor += 1;
+        let wanted = MQTTPublishState::from_raw(record.publishState)
+            .is_some_and(|state| states.contains(&state));
+        if wanted && record.packetId != MQTT_PACKET_ID_INVALID {
+            return record.packetId;
+        }
+    }
+    // Park the cursor at the end so that further calls stay at the end.
+    *cursor = (*cursor).max(records.len());
+    MQTT_PACKET_ID_INVALID
+}
+
+/// The two record arrays of one connection, borrowed for one operation.
+pub struct StateRecords<'a> {
+    /// Records of our QoS 1/2 publishes.
+    pub outgoing: &'a mut [MQTTPubAckInfo_t],
+    /// Records of the server's QoS 1/2 publishes.
+    pub incoming: &'a mut [MQTTPubAckInfo_t],
+}
+
+impl StateRecords<'_> {
+    /// Reserves a record for an outgoing publish before it is sent
+    /// (`MQTT_ReserveState`). QoS 0 needs no record and succeeds at once.
+    /// Errors: packet identifier 0 → `MQTTBadParameter`; identifier in use →
+    /// `MQTTStateCollision`; no free slot → `MQTTNoMemory`.
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+        if qos == MQTTQoS::MQTTQoS0 {
+            MQTTStatus::MQTTSuccess
+        } else if packet_id == MQTT_PACKET_ID_INVALID {
+            MQTTStatus::MQTTBadParameter
+        } else {
+            add_record(
+                self.outgoing,
+                packet_id,
+                qos,
+                MQTTPublishState::MQTTPublishSend,
+            )
+        }
+    }
+
+    /// Records that a PUBLISH was sent or received (`MQTT_UpdateStatePublish`)
+    /// and returns the publish's new state.
+    ///
+    /// QoS 0 → `MQTTPublishDone` without touching the records. Packet
+    /// identifier 0 → `MQTTBadParameter`. Sending needs a reserved record with
+    /// the same QoS (`MQTTBadParameter` otherwise); receiving adds a record
+    /// (`MQTTStateCollision` when the server resends a publish we still hold,
+    /// `MQTTNoMemory` when full). A transition the state machine forbids →
+    /// `MQTTIllegalState`.
+    pub fn update_publish(
+        &mut self,
+        packet_id: u16,
+        op: MQTTStateOperation,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 {
+            return Ok(MQTTPublishState::MQTTPublishDone);
+        }
+        if packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        let new = calculate_state_publish(op, qos);
+        match op {
+            MQTTStateOperation::MQTT_SEND => {
+                let record = find(self.outgoing, packet_id)
+                    .and_then(|index| self.outgoing.get_mut(index))
+                    .ok_or(MQTTStatus::MQTTBadParameter)?;
+                if record.qos != qos as MQTTQoSRaw {
+                    return Err(MQTTStatus::MQTTBadParameter);
+                }
+                let current = MQTTPublishState::from_raw(record.publishState)
+                    .ok_or(MQTTStatus::MQTTIllegalState)?;
+                if !publish_transition_valid(current, new, op, qos) {
+                    log::error!(
+                        "illegal state transition {} -> {} for outgoing publish {packet_id}",
+                        current.name(),
+                        new.name()
+                    );
+                    return Err(MQTTStatus::MQTTIllegalState);
+                }
+                record.publishState = new as MQTTPublishStateRaw;
+                Ok(new)
+            }
+            MQTTStateOperation::MQTT_RECEIVE => {
+                // An incoming publish always starts a record: the only
+                // transition from the null state.
+                match add_record(self.incoming, packet_id, qos, new) {
+                    MQTTStatus::MQTTSuccess => Ok(new),
+                    error => Err(error),
+                }
+            }
+        }
+    }
+
+    /// Records that an acknowledgement was sent or received
+    /// (`MQTT_UpdateStateAck`) and returns the publish's new state.
+    ///
+    /// Packet identifier 0 → `MQTTBadParameter`; no record for it →
+    /// `MQTTBadResponse` (the server acknowledged something we never sent);
+    /// a transition the state machine forbids → `MQTTIllegalState`. A
+    /// completed exchange frees its record. A received PUBREC moves the
+    /// record to the back, so that PUBRELs are resent in the order their
+    /// PUBRECs arrived.
+    pub fn update_ack(
+        &mut self,
+        packet_id: u16,
+        ack: MQTTPubAckType,
+        op: MQTTStateOperation,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        if packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        let records: &mut [MQTTPubAckInfo_t] = if ack_concerns_outgoing(ack, op) {
+            self.outgoing
+        } else {
+            self.incoming
+        };
+        let Some((index, record)) =
+            find(records, packet_id).and_then(|index| Some((index, *records.get(index)?)))
+        else {
+            log::error!("no state record for packet identifier {packet_id}");
+            return Err(MQTTStatus::MQTTBadResponse);
+        };
+        let new = calculate_state_ack(ack, op, record.qos);
+        let current = MQTTPublishState::from_raw(record.publishState);
+        let valid = current.is_some_and(|current| ack_transition_valid(current, new));
+        if !valid {
+            log::error!(
+                "illegal state transition {} -> {} for packet identifier {packet_id}",
+                current.map_or("(invalid)", MQTTPublishState::name),
+                new.name()
+            );
+            return Err(MQTTStatus::MQTTIllegalState);
+        }
+        if current == Some(new) {
+            // A repeated acknowledgement after a session resumption.
+            return Ok(new);
+        }
+        let Some(slot) = records.get_mut(index) else {
+            return Err(MQTTStatus::MQTTBadResponse);
+        };
+        match new {
+            MQTTPublishState::MQTTPublishDone => *slot = FREE_SLOT,
+            MQTTPublishState::MQTTPubRelSend => {
+                *slot = FREE_SLOT;
+                let status = add_record(records, packet_id, MQTTQoS::MQTTQoS2, new);
+                if status != MQTTStatus::MQTTSuccess {
+                    return Err(status);
+                }
+            }
+            _ => slot.publishState = new as MQTTPublishStateRaw,
+        }
+        Ok(new)
+    }
+
+    /// Frees the record of an outgoing publish whose send failed
+    /// (`MQTT_RemoveStateRecord`). `MQTTBadParameter` when there is no such
+    /// record or it is not a QoS 1/2 record.
+    pub fn remove_outgoing(&mut self, packet_id: u16) -> MQTTStatus {
+        let Some(record) = find(self.outgoing, packet_id).and_then(|i| self.outgoing.get_mut(i))
+        else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        let qos_ok = matches!(
+            MQTTQoS::from_raw(record.qos),
+            Some(MQTTQoS::MQTTQoS1 | MQTTQoS::MQTTQoS2)
+        );
+        if record.publishState == MQTTPublishState::MQTTStateNull as MQTTPublishStateRaw || !qos_ok
+        {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        *record = FREE_SLOT;
+        MQTTStatus::MQTTSuccess
+    }
+}
+
+/// The next outgoing publish that owes a PUBREL after a session resumption
+/// (state `MQTTPubRelSend` or `MQTTPubCompPending`), from `*cursor` on; 0
+/// when there is none. Call repeatedly with the same cursor.
+pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+    use MQTTPublishState::*;
+    select(outgoing, &[MQTTPubRelSend, MQTTPubCompPending], cursor)
+}
+
+/// The next outgoing publish to send again after a session resumption
+/// (state `MQTTPublishSend`, `MQTTPubAckPending` or `MQTTPubRecPending`),
+/// from `*cursor` on; 0 when there is none.
+pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+    use MQTTPublishState::*;
+    select(
+        outgoing,
+        &[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending],
+        cursor,
+    )
+}

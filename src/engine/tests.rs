@@ -1,0 +1,313 @@
+//! The engine over an in-memory port: no sockets, no C, a clock that only
+//! moves when the test says so. What the broker sends is queued up front;
+//! what the client sends is collected and compared byte for byte.
+
+extern crate std;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::vec::Vec;
+
+use super::port::{Event, Link, Port, Session};
+use super::records::StateRecords;
+use super::{connect, process, publish};
+use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
+use crate::coremqtt::serializer::Connect;
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::wire::{self, ConnectReturnCode};
+
+const FREE: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
+    packetId: 0,
+    qos: 0,
+    publishState: 0,
+};
+
+#[derive(Default)]
+struct Scalars {
+    next_packet_id: u16,
+    link: u32,
+    last_tx: u32,
+    last_rx: u32,
+    control_sent: bool,
+    held: usize,
+    keep_alive_s: u16,
+    ping_sent: u32,
+    waiting_ping: bool,
+}
+
+/// A port whose transport is two byte queues.
+struct MemoryPort {
+    s: Scalars,
+    now: u32,
+    buffer: [u8; 256],
+    outgoing: [MQTTPubAckInfo_t; 4],
+    incoming: [MQTTPubAckInfo_t; 4],
+    inbound: VecDeque<u8>,
+    /// Receives return -1 once `inbound` is empty (the peer closed).
+    closed: bool,
+    sent: Vec<u8>,
+    /// Sends fail (-1) after this many more bytes.
+    send_budget: Option<usize>,
+    events: Vec<Event>,
+    stored: BTreeMap<u16, Vec<u8>>,
+}
+
+impl MemoryPort {
+    fn new() -> Self {
+        MemoryPort {
+            s: Scalars {
+                next_packet_id: 1,
+                ..Scalars::default()
+            },
+            now: 1_000,
+            buffer: [0; 256],
+            outgoing: [FREE; 4],
+            incoming: [FREE; 4],
+            inbound: VecDeque::new(),
+            closed: false,
+            sent: Vec::new(),
+            send_budget: None,
+            events: Vec::new(),
+            stored: BTreeMap::new(),
+        }
+    }
+
+    fn broker_sends(&mut self, bytes: &[u8]) {
+        self.inbound.extend(bytes);
+    }
+
+    fn take_sent(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.sent)
+    }
+
+    fn recv(&mut self, dst: &mut [u8]) -> i32 {
+        if self.inbound.is_empty() {
+            return if self.closed { -1 } else { 0 };
+        }
+        let n = dst.len().min(self.inbound.len());
+        for (slot, byte) in dst.iter_mut().zip(self.inbound.drain(..n)) {
+            *slot = byte;
+        }
+        n as i32
+    }
+}
+
+impl Port for MemoryPort {
+    fn now(&mut self) -> u32 {
+        self.now
+    }
+
+    fn session(&mut self) -> Session<'_> {
+        let s = &mut self.s;
+        Session {
+            next_packet_id: &mut s.next_packet_id,
+            link: &mut s.link,
+            last_tx: &mut s.last_tx,
+            last_rx: &mut s.last_rx,
+            control_sent: &mut s.control_sent,
+            held: &mut s.held,
+            keep_alive_s: &mut s.keep_alive_s,
+            ping_sent: &mut s.ping_sent,
+            waiting_ping: &mut s.waiting_ping,
+        }
+    }
+
+    fn buffer(&mut self) -> &mut [u8] {
+        &mut self.buffer
+    }
+
+    fn records(&mut self) -> StateRecords<'_> {
+        StateRecords {
+            outgoing: &mut self.outgoing,
+            incoming: &mut self.incoming,
+        }
+    }
+
+    fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {
+        let mut tmp = [0u8; 256];
+        let n = self.recv(&mut tmp[..len.min(256)]);
+        if n > 0 {
+            self.buffer[offset..offset + n as usize].copy_from_slice(&tmp[..n as usize]);
+        }
+        n
+    }
+
+    fn recv_into(&mut self, dst: &mut [u8]) -> i32 {
+        self.recv(dst)
+    }
+
+    fn send_once(&mut self, parts: &[&[u8]]) -> i32 {
+        let all: Vec<u8> = parts.concat();
+        let take = match self.send_budget {
+            Some(0) => return -1,
+            Some(budget) => all.len().min(budget),
+            None => all.len(),
+        };
+        if let Some(budget) = self.send_budget.as_mut() {
+            *budget -= take;
+        }
+        self.sent.extend_from_slice(&all[..take]);
+        take as i32
+    }
+
+    fn deliver(&mut self, event: &Event) {
+        self.events.push(event.clone());
+    }
+
+    type Stored = Vec<u8>;
+
+    fn store(&mut self, packet_id: u16, parts: &[&[u8]]) -> Option<bool> {
+        self.stored.insert(packet_id, parts.concat());
+        Some(true)
+    }
+
+    fn has_retransmit(&mut self) -> bool {
+        true
+    }
+
+    fn retrieve(&mut self, packet_id: u16) -> Option<Vec<u8>> {
+        self.stored.get(&packet_id).cloned()
+    }
+
+    fn clear(&mut self, packet_id: u16) {
+        self.stored.remove(&packet_id);
+    }
+}
+
+/// One `MQTT_ProcessLoop`, as the coreMQTT face reports it.
+fn loop_status(port: &mut MemoryPort) -> MQTTStatus {
+    match process::run(port, true) {
+        Ok(progress) => progress.status(),
+        Err(e) => e.status(),
+    }
+}
+
+fn params(clean_session: bool) -> Connect<'static> {
+    Connect {
+        clean_session,
+        keep_alive_seconds: 60,
+        client_id: b"mem",
+        user_name: None,
+        password: None,
+    }
+}
+
+fn connected(clean_session: bool) -> MemoryPort {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 0, 0]);
+    assert_eq!(
+        connect::connect(&mut port, &params(clean_session), None, 1000),
+        Ok(false)
+    );
+    port.take_sent();
+    port
+}
+
+#[test]
+fn refused_connack_carries_its_return_code() {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 0, 5]);
+    assert_eq!(
+        connect::connect(&mut port, &params(true), None, 1000),
+        Err(super::Error::Refused(ConnectReturnCode::NotAuthorized))
+    );
+    assert_eq!(port.s.link, Link::DOWN);
+}
+
+#[test]
+fn malformed_connack_carries_the_wire_reason() {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 0x02, 0]);
+    assert_eq!(
+        connect::connect(&mut port, &params(true), None, 1000),
+        Err(super::Error::Malformed(wire::Error::InvalidConnAckFlags(
+            0x02
+        )))
+    );
+}
+
+#[test]
+fn qos1_publish_goes_out_and_its_puback_completes_it() {
+    let mut port = connected(true);
+    let p = publish::Publish {
+        qos: MQTTQoS::MQTTQoS1,
+        retain: false,
+        dup: false,
+        topic: b"t",
+        payload: b"hi",
+    };
+    assert_eq!(publish::publish(&mut port, &p, 7), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.take_sent(), [0x32, 7, 0, 1, b't', 0, 7, b'h', b'i']);
+    port.broker_sends(&[0x40, 2, 0, 7]);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.events.len(), 1);
+    assert_eq!(port.events[0].packet_id, 7);
+    assert!(port.outgoing.iter().all(|r| r.packetId == 0));
+    assert!(port.stored.is_empty(), "the acknowledged copy is released");
+}
+
+#[test]
+fn publish_with_invalid_utf8_topic_is_refused_and_not_delivered() {
+    let mut port = connected(true);
+    port.broker_sends(&[0x30, 5, 0, 2, 0xC3, 0x28, b'x']);
+    assert_eq!(
+        process::run(&mut port, true),
+        Err(super::Error::Malformed(wire::Error::InvalidUtf8))
+    );
+    assert!(port.events.is_empty());
+}
+
+#[test]
+fn truncated_packet_then_close_is_a_receive_failure() {
+    let mut port = connected(true);
+    port.broker_sends(&[0x30, 20, 0, 3, b'a']);
+    port.closed = true;
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTNeedMoreBytes);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTRecvFailed);
+    assert_eq!(port.s.link, Link::BROKEN);
+    assert!(port.events.is_empty());
+}
+
+/// Issue 13 at the engine level: a QoS 2 publish cut short on its first
+/// send, resent on session resumption, then PUBREC → PUBREL → PUBCOMP.
+#[test]
+fn publish_resent_on_resumption_waits_for_its_acknowledgement() {
+    let mut port = connected(false);
+    port.send_budget = Some(3);
+    let p = publish::Publish {
+        qos: MQTTQoS::MQTTQoS2,
+        retain: false,
+        dup: false,
+        topic: b"t",
+        payload: b"x",
+    };
+    assert_eq!(
+        publish::publish(&mut port, &p, 9),
+        MQTTStatus::MQTTSendFailed
+    );
+    assert_eq!(
+        port.outgoing[0].publishState,
+        MQTTPublishState::MQTTPublishSend as u32
+    );
+    assert_eq!(connect::disconnect(&mut port), MQTTStatus::MQTTSuccess);
+
+    port.send_budget = None;
+    port.take_sent();
+    port.broker_sends(&[0x20, 2, 1, 0]);
+    assert_eq!(
+        connect::connect(&mut port, &params(false), None, 1000),
+        Ok(true)
+    );
+    let sent = port.take_sent();
+    let resent = &sent[sent.len() - 8..];
+    assert_eq!(resent, [0x3C, 6, 0, 1, b't', 0, 9, b'x'], "DUP copy");
+    assert_eq!(
+        port.outgoing[0].publishState,
+        MQTTPublishState::MQTTPubRecPending as u32
+    );
+    port.broker_sends(&[0x50, 2, 0, 9]);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.take_sent(), [0x62, 2, 0, 9]);
+    port.broker_sends(&[0x70, 2, 0, 9]);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert!(port.outgoing.iter().all(|r| r.packetId == 0));
+}
