@@ -159,7 +159,7 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
 ///
 /// Returns `MQTTSuccess`, `MQTTBadParameter`, `MQTTIllegalState`,
 /// `MQTTStateCollision` (the server resent a publish still recorded) or
-/// `MQTTNoMemory` (no free incoming record) A QoS outside 0..2 is, as in
+/// `MQTTNoMemory` (no free incoming record). A QoS outside 0..2 is, as in
 /// coreMQTT v3-CodeBase, `MQTTBadParameter` for a send (no record can have
 /// that QoS) and `MQTTIllegalState` for a receive (no state to enter).
 ///
