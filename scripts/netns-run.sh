@@ -100,8 +100,8 @@ in_ns "$@" || status=$?
 
 if [ -n "$server_pid" ]; then
     # A server that serves one client (the echo server) has exited by now;
-    # one that runs until stopped (Mosquitto) is stopped here.
-    for _ in $(seq 20); do
+    # one that runs until stopped (Mosquitto) is stopped here, after 1 s.
+    for _ in $(seq 10); do
         kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1
     done
