@@ -162,7 +162,13 @@ if(MQTT_CLIENT_INCLUDE)
   target_include_directories(mqtt_client_under_test BEFORE PUBLIC ${MQTT_CLIENT_INCLUDE})
   target_include_directories(test_utility BEFORE PUBLIC ${MQTT_CLIENT_INCLUDE})
 endif()
-if(MQTT_CLIENT_LIBRARY)
+if(MQTT_CLIENT_LIBRARY MATCHES "\\.a$")
+  # All of a static client goes into this shared library, which is linked
+  # against libnetxduo and libthreadx itself: linked after them into each
+  # test, its ThreadX references would stay unresolved.
+  target_link_libraries(mqtt_client_under_test PRIVATE
+    -Wl,--whole-archive ${MQTT_CLIENT_LIBRARY} -Wl,--no-whole-archive)
+elseif(MQTT_CLIENT_LIBRARY)
   target_link_libraries(mqtt_client_under_test PUBLIC ${MQTT_CLIENT_LIBRARY})
 endif()
 target_link_libraries(mqtt_client_under_test PUBLIC azrtos::netxduo)
@@ -180,7 +186,8 @@ case "$CLIENT" in
         sources="$WORK/client_under_test.c"
         for f in ${CLIENT_SRCS[@]+"${CLIENT_SRCS[@]}"}; do sources="$sources;$f"; done
         CLIENT_ARGS=(-DMQTT_CLIENT_SOURCES="$sources" -DMQTT_CLIENT_LIBRARY="$CLIENT_LIB" -DMQTT_CLIENT_INCLUDE="$CLIENT_INC")
-        CLIENT_LINK="regression/libmqtt_client_under_test.so $CLIENT_LIB" ;;
+        CLIENT_LINK=regression/libmqtt_client_under_test.so
+        case "$CLIENT_LIB" in *.a) ;; *) CLIENT_LINK="$CLIENT_LINK $CLIENT_LIB" ;; esac ;;
 esac
 
 MQTT=$SRC/netxduo/test/cmake/mqtt
