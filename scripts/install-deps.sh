@@ -50,6 +50,16 @@ if [ "$what" = test ]; then
         missing_packages+=(libnewlib-arm-none-eabi)
     fi
     have qemu-system-arm || missing_packages+=(qemu-system-arm)
+    # tests/threadx builds ThreadX's Linux port and NetX Duo -m32 (as
+    # upstream's own tests do) with Ninja, and runs NetX Duo on a veth pair in
+    # a network namespace (ip from iproute2; ethtool turns off checksum
+    # offload on the Linux end).
+    have ninja || missing_packages+=(ninja-build)
+    have ip || missing_packages+=(iproute2)
+    have ethtool || missing_packages+=(ethtool)
+    if ! echo 'int main(void) { return 0; }' | gcc -m32 -x c -o /dev/null - >/dev/null 2>&1; then
+        missing_packages+=(gcc-multilib)
+    fi
 fi
 
 if [ ${#missing_packages[@]} -gt 0 ]; then

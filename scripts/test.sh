@@ -4,8 +4,9 @@
 # Cortex-M builds (with code size), the CMake build with every C example and C
 # test under CTest (and again under Valgrind), the CMake consumer projects
 # (including a bare-metal Cortex-M4 image), rsmqtt inside FreeRTOS (the POSIX
-# simulator over FreeRTOS+TCP with mutual TLS, a Cortex-M3 image in QEMU)
-# and, when available, a short fuzz run.
+# simulator over FreeRTOS+TCP with mutual TLS, a Cortex-M3 image in QEMU),
+# the ThreadX + NetX Duo tests (tests/threadx) and, when available, a short
+# fuzz run.
 #
 #   bash scripts/test.sh
 #
@@ -168,6 +169,27 @@ if [ "${freertos_tests:-0}" -lt 2 ]; then
     exit 1
 fi
 (cd "$BUILD_DIR" && ctest --output-on-failure --no-tests=error -R '^freertos/')
+
+banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, NXD_MQTT_CLIENT layout)"
+# A separate CMake project: ThreadX's Linux port and NetX Duo from
+# ../shared/third_party (or $RSMQTT_THIRD_PARTY), built -m32 like upstream's
+# tests. threadx/driver_tcp_echo needs root (network namespace, AF_PACKET).
+THREADX_BUILD_DIR=$BUILD_DIR-threadx
+threadx_args=(-S tests/threadx -B "$THREADX_BUILD_DIR")
+if [ -n "${RSMQTT_THIRD_PARTY:-}" ]; then
+    threadx_args+=(-DRSMQTT_THIRD_PARTY="$RSMQTT_THIRD_PARTY")
+fi
+if have ninja && [ ! -f "$THREADX_BUILD_DIR/CMakeCache.txt" ]; then
+    threadx_args+=(-G Ninja)
+fi
+cmake "${threadx_args[@]}"
+cmake --build "$THREADX_BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
+if [ "$(id -u)" -eq 0 ]; then
+    (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx)
+else
+    (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx --label-exclude netns)
+    skipped "not root: threadx/driver_tcp_echo (network namespace) was not run"
+fi
 
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
 RSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" RSMQTT_DEMO_BUILD_DIR="$BUILD_DIR-demo" bash scripts/demo.sh
