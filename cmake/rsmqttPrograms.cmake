@@ -358,3 +358,59 @@ function(rsmqtt_add_cmake_integration_tests)
         message(STATUS "rsmqtt: no clang or no thumbv7em-none-eabihf Rust target: cmake/cortex_m4_firmware not registered")
     endif()
 endfunction()
+
+# The CTest tests enum_size/...: core_mqtt_serializer.h must accept a file
+# compiled with the enum size the library uses on that target and refuse,
+# with its own message, one compiled with the other size (the library and the
+# application would disagree on every struct holding an enum). Each test
+# compiles tests/enum_size/probe.c with -fsyntax-only; a refusal passes only
+# when the compiler prints the header's message.
+function(rsmqtt_add_enum_size_checks)
+    set(probe "${RSMQTT_SOURCE_DIR}/tests/enum_size/probe.c")
+    set(inc "-I${RSMQTT_SOURCE_DIR}/include")
+    set(refused_sizeof "enum size differs from the library")
+    set(refused_arm "bare-metal ARM builds of the library use short")
+
+    if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+        add_test(NAME enum_size/host_default_accepted
+            COMMAND "${CMAKE_C_COMPILER}" -std=c11 -Wall -Wextra -Werror ${inc} -fsyntax-only "${probe}")
+        add_test(NAME enum_size/host_short_enums_refused_c11
+            COMMAND "${CMAKE_C_COMPILER}" -std=c11 -fshort-enums ${inc} -fsyntax-only "${probe}")
+        set_tests_properties(enum_size/host_short_enums_refused_c11 PROPERTIES
+            PASS_REGULAR_EXPRESSION "${refused_sizeof}")
+        add_test(NAME enum_size/host_short_enums_refused_c99
+            COMMAND "${CMAKE_C_COMPILER}" -std=c99 -fshort-enums ${inc} -fsyntax-only "${probe}")
+        set_tests_properties(enum_size/host_short_enums_refused_c99 PROPERTIES
+            PASS_REGULAR_EXPRESSION "rsmqtt_enum_size_matches_library")
+    endif()
+    if(CMAKE_CXX_COMPILER AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        add_test(NAME enum_size/host_short_enums_refused_cxx11
+            COMMAND "${CMAKE_CXX_COMPILER}" -x c++ -std=c++11 -fshort-enums ${inc} -fsyntax-only "${probe}")
+        set_tests_properties(enum_size/host_short_enums_refused_cxx11 PROPERTIES
+            PASS_REGULAR_EXPRESSION "${refused_sizeof}")
+    endif()
+
+    # Bare-metal ARM: the library (thumb*-none-eabi*) uses short enums.
+    find_program(RSMQTT_ARM_GCC arm-none-eabi-gcc)
+    if(RSMQTT_ARM_GCC)
+        add_test(NAME enum_size/arm_none_eabi_gcc_default_accepted
+            COMMAND "${RSMQTT_ARM_GCC}" -mcpu=cortex-m3 -mthumb -std=c99 -Wall -Wextra -Werror ${inc}
+                    -fsyntax-only "${probe}")
+        add_test(NAME enum_size/arm_none_eabi_gcc_no_short_enums_refused
+            COMMAND "${RSMQTT_ARM_GCC}" -mcpu=cortex-m3 -mthumb -fno-short-enums ${inc} -fsyntax-only "${probe}")
+        set_tests_properties(enum_size/arm_none_eabi_gcc_no_short_enums_refused PROPERTIES
+            PASS_REGULAR_EXPRESSION "${refused_arm}")
+    endif()
+    find_program(RSMQTT_CLANG clang)
+    if(RSMQTT_CLANG)
+        # clang defaults to int-sized enums on arm-none-eabi.
+        add_test(NAME enum_size/clang_arm_none_eabi_default_refused
+            COMMAND "${RSMQTT_CLANG}" --target=arm-none-eabi -mcpu=cortex-m4 -mthumb -ffreestanding ${inc}
+                    -fsyntax-only "${probe}")
+        set_tests_properties(enum_size/clang_arm_none_eabi_default_refused PROPERTIES
+            PASS_REGULAR_EXPRESSION "${refused_arm}")
+        add_test(NAME enum_size/clang_arm_none_eabi_short_enums_accepted
+            COMMAND "${RSMQTT_CLANG}" --target=arm-none-eabi -mcpu=cortex-m4 -mthumb -ffreestanding -fshort-enums
+                    -Wall -Wextra -Werror ${inc} -fsyntax-only "${probe}")
+    endif()
+endfunction()

@@ -39,6 +39,43 @@ typedef enum MQTTQoS
     MQTTQoS2 = 2  /**< Exactly once. */
 } MQTTQoS_t;
 
+/* Enum size. rsmqtt stores every enum of this API in the integer type the
+ * target's C ABI gives it, as rustc does for C enums: one byte on bare-metal
+ * ARM (AAPCS "short enums", the default of arm-none-eabi-gcc and of the Rust
+ * thumb*-none-eabi* targets), four bytes on hosted systems. An application
+ * compiled with another enum size would disagree with the library on every
+ * struct holding an enum (MQTTPublishInfo_t, MQTTPubAckInfo_t, MQTTContext_t,
+ * ...) and on every enum written through a pointer: memory corruption, not
+ * an error. So a mismatch stops the build here. */
+#if defined( __ARM_SIZEOF_MINIMAL_ENUM ) && !defined( __linux__ ) && !defined( __ANDROID__ ) && !defined( __APPLE__ ) && !defined( _WIN32 ) && !defined( __unix__ )
+    #define RSMQTT_C_ENUM_SIZE    1
+    #if __ARM_SIZEOF_MINIMAL_ENUM != 1
+        #error "rsmqtt: bare-metal ARM builds of the library use short (1-byte) enums, the AAPCS default; compile with short enums (remove -fno-short-enums; clang needs -fshort-enums)"
+    #endif
+#elif defined( __ARM_SIZEOF_MINIMAL_ENUM )
+    #define RSMQTT_C_ENUM_SIZE    4
+    #if __ARM_SIZEOF_MINIMAL_ENUM != 4
+        #error "rsmqtt: hosted ARM builds of the library use int-sized enums; compile without -fshort-enums"
+    #endif
+#elif !defined( __hexagon__ )
+    #define RSMQTT_C_ENUM_SIZE    4
+#endif
+
+/* The same check by sizeof, for compilers that do not define the ARM macro
+ * (e.g. a hosted build with -fshort-enums). A failing C89/C99 check reports
+ * a negative array size in rsmqtt_enum_size_matches_library. */
+#if defined( RSMQTT_C_ENUM_SIZE )
+    #if defined( __cplusplus ) && ( __cplusplus >= 201103L )
+        static_assert( sizeof( MQTTQoS_t ) == RSMQTT_C_ENUM_SIZE,
+                       "rsmqtt: this file's enum size differs from the library's (-fshort-enums / -fno-short-enums)" );
+    #elif defined( __STDC_VERSION__ ) && ( __STDC_VERSION__ >= 201112L )
+        _Static_assert( sizeof( MQTTQoS_t ) == RSMQTT_C_ENUM_SIZE,
+                        "rsmqtt: this file's enum size differs from the library's (-fshort-enums / -fno-short-enums)" );
+    #else
+        typedef char rsmqtt_enum_size_matches_library[ ( sizeof( MQTTQoS_t ) == RSMQTT_C_ENUM_SIZE ) ? 1 : -1 ];
+    #endif
+#endif
+
 
 /**
  * Return codes of the `MQTT_*` functions. The numbers are ABI.

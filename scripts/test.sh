@@ -118,6 +118,9 @@ elif rustup target add "$THUMB_TARGET"; then
     thumb_ready=yes
 fi
 if [ "$thumb_ready" = yes ]; then
+    # Lints again for the target: C enum fields are u8 there (short enums,
+    # src/coremqtt/c_enum.rs), u32 on the host, so code can lint differently.
+    cargo clippy --no-default-features --profile nostd --lib --target "$THUMB_TARGET" -- -D warnings
     cargo build -p rsmqtt-staticlib --no-default-features --target "$THUMB_TARGET" --release
     echo "-- release profile (opt-level 3, logging compiled in):"
     bash scripts/code-size.sh "$TARGET_DIR/$THUMB_TARGET/release/librsmqtt.a"

@@ -35,9 +35,9 @@ use core::ffi::c_char;
 use core::ptr::NonNull;
 
 use super::context::{
-    MQTTClearPacketForRetransmit, MQTTConnectionStatus, MQTTContext_t, MQTTEventCallback_t,
-    MQTTGetCurrentTimeFunc_t, MQTTPubAckInfo_t, MQTTRetrievePacketForRetransmit,
-    MQTTStorePacketForRetransmit,
+    MQTTClearPacketForRetransmit, MQTTConnectionStatus, MQTTConnectionStatusRaw, MQTTContext_t,
+    MQTTEventCallback_t, MQTTGetCurrentTimeFunc_t, MQTTPubAckInfo_t,
+    MQTTRetrievePacketForRetransmit, MQTTStorePacketForRetransmit,
 };
 use super::port::{arrays_overlap, Ctx};
 use super::serializer::{c_client_id, Connect, Subscription, SubscriptionKind, Will};
@@ -235,7 +235,7 @@ pub unsafe extern "C" fn MQTT_Init(
             networkBuffer: buffer,
             // Packet identifier 0 is invalid; the first one handed out is 1.
             nextPacketId: 1,
-            connectStatus: MQTTConnectionStatus::MQTTNotConnected as u32,
+            connectStatus: MQTTConnectionStatus::MQTTNotConnected as MQTTConnectionStatusRaw,
             getTime: getTimeFunction,
             appCallback: userCallback,
             lastPacketTxTime: 0,
@@ -366,7 +366,8 @@ fn usable(ctx: &mut Ctx) -> bool {
         && c.transportInterface.send.is_some()
         && !c.networkBuffer.pBuffer.is_null()
         && c.index <= c.networkBuffer.size
-        && c.connectStatus <= MQTTConnectionStatus::MQTTDisconnectPending as u32;
+        && c.connectStatus
+            <= MQTTConnectionStatus::MQTTDisconnectPending as MQTTConnectionStatusRaw;
     if !ok {
         log::error!("context not initialised by MQTT_Init, or corrupted");
     }

@@ -27,7 +27,7 @@ pub enum MQTTConnectionStatus {
 pub type MQTTConnectionStatus_t = MQTTConnectionStatus;
 /// An `MQTTConnectionStatus_t` as C stores it. Appears as
 /// `MQTTConnectionStatus_t` in C.
-pub type MQTTConnectionStatusRaw = u32;
+pub type MQTTConnectionStatusRaw = super::c_enum::Raw;
 
 /// The state of one QoS 1 or QoS 2 publish in the state records.
 #[repr(C)]
@@ -60,7 +60,7 @@ pub enum MQTTPublishState {
 /// `MQTTPublishState_t`, the typedef applications use.
 pub type MQTTPublishState_t = MQTTPublishState;
 /// An `MQTTPublishState_t` as C stores it. Appears as `MQTTPublishState_t` in C.
-pub type MQTTPublishStateRaw = u32;
+pub type MQTTPublishStateRaw = super::c_enum::Raw;
 
 /// The four publish acknowledgement packets.
 #[repr(C)]
@@ -79,7 +79,7 @@ pub enum MQTTPubAckType {
 /// `MQTTPubAckType_t`, the typedef applications use.
 pub type MQTTPubAckType_t = MQTTPubAckType;
 /// An `MQTTPubAckType_t` as C passes it. Appears as `MQTTPubAckType_t` in C.
-pub type MQTTPubAckTypeRaw = u32;
+pub type MQTTPubAckTypeRaw = super::c_enum::Raw;
 
 /// SUBACK return codes.
 #[repr(C)]
@@ -225,6 +225,37 @@ pub struct MQTTDeserializedInfo {
 
 /// `MQTTDeserializedInfo_t`, the typedef applications use.
 pub type MQTTDeserializedInfo_t = MQTTDeserializedInfo;
+
+/// The layouts `arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb` (default flags,
+/// hence short enums: every coreMQTT enum is one byte) gives coreMQTT's
+/// structs, checked whenever the library is built for bare-metal ARM.
+/// `tests/freertos/qemu_mps2/mqtt_qos_demo.c` asserts the same numbers on the
+/// C side of that build.
+#[cfg(all(target_arch = "arm", target_os = "none"))]
+const _: () = {
+    use crate::coremqtt::serializer_types::{MQTTConnectInfo_t, MQTTSubscribeInfo_t};
+    use core::mem::{offset_of, size_of};
+    assert!(size_of::<MQTTQoSRaw>() == 1);
+    assert!(size_of::<MQTTStatus_t>() == 1);
+    assert!(size_of::<MQTTPublishState_t>() == 1);
+    assert!(size_of::<MQTTPubAckInfo_t>() == 4);
+    assert!(offset_of!(MQTTPubAckInfo_t, qos) == 2);
+    assert!(offset_of!(MQTTPubAckInfo_t, publishState) == 3);
+    assert!(size_of::<MQTTPublishInfo_t>() == 20);
+    assert!(offset_of!(MQTTPublishInfo_t, retain) == 1);
+    assert!(offset_of!(MQTTPublishInfo_t, dup) == 2);
+    assert!(offset_of!(MQTTPublishInfo_t, pTopicName) == 4);
+    assert!(size_of::<MQTTSubscribeInfo_t>() == 12);
+    assert!(offset_of!(MQTTSubscribeInfo_t, pTopicFilter) == 4);
+    assert!(size_of::<MQTTConnectInfo_t>() == 28);
+    assert!(size_of::<MQTTContext_t>() == 92);
+    assert!(offset_of!(MQTTContext_t, nextPacketId) == 40);
+    assert!(offset_of!(MQTTContext_t, connectStatus) == 42);
+    assert!(offset_of!(MQTTContext_t, getTime) == 44);
+    assert!(offset_of!(MQTTContext_t, clearFunction) == 88);
+    assert!(size_of::<MQTTDeserializedInfo_t>() == 12);
+    assert!(offset_of!(MQTTDeserializedInfo_t, deserializationResult) == 8);
+};
 
 #[cfg(test)]
 mod layout {

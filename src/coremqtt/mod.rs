@@ -9,7 +9,8 @@
 //! - `state` → `core_mqtt_state.h`
 //!
 //! Enum-typed fields and parameters that C writes are declared here as plain
-//! integers (the `*Raw` aliases) and renamed to the C enum's typedef in the
+//! integers (the `*Raw` aliases, all [`c_enum::Raw`], whose size follows the
+//! target's C enum size) and renamed to the C enum's typedef in the
 //! generated header. C may store any integer in an enum, and a Rust enum holding
 //! an undeclared value is undefined behaviour; an integer is always valid and is
 //! checked before use.
@@ -17,6 +18,7 @@
 
 #[allow(unsafe_code)] // exports
 pub mod api;
+pub mod c_enum;
 pub mod context;
 pub mod engine;
 #[allow(unsafe_code)] // the engine port over the C context and callbacks

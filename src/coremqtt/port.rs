@@ -13,7 +13,7 @@ use core::ffi::c_void;
 use core::ptr::NonNull;
 
 use crate::coremqtt::context::{MQTTContext, MQTTDeserializedInfo, MQTTPubAckInfo_t, MQTTVec};
-use crate::coremqtt::serializer_types::{MQTTPacketInfo, MQTTPublishInfo, MQTTStatus};
+use crate::coremqtt::serializer_types::{MQTTPacketInfo, MQTTPublishInfo, MQTTQoSRaw, MQTTStatus};
 use crate::coremqtt::transport_interface::TransportOutVector;
 use crate::engine::config::SUB_UNSUB_VECTORS_CAP;
 use crate::engine::process::mqtt_qos;
@@ -212,7 +212,7 @@ impl Port for Ctx {
             headerLength: event.frame.header_len,
         };
         let mut publish = event.publish.as_ref().map(|p| MQTTPublishInfo {
-            qos: mqtt_qos(p.qos) as u32,
+            qos: mqtt_qos(p.qos) as MQTTQoSRaw,
             retain: p.retain,
             dup: p.dup,
             pTopicName: base.wrapping_add(p.topic.start).cast_const().cast(),

@@ -94,7 +94,7 @@ pub enum MQTTQoS {
 pub type MQTTQoS_t = MQTTQoS;
 
 /// An `MQTTQoS_t` as C stores it: any integer. Appears as `MQTTQoS_t` in C.
-pub type MQTTQoSRaw = u32;
+pub type MQTTQoSRaw = super::c_enum::Raw;
 
 impl MQTTQoS {
     /// The QoS for a raw C value, or `None` when it is not 0, 1 or 2.

@@ -44,7 +44,7 @@ pub enum MQTTStateOperation {
 pub type MQTTStateOperation_t = MQTTStateOperation;
 /// An `MQTTStateOperation_t` as C passes it. Appears as
 /// `MQTTStateOperation_t` in C.
-pub type MQTTStateOperationRaw = u32;
+pub type MQTTStateOperationRaw = super::c_enum::Raw;
 
 impl MQTTStateOperation {
     /// The operation for a raw C value, or `None` when it is neither 0 nor 1.
@@ -403,9 +403,8 @@ const STATE_NAMES: [&core::ffi::CStr; 11] = [
 pub unsafe extern "C" fn MQTT_State_strerror(state: MQTTPublishStateRaw) -> *const c_char {
     let invalid = c"Invalid MQTT State";
     guard(invalid.as_ptr(), || {
-        usize::try_from(state)
-            .ok()
-            .and_then(|index| STATE_NAMES.get(index))
+        STATE_NAMES
+            .get(super::c_enum::to_index(state))
             .map_or(invalid.as_ptr(), |name| name.as_ptr())
     })
 }
@@ -421,7 +420,7 @@ mod tests {
         MQTTPubAckInfo_t {
             packetId: packet_id,
             qos,
-            publishState: state as u32,
+            publishState: state as MQTTPublishStateRaw,
         }
     }
 

@@ -110,7 +110,7 @@ pub unsafe extern "C" fn MQTT_GetSubAckStatusCodes(
 
 /// An `MQTTStatus_t` as C passes it to `MQTT_Status_strerror`: any integer.
 /// Appears as `MQTTStatus_t` in C.
-pub type MQTTStatusRaw = u32;
+pub type MQTTStatusRaw = super::c_enum::Raw;
 
 /// Names of the `MQTTStatus_t` values, indexed by value.
 const STATUS_NAMES: [&CStr; 17] = [
@@ -135,9 +135,8 @@ const STATUS_NAMES: [&CStr; 17] = [
 
 /// The name of a status value, as `MQTT_Status_strerror` gives it.
 pub fn status_name(status: MQTTStatusRaw) -> &'static CStr {
-    usize::try_from(status)
-        .ok()
-        .and_then(|index| STATUS_NAMES.get(index))
+    STATUS_NAMES
+        .get(super::c_enum::to_index(status))
         .copied()
         .unwrap_or(c"Invalid MQTT Status code")
 }

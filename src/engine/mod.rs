@@ -40,7 +40,7 @@ pub mod subscribe;
 mod tests;
 
 pub use error::Error;
-pub use port::{Event, Frame, IncomingPublish, Link, Port, Session};
+pub use port::{Event, Frame, IncomingPublish, Link, LinkRaw, Port, Session};
 
 /// Hands out the next packet identifier: 1 to 65535, then 1 again (0 is
 /// not a valid identifier).

@@ -20,8 +20,9 @@ pub struct Session<'a> {
     /// The packet identifier [`crate::engine::next_packet_id`] hands out next.
     pub next_packet_id: &'a mut u16,
     /// Connection status: not connected, connected, or a transport failure
-    /// pending (see [`Link`]).
-    pub link: &'a mut u32,
+    /// pending (see [`Link`]). Stored as the target's C enum integer
+    /// because the coreMQTT face keeps it in `MQTTContext_t.connectStatus`.
+    pub link: &'a mut LinkRaw,
     /// When a packet was last sent (clock milliseconds).
     pub last_tx: &'a mut u32,
     /// When a packet was last received.
@@ -42,13 +43,17 @@ pub struct Session<'a> {
 /// `MQTTConnectionStatus_t` values, so that face stores them unchanged.
 pub struct Link;
 
+/// The integer [`Session::link`] is stored in: coreMQTT's
+/// `MQTTConnectionStatus_t`, whose size follows the target's C enums.
+pub type LinkRaw = crate::coremqtt::context::MQTTConnectionStatusRaw;
+
 impl Link {
     /// No connection.
-    pub const DOWN: u32 = 0;
+    pub const DOWN: LinkRaw = 0;
     /// Connected.
-    pub const UP: u32 = 1;
+    pub const UP: LinkRaw = 1;
     /// A transport failure cut a packet short: only a disconnect may follow.
-    pub const BROKEN: u32 = 2;
+    pub const BROKEN: LinkRaw = 2;
 }
 
 /// Where a received packet sits in the receive buffer.

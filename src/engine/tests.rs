@@ -7,7 +7,7 @@ extern crate std;
 use std::collections::{BTreeMap, VecDeque};
 use std::vec::Vec;
 
-use super::port::{Event, Link, Port, Session};
+use super::port::{Event, Link, LinkRaw, Port, Session};
 use super::records::StateRecords;
 use super::{connect, process, publish};
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
@@ -24,7 +24,7 @@ const FREE: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
 #[derive(Default)]
 struct Scalars {
     next_packet_id: u16,
-    link: u32,
+    link: LinkRaw,
     last_tx: u32,
     last_rx: u32,
     control_sent: bool,

@@ -50,7 +50,7 @@ pub enum Event {
 /// The engine's scalar session state.
 struct SessionState {
     next_packet_id: u16,
-    link: u32,
+    link: engine::LinkRaw,
     last_tx: u32,
     last_rx: u32,
     control_sent: bool,

@@ -8,8 +8,11 @@ set(CMAKE_SYSTEM_PROCESSOR arm)
 find_program(RSMQTT_TEST_CLANG clang REQUIRED)
 set(CMAKE_C_COMPILER "${RSMQTT_TEST_CLANG}")
 set(CMAKE_C_COMPILER_TARGET arm-none-eabi)
+# -fshort-enums: clang (unlike arm-none-eabi-gcc and rustc's thumb targets)
+# gives enums int size on arm-none-eabi; rsmqtt's bare-metal ARM library uses
+# the AAPCS short enums, and core_mqtt_serializer.h refuses a mismatch.
 set(CMAKE_C_FLAGS_INIT
-    "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -ffreestanding -ffunction-sections -fdata-sections")
+    "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -fshort-enums -ffreestanding -ffunction-sections -fdata-sections")
 # Compiler checks must not try to link a hosted program.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 

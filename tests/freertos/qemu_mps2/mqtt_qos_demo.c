@@ -9,6 +9,7 @@
  * file builds against rsmqtt's no_std library or coreMQTT's C sources
  * (scripts/freertos-footprint.sh compares the two).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,9 +21,30 @@
 #include "freertos_tcp_transport.h"
 #include "qemu_demo.h"
 
-/* rsmqtt's structs carry 32-bit enum fields (see the toolchain file). */
-_Static_assert( sizeof( MQTTQoS_t ) == 4, "compile with -fno-short-enums" );
-_Static_assert( sizeof( MQTTPubAckInfo_t ) == 12, "compile with -fno-short-enums" );
+/* Built with arm-none-eabi-gcc's default short enums (see the toolchain
+ * file): the layouts below are the ones src/coremqtt/context.rs asserts for
+ * the library's thumbv7m-none-eabi build, so C and Rust agree field by field. */
+_Static_assert( sizeof( MQTTQoS_t ) == 1, "short enums" );
+_Static_assert( sizeof( MQTTStatus_t ) == 1, "short enums" );
+_Static_assert( sizeof( MQTTPublishState_t ) == 1, "short enums" );
+_Static_assert( sizeof( MQTTPubAckInfo_t ) == 4, "MQTTPubAckInfo_t layout" );
+_Static_assert( offsetof( MQTTPubAckInfo_t, qos ) == 2, "MQTTPubAckInfo_t layout" );
+_Static_assert( offsetof( MQTTPubAckInfo_t, publishState ) == 3, "MQTTPubAckInfo_t layout" );
+_Static_assert( sizeof( MQTTPublishInfo_t ) == 20, "MQTTPublishInfo_t layout" );
+_Static_assert( offsetof( MQTTPublishInfo_t, retain ) == 1, "MQTTPublishInfo_t layout" );
+_Static_assert( offsetof( MQTTPublishInfo_t, dup ) == 2, "MQTTPublishInfo_t layout" );
+_Static_assert( offsetof( MQTTPublishInfo_t, pTopicName ) == 4, "MQTTPublishInfo_t layout" );
+_Static_assert( sizeof( MQTTSubscribeInfo_t ) == 12, "MQTTSubscribeInfo_t layout" );
+_Static_assert( offsetof( MQTTSubscribeInfo_t, pTopicFilter ) == 4, "MQTTSubscribeInfo_t layout" );
+_Static_assert( sizeof( MQTTConnectInfo_t ) == 28, "MQTTConnectInfo_t layout" );
+_Static_assert( sizeof( MQTTContext_t ) == 92, "MQTTContext_t layout" );
+_Static_assert( offsetof( MQTTContext_t, nextPacketId ) == 40, "MQTTContext_t layout" );
+_Static_assert( offsetof( MQTTContext_t, connectStatus ) == 42, "MQTTContext_t layout" );
+_Static_assert( offsetof( MQTTContext_t, getTime ) == 44, "MQTTContext_t layout" );
+_Static_assert( offsetof( MQTTContext_t, clearFunction ) == 88, "MQTTContext_t layout" );
+_Static_assert( sizeof( MQTTDeserializedInfo_t ) == 12, "MQTTDeserializedInfo_t layout" );
+_Static_assert( offsetof( MQTTDeserializedInfo_t, deserializationResult ) == 8,
+                "MQTTDeserializedInfo_t layout" );
 
 #define demoTOPIC_FILTER     "rsmqtt/mps2/#"
 #define demoTOPIC_PREFIX     "rsmqtt/mps2/qos"
