@@ -7,6 +7,8 @@
 #       background and waits until both listeners accept connections. Prints
 #       shell-evaluable KEY=VALUE lines (see the end of this file).
 #       --persist keeps sessions and queued messages in DIR across restarts.
+#       --durable also saves them after every change, for tests that kill
+#       the broker with SIGKILL (a clean stop saves anyway).
 #
 #   scripts/broker.sh restart DIR
 #       Stops the broker and starts it again with the same configuration and
@@ -32,7 +34,7 @@ die() {
 }
 
 usage() {
-    die "usage: $0 start DIR [--persist] | restart DIR | stop DIR"
+    die "usage: $0 start DIR [--persist | --durable] | restart DIR | stop DIR"
 }
 
 # Generates the CA, server and client credentials under $1 (quietly).
@@ -115,6 +117,19 @@ write_config() {
             echo "persistence_file mosquitto.db"
             # Write the database only at shutdown (restart() stops cleanly).
             echo "autosave_interval 0"
+        elif [ "$persist" = 2 ]; then
+            echo "persistence true"
+            echo "persistence_location $dir/"
+            echo "persistence_file mosquitto.db"
+            # Save after every change (subscription, retained or queued
+            # message), the most durable Mosquitto gets: a SIGKILL loses at
+            # most what changed since its last pass through the main loop.
+            # It saves to a new file and renames it, so a kill mid-save
+            # leaves the previous database.
+            echo "autosave_on_changes true"
+            echo "autosave_interval 1"
+            # No queue limit, so that only kills can lose messages.
+            echo "max_queued_messages 0"
         else
             echo "persistence false"
         fi
@@ -224,6 +239,7 @@ start)
     for opt in "$@"; do
         case "$opt" in
         --persist) persist=1 ;;
+        --durable) persist=2 ;;
         *) usage ;;
         esac
     done

@@ -6,6 +6,7 @@
 //! stops when the [`Broker`] value drops, including when a test panics.
 #![allow(dead_code)]
 
+pub mod kills;
 pub mod proxy;
 
 use std::io::{Read, Write};
@@ -21,6 +22,9 @@ pub struct BrokerOptions {
     /// Keep sessions and queued messages in the broker directory, so that
     /// [`Broker::restart`] resumes them (for session-present tests).
     pub persist: bool,
+    /// Persist and save after every change (`autosave_on_changes`), for
+    /// tests that kill the broker with SIGKILL.
+    pub durable: bool,
 }
 
 /// A running Mosquitto broker: one plain and one mutual-TLS listener on
@@ -116,7 +120,9 @@ impl Broker {
     pub fn start_with(options: BrokerOptions) -> Broker {
         let dir = fresh_dir();
         let mut args: Vec<&std::ffi::OsStr> = vec!["start".as_ref(), dir.as_os_str()];
-        if options.persist {
+        if options.durable {
+            args.push("--durable".as_ref());
+        } else if options.persist {
             args.push("--persist".as_ref());
         }
         let vars = run_script(&args);
@@ -154,6 +160,22 @@ impl Broker {
         self.pid = again.pid;
         // The old value must not stop the new broker when it drops.
         std::mem::forget(again);
+    }
+
+    /// Kills the broker with SIGKILL (no chance to save anything), waits
+    /// until it is gone, and starts it again on the same ports and
+    /// directory: what a power cut and a watchdog restart do.
+    pub fn kill_and_restart(&mut self) {
+        let pid = self.pid as libc::pid_t;
+        if pid != 0 {
+            // SAFETY: kill(2) only takes integers; pid is the broker's own.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while process_running(pid) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        self.restart();
     }
 
     /// The plain listener's address.
