@@ -53,6 +53,10 @@ pub struct Losses {
     /// Acknowledged by the broker and never acknowledged by the subscriber:
     /// the broker lost them (a kill before its database was saved).
     pub broker: Vec<u64>,
+    /// Of those, the ones the broker sent under a packet id the subscriber
+    /// still held for another QoS 2 message (see
+    /// `ProxyStats::qos2_sent_on_held_id`).
+    pub broker_on_held_id: usize,
 }
 
 /// Splits `missing` with what the two proxies saw.
@@ -61,6 +65,9 @@ pub fn classify(missing: &[u64], publisher: &ProxyStats, subscriber: &ProxyStats
     for &n in missing {
         if !publisher.broker_acknowledged.contains(&n) {
             losses.publisher.push(n);
+        } else if subscriber.qos2_sent_on_held_id.contains(&n) {
+            losses.broker.push(n);
+            losses.broker_on_held_id += 1;
         } else if subscriber.client_acknowledged.contains(&n) {
             losses.subscriber.push(n);
         } else {
@@ -91,7 +98,7 @@ pub fn check_and_report(
         subscriber.qos2_publish_after_pubrel + subscriber.qos2_redelivered_after_pubrec;
     println!(
         "KILLS {label} qos={qos}: sent={} received={} duplicates={} lost={} \
-         (client={} broker={}) kills={kills} reconnect_attempts={} reconnects={} \
+         (client={} broker={} of which on a held packet id {}) kills={kills} reconnect_attempts={} reconnects={} \
          (publisher={} subscriber={}) broker_acknowledged={} broker_qos2_redeliveries={broker_dups}",
         tally.sent,
         tally.received,
@@ -99,6 +106,7 @@ pub fn check_and_report(
         tally.lost,
         losses.publisher.len() + losses.subscriber.len(),
         losses.broker.len(),
+        losses.broker_on_held_id,
         tally.reconnect_attempts,
         tally.reconnects,
         reconnects.0,

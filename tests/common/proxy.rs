@@ -84,6 +84,12 @@ pub struct ProxyStats {
     /// lost its own state (a kill before its last save) delivers such a
     /// message again, and no client can tell.
     pub qos2_redelivered_after_pubrec: u64,
+    /// Messages the broker sent at QoS 2 under a packet id the client still
+    /// held for another, unreleased message (PUBREC sent, no PUBREL yet),
+    /// against MQTT 3.1.1 2.3.1: the client takes such a PUBLISH for a
+    /// resend of the message it holds and does not deliver it. A broker
+    /// that restarts from an older database reuses ids that way.
+    pub qos2_sent_on_held_id: std::collections::HashSet<u64>,
 }
 
 /// Watches the broker-to-client packets of one client's connections for
@@ -188,6 +194,9 @@ struct Ledger {
     /// QoS 2 messages the client answered with PUBREC: the packet id, and
     /// whether the client still holds the record (no PUBCOMP yet).
     received_qos2: std::collections::HashMap<u64, (u16, bool)>,
+    /// Packet id → message of the QoS 2 records the client holds (PUBREC
+    /// sent, PUBCOMP not yet).
+    held_ids: std::collections::HashMap<u16, u64>,
 }
 
 impl Ledger {
@@ -205,6 +214,9 @@ impl Ledger {
                     continue;
                 }
                 if qos == 2 {
+                    if self.held_ids.get(&id).is_some_and(|&held| held != n) {
+                        stats.qos2_sent_on_held_id.insert(n);
+                    }
                     if let Some(&(held, open)) = self.received_qos2.get(&n) {
                         let dup = packet[0] & 0x08 != 0;
                         if !(open && held == id && dup) {
@@ -229,6 +241,7 @@ impl Ledger {
                         stats.client_acknowledged.insert(n);
                         if qos == 2 && kind == 0x50 {
                             self.received_qos2.insert(n, (id, true));
+                            self.held_ids.insert(id, n);
                         }
                     }
                 }
@@ -237,6 +250,7 @@ impl Ledger {
                         if let Some(entry) = self.received_qos2.get_mut(&n) {
                             entry.1 = false;
                         }
+                        self.held_ids.remove(&id);
                     }
                 }
                 _ => {}
