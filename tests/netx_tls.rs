@@ -182,13 +182,17 @@ fn mutual(broker: &Broker) -> Setup {
 }
 
 fn secure_connect(app: &mut App, broker: &Broker, setup: Setup) -> UINT {
+    secure_connect_to(app, broker.tls_port, setup)
+}
+
+fn secure_connect_to(app: &mut App, port: u16, setup: Setup) -> UINT {
     setups().lock().unwrap().insert(app.ptr() as usize, setup);
     let mut addr = ipv4(127, 0, 0, 1);
     unsafe {
         _nxde_mqtt_client_secure_connect(
             app.ptr(),
             &mut addr,
-            broker.tls_port as UINT,
+            port as UINT,
             Some(tls_setup),
             30,
             NX_TRUE,
@@ -238,14 +242,15 @@ fn sni_name_and_certificate_callback() {
     assert!(CALLBACK_CALLS.load(Ordering::SeqCst) > before);
     assert_eq!(app.disconnect(), NXD_MQTT_SUCCESS);
 
-    // A name the certificate does not carry fails once an SNI name is set.
+    // A name the certificate does not carry fails once an SNI name is set,
+    // with the X.509 code NetX Secure's DNS name check returns.
     let setup = Setup {
         sni: Some("not-the-broker.example".into()),
         ..mutual(&broker)
     };
     assert_eq!(
         secure_connect(&mut app, &broker, setup),
-        NX_SECURE_TLS_INVALID_SERVER_CERT
+        NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH
     );
     assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
 }
@@ -276,14 +281,15 @@ fn failed_verification_is_reported_with_netx_secure_codes() {
         NX_SECURE_TLS_INVALID_SERVER_CERT
     );
     CALLBACK_VERDICT.store(0, Ordering::SeqCst);
-    // The application's clock says the certificate is not valid yet.
+    // The application's clock says the certificate is not valid yet: the
+    // X.509 code NetX Secure's chain check returns.
     let setup = Setup {
         time: true,
         ..mutual(&broker)
     };
     assert_eq!(
         secure_connect(&mut app, &broker, setup),
-        NX_SECURE_TLS_INVALID_SERVER_CERT
+        NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID
     );
     // Without a client certificate the broker refuses the session with an
     // alert (under TLS 1.3 it arrives after the handshake, instead of the
@@ -503,3 +509,4 @@ fn secure_connect_reports_a_failing_setup_callback() {
     };
     assert_eq!(st, NX_PTR_ERROR);
 }
+
