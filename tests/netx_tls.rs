@@ -510,3 +510,120 @@ fn secure_connect_reports_a_failing_setup_callback() {
     assert_eq!(st, NX_PTR_ERROR);
 }
 
+/// Issue 11, item 3: every way a TLS connection must be refused, through
+/// `nxd_mqtt_client_secure_connect`, each with the status NetX Secure gives
+/// it, against a broker whose listeners are wrong in one way each
+/// (`broker.sh --refusals`) and a server stuck on TLS 1.1. The broker's log
+/// shows each attempt ending in its TLS layer and no MQTT CONNECT, although
+/// secure_connect sends one as soon as the handshake completes.
+#[test]
+fn tls_refusals_each_have_their_own_status() {
+    let broker = Broker::start_with(common::BrokerOptions {
+        refusals: true,
+        ..common::BrokerOptions::default()
+    });
+    let pki = broker.refusals.clone().unwrap();
+    let tls11 = common::Tls11Server::start(&broker);
+    let der = |p: &std::path::Path| std::fs::read(p).unwrap();
+    let cases: [(&str, u16, Setup, UINT); 8] = [
+        (
+            "unknown CA",
+            broker.tls_port,
+            Setup {
+                ca: der(&pki.other_ca_der),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ISSUER_CERTIFICATE_NOT_FOUND,
+        ),
+        (
+            "expired server certificate",
+            pki.expired_port,
+            mutual(&broker),
+            NX_SECURE_X509_CERTIFICATE_EXPIRED,
+        ),
+        (
+            "server certificate not valid yet",
+            pki.future_port,
+            mutual(&broker),
+            NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID,
+        ),
+        (
+            // NetX Secure checks the name only when the application names
+            // the broker (SNI), as here.
+            "wrong host name",
+            broker.tls_port,
+            Setup {
+                sni: Some("broker.example.com".into()),
+                ..mutual(&broker)
+            },
+            NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH,
+        ),
+        (
+            "no client certificate",
+            broker.tls_port,
+            Setup {
+                cert: None,
+                key: None,
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+        (
+            "client certificate from another CA",
+            broker.tls_port,
+            Setup {
+                cert: Some(der(&pki.other_client_cert_der)),
+                key: Some(der(&pki.other_client_key_der)),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+        (
+            "client key not the certificate's",
+            broker.tls_port,
+            Setup {
+                key: Some(der(&pki.other_client_key_der)),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_INVALID_CERTIFICATE,
+        ),
+        (
+            "server limited to TLS 1.1",
+            tls11.port,
+            mutual(&broker),
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    for (i, (name, port, setup, _)) in cases.iter().enumerate() {
+        let mut app = App::create(&format!("netx-refusal-{i}"));
+        let status = secure_connect_to(&mut app, *port, setup.clone());
+        // The client is idle again and reports it.
+        assert_ne!(
+            app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_CONNECTED,
+            "{name}"
+        );
+        println!("{name}: {status:#x}");
+        outcomes.push(status);
+    }
+    for ((name, _, _, want), got) in cases.iter().zip(&outcomes) {
+        assert_eq!(got, want, "{name}: {got:#x}, expected {want:#x}");
+    }
+    let log = broker.log();
+    for verdict in [
+        "alert unknown ca",
+        "alert certificate expired",
+        "alert bad certificate",
+        "peer did not return a certificate",
+        "certificate verify failed",
+    ] {
+        assert!(
+            log.contains(verdict),
+            "no {verdict:?} in the broker log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains("New client connected") && !log.contains("netx-refusal"),
+        "the broker saw MQTT:\n{log}"
+    );
+}
