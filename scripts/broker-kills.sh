@@ -25,7 +25,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # One test at a time: each run has the CPUs to itself.
 set +e
-cargo test --test coremqtt_broker_kill --test netx_broker_kill -- \
+cargo test --no-fail-fast --test coremqtt_broker_kill --test netx_broker_kill -- \
     --test-threads=1 --nocapture 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

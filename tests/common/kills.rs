@@ -54,8 +54,8 @@ pub struct Losses {
     /// the broker lost them (a kill before its database was saved).
     pub broker: Vec<u64>,
     /// Of those, the ones the broker sent under a packet id the subscriber
-    /// still held for another QoS 2 message (see
-    /// `ProxyStats::qos2_sent_on_held_id`).
+    /// may still have held for another message (see
+    /// `ProxyStats::sent_on_held_id`).
     pub broker_on_held_id: usize,
 }
 
@@ -65,7 +65,7 @@ pub fn classify(missing: &[u64], publisher: &ProxyStats, subscriber: &ProxyStats
     for &n in missing {
         if !publisher.broker_acknowledged.contains(&n) {
             losses.publisher.push(n);
-        } else if subscriber.qos2_sent_on_held_id.contains(&n) {
+        } else if subscriber.sent_on_held_id.contains(&n) {
             losses.broker.push(n);
             losses.broker_on_held_id += 1;
         } else if subscriber.client_acknowledged.contains(&n) {

@@ -84,12 +84,16 @@ pub struct ProxyStats {
     /// lost its own state (a kill before its last save) delivers such a
     /// message again, and no client can tell.
     pub qos2_redelivered_after_pubrec: u64,
-    /// Messages the broker sent at QoS 2 under a packet id the client still
-    /// held for another, unreleased message (PUBREC sent, no PUBREL yet),
-    /// against MQTT 3.1.1 2.3.1: the client takes such a PUBLISH for a
-    /// resend of the message it holds and does not deliver it. A broker
-    /// that restarts from an older database reuses ids that way.
-    pub qos2_sent_on_held_id: std::collections::HashSet<u64>,
+    /// Messages the broker sent under a packet id the client may still hold
+    /// for another message: one the broker sent under that id whose
+    /// PUBACK (QoS 1) or PUBCOMP (QoS 2) the client was not seen sending.
+    /// MQTT 3.1.1 2.3.1 frees an id only with that answer; a client that
+    /// holds the id (like coreMQTT, whose record outlives a failed ack)
+    /// takes such a PUBLISH for a resend of the message it holds and does
+    /// not deliver it again. A broker that restarts from an older database
+    /// reuses ids that way. (A message the client never read, cut by the
+    /// reset, also counts: the ledger cannot see what the client read.)
+    pub sent_on_held_id: std::collections::HashSet<u64>,
 }
 
 /// Watches the broker-to-client packets of one client's connections for
@@ -194,8 +198,8 @@ struct Ledger {
     /// QoS 2 messages the client answered with PUBREC: the packet id, and
     /// whether the client still holds the record (no PUBCOMP yet).
     received_qos2: std::collections::HashMap<u64, (u16, bool)>,
-    /// Packet id → message of the QoS 2 records the client holds (PUBREC
-    /// sent, PUBCOMP not yet).
+    /// Packet id → message the broker sent under it, until the client's
+    /// PUBACK or PUBCOMP frees the id.
     held_ids: std::collections::HashMap<u16, u64>,
 }
 
@@ -213,10 +217,16 @@ impl Ledger {
                     self.client_ids.insert(id, n);
                     continue;
                 }
-                if qos == 2 {
-                    if self.held_ids.get(&id).is_some_and(|&held| held != n) {
-                        stats.qos2_sent_on_held_id.insert(n);
+                match self.held_ids.get(&id) {
+                    Some(&held) if held != n => {
+                        stats.sent_on_held_id.insert(n);
                     }
+                    Some(_) => {}
+                    None => {
+                        self.held_ids.insert(id, n);
+                    }
+                }
+                if qos == 2 {
                     if let Some(&(held, open)) = self.received_qos2.get(&n) {
                         let dup = packet[0] & 0x08 != 0;
                         if !(open && held == id && dup) {
@@ -241,7 +251,9 @@ impl Ledger {
                         stats.client_acknowledged.insert(n);
                         if qos == 2 && kind == 0x50 {
                             self.received_qos2.insert(n, (id, true));
-                            self.held_ids.insert(id, n);
+                        }
+                        if kind == 0x40 {
+                            self.held_ids.remove(&id);
                         }
                     }
                 }
