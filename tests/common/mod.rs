@@ -6,6 +6,7 @@
 //! stops when the [`Broker`] value drops, including when a test panics.
 #![allow(dead_code)]
 
+pub mod aedes;
 pub mod kills;
 pub mod proxy;
 
