@@ -178,11 +178,13 @@ write_config() {
             echo "persistence true"
             echo "persistence_location $dir/"
             echo "persistence_file mosquitto.db"
-            # Save after every change (subscription, retained or queued
-            # message), the most durable Mosquitto gets: a SIGKILL loses at
-            # most what changed since its last pass through the main loop.
-            # It saves to a new file and renames it, so a kill mid-save
-            # leaves the previous database.
+            # Save once a change is counted (subscription, retained or
+            # queued message), the most durable Mosquitto gets. It still
+            # answers before it saves, and not every state change counts
+            # (e.g. a message's progress towards a subscriber), so a SIGKILL
+            # loses what changed since the last save; the broker-kill tests
+            # measure that. It writes a new file and renames it, so a kill
+            # mid-save leaves the previous database.
             echo "autosave_on_changes true"
             echo "autosave_interval 1"
             # No queue limit, so that only kills can lose messages.
