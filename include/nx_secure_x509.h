@@ -119,6 +119,22 @@ typedef struct NX_SECURE_X509_DNS_NAME_STRUCT NX_SECURE_X509_DNS_NAME;
 #define NX_SECURE_X509_NAME_STRING_TOO_LONG 414
 
 /**
+ * The broker's certificate (or one of its chain) has expired.
+ */
+#define NX_SECURE_X509_CERTIFICATE_EXPIRED 403
+
+/**
+ * The broker's certificate (or one of its chain) is not valid yet.
+ */
+#define NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID 404
+
+/**
+ * The broker's certificate is not issued for the name the application
+ * set with `nx_secure_tls_session_sni_extension_set`.
+ */
+#define NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH 405
+
+/**
  * A certificate did not parse.
  */
 #define NX_SECURE_X509_INVALID_CERTIFICATE 418

@@ -60,6 +60,10 @@ if [ "$what" = test ]; then
     if ! echo 'int main(void) { return 0; }' | gcc -m32 -x c -o /dev/null - >/dev/null 2>&1; then
         missing_packages+=(gcc-multilib)
     fi
+    # Node.js runs Aedes, the second broker of tests/other_brokers.rs (the
+    # machine image ships Node 20 with npm; Debian's own is the fallback).
+    have node || missing_packages+=(nodejs)
+    have npm || missing_packages+=(npm)
 fi
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
@@ -88,6 +92,14 @@ if [ "$what" = test ]; then
     if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
         echo "installing cargo-fuzz 0.13.2 from crates.io"
         cargo install cargo-fuzz --version 0.13.2 --locked
+    fi
+fi
+if [ "$what" = test ]; then
+    # Aedes, at the version package-lock.json pins, from the npm registry.
+    aedes_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/brokers/aedes"
+    if [ ! -d "$aedes_dir/node_modules/aedes" ]; then
+        echo "installing Aedes (npm ci) in $aedes_dir"
+        npm ci --prefix "$aedes_dir" --no-audit --no-fund
     fi
 fi
 # tools/headers links cbindgen as a library (pinned in its Cargo.toml), so the

@@ -85,7 +85,10 @@ fn pki_files_exist_in_every_form() {
 
 #[test]
 fn broker_stops_on_drop_and_restart_keeps_ports() {
-    let mut broker = Broker::start_with(BrokerOptions { persist: true });
+    let mut broker = Broker::start_with(BrokerOptions {
+        persist: true,
+        ..BrokerOptions::default()
+    });
     let (port, first_pid) = (broker.port, broker.pid);
     broker.restart();
     assert_ne!(broker.pid, first_pid);
@@ -106,7 +109,10 @@ fn broker_stops_on_drop_and_restart_keeps_ports() {
 
 #[test]
 fn persistent_broker_keeps_sessions_across_restart() {
-    let mut broker = Broker::start_with(BrokerOptions { persist: true });
+    let mut broker = Broker::start_with(BrokerOptions {
+        persist: true,
+        ..BrokerOptions::default()
+    });
     let timeout = Duration::from_secs(5);
     let mut stream = TcpStream::connect(broker.addr()).unwrap();
     // First connection with clean session 0: a new session.

@@ -146,7 +146,10 @@ fn subscribe_publish_qos_0_1_2_receive_echoes_unsubscribe_disconnect() {
 #[test]
 fn persistent_session_resumes_and_delivers_what_was_queued_while_offline() {
     REAL_CLOCK.with(|r| r.set(true));
-    let broker = Broker::start_with(BrokerOptions { persist: true });
+    let broker = Broker::start_with(BrokerOptions {
+        persist: true,
+        ..BrokerOptions::default()
+    });
 
     let mut sub = Client::new(broker.addr(), 512);
     assert_eq!(

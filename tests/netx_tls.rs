@@ -182,13 +182,17 @@ fn mutual(broker: &Broker) -> Setup {
 }
 
 fn secure_connect(app: &mut App, broker: &Broker, setup: Setup) -> UINT {
+    secure_connect_to(app, broker.tls_port, setup)
+}
+
+fn secure_connect_to(app: &mut App, port: u16, setup: Setup) -> UINT {
     setups().lock().unwrap().insert(app.ptr() as usize, setup);
     let mut addr = ipv4(127, 0, 0, 1);
     unsafe {
         _nxde_mqtt_client_secure_connect(
             app.ptr(),
             &mut addr,
-            broker.tls_port as UINT,
+            port as UINT,
             Some(tls_setup),
             30,
             NX_TRUE,
@@ -238,14 +242,15 @@ fn sni_name_and_certificate_callback() {
     assert!(CALLBACK_CALLS.load(Ordering::SeqCst) > before);
     assert_eq!(app.disconnect(), NXD_MQTT_SUCCESS);
 
-    // A name the certificate does not carry fails once an SNI name is set.
+    // A name the certificate does not carry fails once an SNI name is set,
+    // with the X.509 code NetX Secure's DNS name check returns.
     let setup = Setup {
         sni: Some("not-the-broker.example".into()),
         ..mutual(&broker)
     };
     assert_eq!(
         secure_connect(&mut app, &broker, setup),
-        NX_SECURE_TLS_INVALID_SERVER_CERT
+        NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH
     );
     assert_eq!(app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE);
 }
@@ -276,14 +281,15 @@ fn failed_verification_is_reported_with_netx_secure_codes() {
         NX_SECURE_TLS_INVALID_SERVER_CERT
     );
     CALLBACK_VERDICT.store(0, Ordering::SeqCst);
-    // The application's clock says the certificate is not valid yet.
+    // The application's clock says the certificate is not valid yet: the
+    // X.509 code NetX Secure's chain check returns.
     let setup = Setup {
         time: true,
         ..mutual(&broker)
     };
     assert_eq!(
         secure_connect(&mut app, &broker, setup),
-        NX_SECURE_TLS_INVALID_SERVER_CERT
+        NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID
     );
     // Without a client certificate the broker refuses the session with an
     // alert (under TLS 1.3 it arrives after the handshake, instead of the
@@ -502,4 +508,122 @@ fn secure_connect_reports_a_failing_setup_callback() {
         )
     };
     assert_eq!(st, NX_PTR_ERROR);
+}
+
+/// Issue 11, item 3: every way a TLS connection must be refused, through
+/// `nxd_mqtt_client_secure_connect`, each with the status NetX Secure gives
+/// it, against a broker whose listeners are wrong in one way each
+/// (`broker.sh --refusals`) and a server stuck on TLS 1.1. The broker's log
+/// shows each attempt ending in its TLS layer and no MQTT CONNECT, although
+/// secure_connect sends one as soon as the handshake completes.
+#[test]
+fn tls_refusals_each_have_their_own_status() {
+    let broker = Broker::start_with(common::BrokerOptions {
+        refusals: true,
+        ..common::BrokerOptions::default()
+    });
+    let pki = broker.refusals.clone().unwrap();
+    let tls11 = common::Tls11Server::start(&broker);
+    let der = |p: &std::path::Path| std::fs::read(p).unwrap();
+    let cases: [(&str, u16, Setup, UINT); 8] = [
+        (
+            "unknown CA",
+            broker.tls_port,
+            Setup {
+                ca: der(&pki.other_ca_der),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ISSUER_CERTIFICATE_NOT_FOUND,
+        ),
+        (
+            "expired server certificate",
+            pki.expired_port,
+            mutual(&broker),
+            NX_SECURE_X509_CERTIFICATE_EXPIRED,
+        ),
+        (
+            "server certificate not valid yet",
+            pki.future_port,
+            mutual(&broker),
+            NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID,
+        ),
+        (
+            // NetX Secure checks the name only when the application names
+            // the broker (SNI), as here.
+            "wrong host name",
+            broker.tls_port,
+            Setup {
+                sni: Some("broker.example.com".into()),
+                ..mutual(&broker)
+            },
+            NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH,
+        ),
+        (
+            "no client certificate",
+            broker.tls_port,
+            Setup {
+                cert: None,
+                key: None,
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+        (
+            "client certificate from another CA",
+            broker.tls_port,
+            Setup {
+                cert: Some(der(&pki.other_client_cert_der)),
+                key: Some(der(&pki.other_client_key_der)),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+        (
+            "client key not the certificate's",
+            broker.tls_port,
+            Setup {
+                key: Some(der(&pki.other_client_key_der)),
+                ..mutual(&broker)
+            },
+            NX_SECURE_TLS_INVALID_CERTIFICATE,
+        ),
+        (
+            "server limited to TLS 1.1",
+            tls11.port,
+            mutual(&broker),
+            NX_SECURE_TLS_ALERT_RECEIVED,
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    for (i, (name, port, setup, _)) in cases.iter().enumerate() {
+        let mut app = App::create(&format!("netx-refusal-{i}"));
+        let status = secure_connect_to(&mut app, *port, setup.clone());
+        // The client is idle again and reports it.
+        assert_ne!(
+            app.client.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_CONNECTED,
+            "{name}"
+        );
+        println!("{name}: {status:#x}");
+        outcomes.push(status);
+    }
+    for ((name, _, _, want), got) in cases.iter().zip(&outcomes) {
+        assert_eq!(got, want, "{name}: {got:#x}, expected {want:#x}");
+    }
+    let log = broker.log();
+    for verdict in [
+        "alert unknown ca",
+        "alert certificate expired",
+        "alert bad certificate",
+        "peer did not return a certificate",
+        "certificate verify failed",
+    ] {
+        assert!(
+            log.contains(verdict),
+            "no {verdict:?} in the broker log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains("New client connected") && !log.contains("netx-refusal"),
+        "the broker saw MQTT:\n{log}"
+    );
 }

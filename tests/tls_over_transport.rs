@@ -689,3 +689,145 @@ fn a_silent_or_closing_peer_and_null_pointers() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, item 3: the refusals, each with its status and logged cause.
+
+thread_local! {
+    /// Error records the library logged on this thread.
+    static LOGGED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The log callback, as a C application registers one: keeps the records
+/// of the thread that logs them (the one calling `RsmqttTls_Connect`).
+unsafe extern "C" fn keep_log(_level: i32, message: *const std::ffi::c_char) {
+    // SAFETY: the library passes a NUL-terminated string valid for the call.
+    let text = unsafe { std::ffi::CStr::from_ptr(message) }
+        .to_string_lossy()
+        .into_owned();
+    LOGGED.with(|l| l.borrow_mut().push(text));
+}
+
+#[test]
+fn tls_refusals_each_have_their_own_status_and_cause() {
+    use rsmqtt::logging::*;
+    // SAFETY: a valid callback for the life of the process.
+    assert!(unsafe { rsmqtt_log_set_callback(Some(keep_log)) });
+    assert!(unsafe { rsmqtt_log_set_level(RSMQTT_LOG_ERROR) });
+    let broker = Broker::start_with(common::BrokerOptions {
+        refusals: true,
+        ..common::BrokerOptions::default()
+    });
+    let pki = broker.refusals.clone().unwrap();
+    let tls11 = common::Tls11Server::start(&broker);
+    let at = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let with = |tune: &dyn Fn(&mut Creds)| {
+        let mut creds = Creds::pem(&broker);
+        tune(&mut creds);
+        creds
+    };
+    let read = |p: &std::path::Path| std::fs::read(p).unwrap();
+    use RsmqttTlsStatus::*;
+    let cases = [
+        (
+            "unknown CA",
+            broker.tls_port,
+            with(&|c| c.ca = read(&pki.other_ca)),
+            RSMQTT_TLS_SERVER_CERTIFICATE_REJECTED,
+            "UnknownIssuer",
+        ),
+        (
+            "expired server certificate",
+            pki.expired_port,
+            with(&|_| {}),
+            RSMQTT_TLS_SERVER_CERTIFICATE_REJECTED,
+            "certificate expired",
+        ),
+        (
+            "server certificate not valid yet",
+            pki.future_port,
+            with(&|_| {}),
+            RSMQTT_TLS_SERVER_CERTIFICATE_REJECTED,
+            "certificate not valid yet",
+        ),
+        (
+            "wrong host name",
+            broker.tls_port,
+            with(&|c| c.name = CString::new("broker.example.com").unwrap()),
+            RSMQTT_TLS_SERVER_CERTIFICATE_REJECTED,
+            "not valid for name \"broker.example.com\"",
+        ),
+        (
+            "no client certificate",
+            broker.tls_port,
+            with(&|c| {
+                c.cert.clear();
+                c.key.clear();
+            }),
+            RSMQTT_TLS_ALERT_RECEIVED,
+            "alert CertificateRequired",
+        ),
+        (
+            "client certificate from another CA",
+            broker.tls_port,
+            with(&|c| {
+                c.cert = read(&pki.other_client_cert);
+                c.key = read(&pki.other_client_key);
+            }),
+            RSMQTT_TLS_ALERT_RECEIVED,
+            "alert UnknownCA",
+        ),
+        (
+            "client key not the certificate's",
+            broker.tls_port,
+            with(&|c| c.key = read(&pki.other_client_key)),
+            RSMQTT_TLS_INVALID_CREDENTIALS,
+            "KeyMismatch",
+        ),
+        (
+            "server limited to TLS 1.1",
+            tls11.port,
+            with(&|_| {}),
+            RSMQTT_TLS_ALERT_RECEIVED,
+            "alert ProtocolVersion",
+        ),
+    ];
+    for (name, port, creds, want, cause) in &cases {
+        LOGGED.with(|l| l.borrow_mut().clear());
+        let (status, mut ctx, tcp, tls) =
+            tls_connect_over(Tcp::connect(at(*port)), &creds.config());
+        let logged = LOGGED.with(|l| l.borrow().clone());
+        println!("{name}: {status:?} {logged:?}");
+        assert_eq!(status, *want, "{name}: {logged:?}");
+        assert!(
+            logged.iter().any(|l| l.contains(cause)),
+            "{name}: no error log naming {cause:?}: {logged:?}"
+        );
+        // Refused: no session and no send function, so no MQTT byte can
+        // follow; the inner transport carried TLS records only.
+        assert!(ctx.pSession.is_null(), "{name}");
+        assert!(tls.send.is_none(), "{name}");
+        assert!(
+            tcp.sent.first().is_none_or(|&b| b == 0x16),
+            "{name}: the first byte sent was not a TLS handshake record"
+        );
+        unsafe { RsmqttTls_Disconnect(&mut *ctx) };
+    }
+    let log = broker.log();
+    for verdict in [
+        "alert unknown ca",
+        "alert certificate expired",
+        "alert bad certificate",
+        "peer did not return a certificate",
+        "certificate verify failed",
+    ] {
+        assert!(
+            log.contains(verdict),
+            "no {verdict:?} in the broker log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains("New client connected"),
+        "the broker saw MQTT:\n{log}"
+    );
+}

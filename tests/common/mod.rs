@@ -6,6 +6,8 @@
 //! stops when the [`Broker`] value drops, including when a test panics.
 #![allow(dead_code)]
 
+pub mod aedes;
+pub mod kills;
 pub mod proxy;
 
 use std::io::{Read, Write};
@@ -21,6 +23,36 @@ pub struct BrokerOptions {
     /// Keep sessions and queued messages in the broker directory, so that
     /// [`Broker::restart`] resumes them (for session-present tests).
     pub persist: bool,
+    /// Persist and save after every change (`autosave_on_changes`), for
+    /// tests that kill the broker with SIGKILL.
+    pub durable: bool,
+    /// Also the TLS refusal tests' listeners and credentials
+    /// ([`Broker::refusals`]).
+    pub refusals: bool,
+}
+
+/// What `broker.sh --refusals` adds: listeners whose server side is wrong
+/// in one way each, and a client identity from a CA the broker does not
+/// trust. Every listener requires a client certificate from [`Broker::ca`].
+#[derive(Debug, Clone)]
+pub struct RefusalPki {
+    /// TLS port whose server certificate expired (2020 to 2021).
+    pub expired_port: u16,
+    /// TLS port whose server certificate is not valid yet (2090 to 2091).
+    pub future_port: u16,
+    /// Another CA (PEM, DER), with a different name; it signed neither the
+    /// server nor the broker's trusted clients.
+    pub other_ca: PathBuf,
+    /// [`RefusalPki::other_ca`] in DER.
+    pub other_ca_der: PathBuf,
+    /// A client certificate signed by the other CA (PEM).
+    pub other_client_cert: PathBuf,
+    /// The same in DER.
+    pub other_client_cert_der: PathBuf,
+    /// Its key, PKCS#8 PEM.
+    pub other_client_key: PathBuf,
+    /// Its key, RFC 5915 DER.
+    pub other_client_key_der: PathBuf,
 }
 
 /// A running Mosquitto broker: one plain and one mutual-TLS listener on
@@ -49,6 +81,9 @@ pub struct Broker {
     pub dir: PathBuf,
     /// Mosquitto's own process id.
     pub pid: u32,
+    /// The refusal listeners and credentials, when started with
+    /// [`BrokerOptions::refusals`].
+    pub refusals: Option<RefusalPki>,
 }
 
 /// scripts/broker.sh of the repository: the package being tested is the
@@ -116,8 +151,13 @@ impl Broker {
     pub fn start_with(options: BrokerOptions) -> Broker {
         let dir = fresh_dir();
         let mut args: Vec<&std::ffi::OsStr> = vec!["start".as_ref(), dir.as_os_str()];
-        if options.persist {
+        if options.durable {
+            args.push("--durable".as_ref());
+        } else if options.persist {
             args.push("--persist".as_ref());
+        }
+        if options.refusals {
+            args.push("--refusals".as_ref());
         }
         let vars = run_script(&args);
         Broker::from_vars(&vars)
@@ -142,6 +182,19 @@ impl Broker {
             client_key_der: path("RSMQTT_CLIENT_KEY_DER"),
             dir: path("RSMQTT_BROKER_DIR"),
             pid: num("RSMQTT_BROKER_PID"),
+            refusals: vars
+                .iter()
+                .any(|(k, _)| k == "RSMQTT_FUTURE_TLS_PORT")
+                .then(|| RefusalPki {
+                    expired_port: num("RSMQTT_EXPIRED_TLS_PORT") as u16,
+                    future_port: num("RSMQTT_FUTURE_TLS_PORT") as u16,
+                    other_ca: path("RSMQTT_OTHER_CA"),
+                    other_ca_der: path("RSMQTT_OTHER_CA_DER"),
+                    other_client_cert: path("RSMQTT_OTHER_CLIENT_CERT"),
+                    other_client_cert_der: path("RSMQTT_OTHER_CLIENT_CERT_DER"),
+                    other_client_key: path("RSMQTT_OTHER_CLIENT_KEY"),
+                    other_client_key_der: path("RSMQTT_OTHER_CLIENT_KEY_DER"),
+                }),
         }
     }
 
@@ -154,6 +207,22 @@ impl Broker {
         self.pid = again.pid;
         // The old value must not stop the new broker when it drops.
         std::mem::forget(again);
+    }
+
+    /// Kills the broker with SIGKILL (no chance to save anything), waits
+    /// until it is gone, and starts it again on the same ports and
+    /// directory: what a power cut and a watchdog restart do.
+    pub fn kill_and_restart(&mut self) {
+        let pid = self.pid as libc::pid_t;
+        if pid != 0 {
+            // SAFETY: kill(2) only takes integers; pid is the broker's own.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while process_running(pid) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        self.restart();
     }
 
     /// The plain listener's address.
@@ -233,6 +302,61 @@ impl Drop for Broker {
         if std::env::var_os("RSMQTT_KEEP_BROKER_DIR").is_none() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// A TLS server limited to TLS 1.1 (`openssl s_server -tls1_1`) with the
+/// broker's server certificate: Mosquitto's `tls_version` only raises the
+/// lowest version it accepts, so it cannot play a server stuck on TLS 1.1.
+/// It speaks no MQTT; the server stops when the value drops.
+pub struct Tls11Server {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Tls11Server {
+    /// Starts it with `broker`'s PKI and waits until it accepts.
+    pub fn start(broker: &Broker) -> Tls11Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let pki = broker.dir.join("pki");
+        let child = Command::new(std::env::var("OPENSSL").unwrap_or_else(|_| "openssl".into()))
+            .args([
+                "s_server",
+                "-quiet",
+                "-tls1_1",
+                "-cipher",
+                "DEFAULT@SECLEVEL=0",
+            ])
+            .arg("-accept")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(pki.join("server.crt"))
+            .arg("-key")
+            .arg(pki.join("server.key"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cannot run openssl s_server");
+        let server = Tls11Server { port, child };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "openssl s_server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+}
+
+impl Drop for Tls11Server {
+    fn drop(&mut self) {
+        // Only this child, by its own handle.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

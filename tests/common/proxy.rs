@@ -71,6 +71,29 @@ pub struct ProxyStats {
     /// corresponding PUBREL"). A client cannot tell such a PUBLISH from a
     /// new message, so it may deliver it again.
     pub qos2_publish_after_pubrel: u64,
+    /// Message numbers (see [`message_number`]) of the client's publishes
+    /// that the broker acknowledged (PUBACK for QoS 1, PUBREC for QoS 2):
+    /// from then on the broker, not the client, answers for them.
+    pub broker_acknowledged: std::collections::HashSet<u64>,
+    /// Message numbers of the broker's publishes that the client
+    /// acknowledged (PUBACK or PUBREC): the client had them.
+    pub client_acknowledged: std::collections::HashSet<u64>,
+    /// QoS 2 PUBLISHes of a message the client had already acknowledged
+    /// with PUBREC, sent where the client cannot recognise them (after its
+    /// PUBCOMP freed the record, or under another packet id): a broker that
+    /// lost its own state (a kill before its last save) delivers such a
+    /// message again, and no client can tell.
+    pub qos2_redelivered_after_pubrec: u64,
+    /// Messages the broker sent under a packet id the client may still hold
+    /// for another message: one the broker sent under that id whose
+    /// PUBACK (QoS 1) or PUBCOMP (QoS 2) the client was not seen sending.
+    /// MQTT 3.1.1 2.3.1 frees an id only with that answer; a client that
+    /// holds the id (like coreMQTT, whose record outlives a failed ack)
+    /// takes such a PUBLISH for a resend of the message it holds and does
+    /// not deliver it again. A broker that restarts from an older database
+    /// reuses ids that way. (A message the client never read, cut by the
+    /// reset, also counts: the ledger cannot see what the client read.)
+    pub sent_on_held_id: std::collections::HashSet<u64>,
 }
 
 /// Watches the broker-to-client packets of one client's connections for
@@ -128,11 +151,132 @@ impl Monitor {
     }
 }
 
+/// Splits the first complete MQTT packet off `pending`.
+fn next_packet(pending: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let mut length = 0usize;
+    let mut header = 1;
+    loop {
+        let b = *pending.get(header)?;
+        length |= usize::from(b & 0x7F) << (7 * (header - 1));
+        header += 1;
+        if b & 0x80 == 0 {
+            break;
+        }
+        if header > 4 {
+            return None;
+        }
+    }
+    (pending.len() >= header + length).then(|| pending.drain(..header + length).collect())
+}
+
+/// The packet id and message number of a QoS 1/2 PUBLISH with a sweep
+/// payload, and its QoS.
+fn publish_fields(packet: &[u8]) -> Option<(u16, u64, u8)> {
+    let qos = (packet[0] >> 1) & 3;
+    if packet[0] & 0xF0 != 0x30 || qos == 0 {
+        return None;
+    }
+    let mut header = 1;
+    while packet.get(header)? & 0x80 != 0 {
+        header += 1;
+    }
+    let body = packet.get(header + 1..)?;
+    let topic_len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
+    let id = body.get(2 + topic_len..4 + topic_len)?;
+    let n = message_number(body.get(4 + topic_len..)?)?;
+    Some((u16::from_be_bytes([id[0], id[1]]), n, qos))
+}
+
+/// Follows who acknowledged which message, both directions, across one
+/// client's connections (see the `ProxyStats` fields it fills).
+#[derive(Default)]
+struct Ledger {
+    /// Packet id → message number of the client's last PUBLISH on that id.
+    client_ids: std::collections::HashMap<u16, u64>,
+    /// Packet id → message number and QoS of the broker's last PUBLISH.
+    broker_ids: std::collections::HashMap<u16, (u64, u8)>,
+    /// QoS 2 messages the client answered with PUBREC: the packet id, and
+    /// whether the client still holds the record (no PUBCOMP yet).
+    received_qos2: std::collections::HashMap<u64, (u16, bool)>,
+    /// Packet id → message the broker sent under it, until the client's
+    /// PUBACK or PUBCOMP frees the id.
+    held_ids: std::collections::HashMap<u16, u64>,
+}
+
+impl Ledger {
+    fn take_packets(
+        &mut self,
+        direction: Direction,
+        pending: &mut Vec<u8>,
+        stats: &mut ProxyStats,
+    ) {
+        while let Some(packet) = next_packet(pending) {
+            let kind = packet[0] & 0xF0;
+            if let Some((id, n, qos)) = publish_fields(&packet) {
+                if direction == Direction::ToBroker {
+                    self.client_ids.insert(id, n);
+                    continue;
+                }
+                match self.held_ids.get(&id) {
+                    Some(&held) if held != n => {
+                        stats.sent_on_held_id.insert(n);
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.held_ids.insert(id, n);
+                    }
+                }
+                if qos == 2 {
+                    if let Some(&(held, open)) = self.received_qos2.get(&n) {
+                        let dup = packet[0] & 0x08 != 0;
+                        if !(open && held == id && dup) {
+                            stats.qos2_redelivered_after_pubrec += 1;
+                        }
+                    }
+                }
+                self.broker_ids.insert(id, (n, qos));
+                continue;
+            }
+            let Some(id) = packet.get(2..4).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+                continue;
+            };
+            match (direction, kind) {
+                (Direction::ToClient, 0x40 | 0x50) => {
+                    if let Some(&n) = self.client_ids.get(&id) {
+                        stats.broker_acknowledged.insert(n);
+                    }
+                }
+                (Direction::ToBroker, 0x40 | 0x50) => {
+                    if let Some(&(n, qos)) = self.broker_ids.get(&id) {
+                        stats.client_acknowledged.insert(n);
+                        if qos == 2 && kind == 0x50 {
+                            self.received_qos2.insert(n, (id, true));
+                        }
+                        if kind == 0x40 {
+                            self.held_ids.remove(&id);
+                        }
+                    }
+                }
+                (Direction::ToBroker, 0x70) => {
+                    if let Some(&(n, 2)) = self.broker_ids.get(&id) {
+                        if let Some(entry) = self.received_qos2.get_mut(&n) {
+                            entry.1 = false;
+                        }
+                        self.held_ids.remove(&id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     plan: VecDeque<Fault>,
     stats: ProxyStats,
     monitor: Monitor,
+    ledger: Ledger,
     /// When the last fault fired, until the next connection arrives.
     fired_at: Option<Instant>,
 }
@@ -259,6 +403,8 @@ fn relay(
     let mut buf = vec![0u8; 16 * 1024];
     // Broker-to-client bytes not yet parsed into whole packets.
     let mut to_client: Vec<u8> = Vec::new();
+    // The same, for the ledger, in each direction.
+    let mut ledger_pending: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
     loop {
         let mut fds = [
             libc::pollfd {
@@ -311,6 +457,12 @@ fn relay(
                 return false;
             }
             counted[slot] += take;
+            if take > 0 {
+                ledger_pending[slot].extend_from_slice(&buf[..take]);
+                let mut s = lock(state);
+                let State { ledger, stats, .. } = &mut *s;
+                ledger.take_packets(direction, &mut ledger_pending[slot], stats);
+            }
             if direction == Direction::ToClient && take > 0 {
                 to_client.extend_from_slice(&buf[..take]);
                 let mut s = lock(state);

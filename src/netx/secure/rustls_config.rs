@@ -21,7 +21,10 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use super::store::SessionSetup;
 use super::tls_types::*;
-use super::x509_types::NX_SECURE_X509_CERT;
+use super::x509_types::{
+    NX_SECURE_X509_CERT, NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH,
+    NX_SECURE_X509_CERTIFICATE_EXPIRED, NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID,
+};
 use crate::netx::threadx::UINT;
 use crate::transport::{tls, ConnectError};
 
@@ -95,6 +98,16 @@ pub fn handshake_error(error: &ConnectError) -> UINT {
         ConnectError::ServerCertificate(CertificateError::BadSignature) => {
             NX_SECURE_TLS_CERTIFICATE_SIG_CHECK_FAILED
         }
+        // NetX Secure's chain check returns its X.509 codes for these.
+        ConnectError::ServerCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        ) => NX_SECURE_X509_CERTIFICATE_EXPIRED,
+        ConnectError::ServerCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        ) => NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID,
+        ConnectError::ServerCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH,
         ConnectError::ServerCertificate(_) => NX_SECURE_TLS_INVALID_SERVER_CERT,
         ConnectError::PeerAlert(_) => NX_SECURE_TLS_ALERT_RECEIVED,
         _ => NX_SECURE_TLS_HANDSHAKE_FAILURE,

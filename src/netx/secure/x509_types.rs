@@ -15,6 +15,13 @@ pub const NX_SECURE_PKCS1_INVALID_PRIVATE_KEY: UINT = 0x18A;
 pub const NX_SECURE_X509_INVALID_PRIVATE_KEY_TYPE: UINT = 0x19D;
 /// A name is longer than [`NX_SECURE_X509_DNS_NAME_MAX`].
 pub const NX_SECURE_X509_NAME_STRING_TOO_LONG: UINT = 0x19E;
+/// The broker's certificate (or one of its chain) has expired.
+pub const NX_SECURE_X509_CERTIFICATE_EXPIRED: UINT = 0x193;
+/// The broker's certificate (or one of its chain) is not valid yet.
+pub const NX_SECURE_X509_CERTIFICATE_NOT_YET_VALID: UINT = 0x194;
+/// The broker's certificate is not issued for the name the application
+/// set with `nx_secure_tls_session_sni_extension_set`.
+pub const NX_SECURE_X509_CERTIFICATE_DNS_MISMATCH: UINT = 0x195;
 /// A certificate did not parse.
 pub const NX_SECURE_X509_INVALID_CERTIFICATE: UINT = 0x1A2;
 /// The certificate does not fit the buffer given for it.

@@ -938,3 +938,137 @@ fn tcp_connect_timeout_when_the_server_does_not_answer() {
     assert_eq!(status, TlsStatus::TLS_TIMEOUT);
     drop(fillers);
 }
+
+/// Issue 11, item 3: every way a TLS connection must be refused, each with
+/// its own status and logged cause, against a broker whose listeners are
+/// wrong in one way each (`broker.sh --refusals`). A refused `Tls_Connect`
+/// leaves no session, so no MQTT byte can follow; the broker's log shows
+/// that no MQTT CONNECT ever arrived.
+#[test]
+fn tls_refusals_each_have_their_own_status_and_cause() {
+    let broker = Broker::start_with(common::BrokerOptions {
+        refusals: true,
+        ..common::BrokerOptions::default()
+    });
+    let pki = broker.refusals.clone().unwrap();
+    let tls11 = common::Tls11Server::start(&broker);
+    struct Case {
+        name: &'static str,
+        port: u16,
+        tune: fn(&Broker, &common::RefusalPki, &mut TlsCredentials_t, &mut Creds),
+        status: TlsStatus,
+        cause: &'static str,
+    }
+    let cases = [
+        Case {
+            name: "unknown CA",
+            port: broker.tls_port,
+            tune: |_, pki, creds, keep| creds.pRootCaPath = keep.path(&pki.other_ca),
+            status: TlsStatus::TLS_SERVER_CERTIFICATE_REJECTED,
+            cause: "UnknownIssuer",
+        },
+        Case {
+            name: "expired server certificate",
+            port: pki.expired_port,
+            tune: |_, _, _, _| {},
+            status: TlsStatus::TLS_SERVER_CERTIFICATE_REJECTED,
+            cause: "expired",
+        },
+        Case {
+            name: "server certificate not valid yet",
+            port: pki.future_port,
+            tune: |_, _, _, _| {},
+            status: TlsStatus::TLS_SERVER_CERTIFICATE_REJECTED,
+            cause: "not valid yet",
+        },
+        Case {
+            name: "wrong host name",
+            port: broker.tls_port,
+            tune: |_, _, creds, keep| creds.sniHostName = keep.s("broker.example.com"),
+            status: TlsStatus::TLS_SERVER_CERTIFICATE_REJECTED,
+            cause: "broker.example.com",
+        },
+        Case {
+            name: "no client certificate",
+            port: broker.tls_port,
+            tune: |_, _, creds, _| {
+                creds.pClientCertPath = ptr::null();
+                creds.pPrivateKeyPath = ptr::null();
+            },
+            status: TlsStatus::TLS_ALERT_RECEIVED,
+            cause: "CertificateRequired",
+        },
+        Case {
+            name: "client certificate from another CA",
+            port: broker.tls_port,
+            tune: |_, pki, creds, keep| {
+                creds.pClientCertPath = keep.path(&pki.other_client_cert);
+                creds.pPrivateKeyPath = keep.path(&pki.other_client_key);
+            },
+            status: TlsStatus::TLS_ALERT_RECEIVED,
+            cause: "UnknownCA",
+        },
+        Case {
+            name: "client key not the certificate's",
+            port: broker.tls_port,
+            tune: |_, pki, creds, keep| creds.pPrivateKeyPath = keep.path(&pki.other_client_key),
+            status: TlsStatus::TLS_INVALID_CREDENTIALS,
+            cause: "key",
+        },
+        Case {
+            name: "server limited to TLS 1.1",
+            port: tls11.port,
+            tune: |_, _, _, _| {},
+            status: TlsStatus::TLS_ALERT_RECEIVED,
+            cause: "ProtocolVersion",
+        },
+    ];
+    for case in &cases {
+        let s = server(&broker.host, case.port);
+        let mut keep = Creds::default();
+        let mut creds = file_credentials(&broker, &mut keep);
+        (case.tune)(&broker, &pki, &mut creds, &mut keep);
+        let mut params = zeroed_tls_params();
+        let mut c = TlsContext {
+            pParams: &mut params,
+        };
+        let before = my_errors().len();
+        let status = unsafe { Tls_Connect(ctx(&mut c), &s.info, &creds, 2000, 2000) };
+        let logged = my_errors().split_off(before);
+        println!("{}: {status:?} {logged:?}", case.name);
+        assert_eq!(status, case.status, "{}: {logged:?}", case.name);
+        assert!(
+            logged.iter().any(|l| l.contains(case.cause)),
+            "{}: no error log naming {:?}: {logged:?}",
+            case.name,
+            case.cause
+        );
+        // Refused: no session, nothing can be sent.
+        assert!(params.pSession.is_null(), "{}", case.name);
+        let byte = [0x10u8];
+        assert!(
+            unsafe { Tls_Send(ctx(&mut c), byte.as_ptr().cast(), 1) } < 0,
+            "{}",
+            case.name
+        );
+    }
+    // The attempts reached the broker and ended in its TLS layer (what
+    // OpenSSL logged for each), none got as far as MQTT.
+    let log = broker.log();
+    for verdict in [
+        "alert unknown ca",
+        "alert certificate expired",
+        "alert bad certificate",
+        "peer did not return a certificate",
+        "certificate verify failed",
+    ] {
+        assert!(
+            log.contains(verdict),
+            "no {verdict:?} in the broker log:\n{log}"
+        );
+    }
+    assert!(
+        !log.contains("New client connected") && !log.contains("CONNECT"),
+        "the broker saw MQTT:\n{log}"
+    );
+}
