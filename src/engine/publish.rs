@@ -94,7 +94,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         p.payload,
     ];
 
-    if qos1_or_2 && ctx.store(packet_id, &vectors) == Some(false) {
+    if qos1_or_2 && store_with_dup(ctx, packet_id, &header, header_len, &vectors) == Some(false) {
         log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
         return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
     }
@@ -113,6 +113,35 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     }
     MQTTStatus::MQTTSuccess
 }
+
+/// Offers the publish to the store callback as it would be retransmitted:
+/// with DUP (bit 3 of the first byte) set, as coreMQTT stores it, so that the
+/// copy the application keeps is already a valid retransmission. The bytes
+/// sent now keep the caller's DUP; only the header copy handed to the store
+/// differs.
+fn store_with_dup<P: Port>(
+    ctx: &mut P,
+    packet_id: u16,
+    header: &[u8; PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE],
+    header_len: usize,
+    vectors: &[&[u8]; 4],
+) -> Option<bool> {
+    let mut dup_header = *header;
+    dup_header[0] |= DUP_FLAG;
+    let [_, topic, id, payload] = *vectors;
+    ctx.store(
+        packet_id,
+        &[
+            dup_header.get(..header_len).unwrap_or_default(),
+            topic,
+            id,
+            payload,
+        ],
+    )
+}
+
+/// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
+const DUP_FLAG: u8 = 0x08;
 
 /// Frees the record this call reserved, then returns `status`.
 fn release<P: Port>(ctx: &mut P, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
