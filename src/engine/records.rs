@@ -350,8 +350,15 @@ impl StateRecords<'_> {
         let new = calculate_state_publish(op, qos);
         match op {
             MQTTStateOperation::MQTT_SEND => {
-                let record = find(self.outgoing, packet_id)
-                    .and_then(|index| self.outgoing.get_mut(index))
+                // Searched from the back: the record was normally reserved
+                // just before the send, after the last used slot. Packet
+                // identifiers are unique in the array (`add_record` refuses
+                // a second one), so the direction does not change the result.
+                let record = self
+                    .outgoing
+                    .iter_mut()
+                    .rev()
+                    .find(|record| record.packetId == packet_id)
                     .ok_or(MQTTStatus::MQTTBadParameter)?;
                 if record.qos != qos as MQTTQoSRaw {
                     return Err(MQTTStatus::MQTTBadParameter);
