@@ -269,6 +269,33 @@ fn stored_publish_has_dup_set_while_the_sent_one_keeps_the_callers_flag() {
 }
 
 #[test]
+fn publish_with_a_topic_too_long_to_coalesce_sends_the_same_bytes() {
+    for topic_len in [63usize, 64, 65, 200] {
+        let mut port = connected(true);
+        let topic = vec![b'a'; topic_len];
+        let p = publish::Publish {
+            qos: MQTTQoS::MQTTQoS1,
+            retain: false,
+            dup: false,
+            topic: &topic,
+            payload: b"xyz",
+        };
+        assert_eq!(publish::publish(&mut port, &p, 3), MQTTStatus::MQTTSuccess);
+        let remaining = 2 + topic_len + 2 + 3;
+        let mut expected = vec![0x32];
+        if remaining < 128 {
+            expected.push(remaining as u8);
+        } else {
+            expected.extend([(remaining % 128) as u8 | 0x80, (remaining / 128) as u8]);
+        }
+        expected.extend((topic_len as u16).to_be_bytes());
+        expected.extend(&topic);
+        expected.extend([0, 3, b'x', b'y', b'z']);
+        assert_eq!(port.take_sent(), expected, "topic of {topic_len} bytes");
+    }
+}
+
+#[test]
 fn malformed_connack_carries_the_wire_reason() {
     let mut port = MemoryPort::new();
     port.broker_sends(&[0x20, 2, 0x02, 0]);
