@@ -26,7 +26,7 @@ pub enum SendError {
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
 pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
-    let timeout = Config::current().send_timeout_ms;
+    let timeout = Config::send_timeout_ms();
     let mut total: usize = vectors.iter().map(|v| v.len()).sum();
     let mut sent = 0usize;
     let mut first = 0usize;
