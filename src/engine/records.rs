@@ -247,7 +247,9 @@ fn add_record(
     let mut used_end = last_used(records).map_or(0, |last| last + 1);
     let used = records.get(..used_end).unwrap_or_default();
     if packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
-        || used.iter().any(|record| record.packetId == packet_id)
+        || used
+            .iter()
+            .fold(false, |hit, record| hit | (record.packetId == packet_id))
     {
         return MQTTStatus::MQTTStateCollision;
     }
