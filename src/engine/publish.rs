@@ -7,7 +7,7 @@ use crate::coremqtt::state::MQTTStateOperation;
 
 use super::keepalive::require_connected;
 use super::port::Port;
-use super::send::send_vectors;
+use super::send::{send_vectors, send_vectors_inline};
 use crate::wire;
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
@@ -106,7 +106,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         let topic_end =
             header_len + wire::copy_into(head.get_mut(header_len..).unwrap_or_default(), p.topic);
         wire::copy_into(head.get_mut(topic_end..).unwrap_or_default(), id_part);
-        send_vectors(
+        send_vectors_inline(
             ctx,
             &mut [head.get(..head_len).unwrap_or_default(), p.payload],
         )

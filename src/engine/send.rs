@@ -26,6 +26,14 @@ pub enum SendError {
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
 pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
+    send_vectors_inline(ctx, vectors)
+}
+
+/// [`send_vectors`], inlined into its caller: for the one path that runs for
+/// every message (`MQTT_Publish`), where the call and the unknown vector
+/// count cost more than the loop's own work.
+#[inline(always)]
+pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::send_timeout_ms();
     let mut total: usize = vectors.iter().map(|v| v.len()).sum();
     let mut sent = 0usize;
