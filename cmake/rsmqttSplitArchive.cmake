@@ -18,8 +18,12 @@
 # the CMake targets take care of that.
 #
 # rustc names each object of a crate `<crate name>-<hash>.<...>.o` in the
-# archive, which is what the split goes by; a crate that is not in the build
-# (the transports in a no_std build) gives an empty archive.
+# archive, which is what the split goes by; with thin LTO (the `firmware`
+# cargo profile) the name gains the static library's prefix,
+# `rsmqtt-<hash>.<crate name>-<hash>.<...>.o`, and keeps one object per crate.
+# A crate that is not in the build (the transports in a no_std build) gives
+# an empty archive. Fat LTO would merge every crate into one object, which
+# cannot be split: the profiles here never use it.
 #
 # Usage: cmake -DAR=<ar> -DINPUT=<cargo's archive> -DOUTPUT_DIR=<dir>
 #              -DPREFIX=lib -DSUFFIX=.a -P rsmqttSplitArchive.cmake
@@ -84,7 +88,7 @@ string(REPLACE "\n" ";" members "${ar_output}")
 foreach(part IN LISTS parts)
     set(selected "")
     foreach(member IN LISTS members)
-        if(member MATCHES "^${crate_${part}}-")
+        if(member MATCHES "^(rsmqtt-[0-9a-f]+\\.)?${crate_${part}}-")
             list(APPEND selected "${member}")
         endif()
     endforeach()

@@ -26,8 +26,11 @@ pub fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
 }
 
 /// Runs `body`. Without `std` a panic halts in the crate's panic handler, so
-/// there is nothing to catch.
+/// there is nothing to catch. Always inlined: each entry point is then one
+/// function in firmware instead of an exported shim calling its own copy of
+/// the guard.
 #[cfg(not(feature = "std"))]
+#[inline(always)]
 pub fn guard<R>(_on_panic: R, body: impl FnOnce() -> R) -> R {
     body()
 }

@@ -445,12 +445,18 @@ pub unsafe extern "C" fn MQTT_Connect(
             };
             (params, will)
         };
-        match connect::connect(&mut ctx, &params, will.as_ref(), timeoutMs) {
-            Ok(session_present) => {
-                // SAFETY: checked non-NULL; a writable bool of the caller.
-                unsafe { pSessionPresent.write(session_present) };
-                MQTTStatus::MQTTSuccess
-            }
+        // As coreMQTT: once a CONNACK with valid flags arrived its
+        // session-present bit is written, also when the connection then
+        // fails (a refused CONNACK writes false).
+        let mut seen = None;
+        let result =
+            connect::connect_reporting(&mut ctx, &params, will.as_ref(), timeoutMs, &mut seen);
+        if let Some(session_present) = seen {
+            // SAFETY: checked non-NULL; a writable bool of the caller.
+            unsafe { pSessionPresent.write(session_present) };
+        }
+        match result {
+            Ok(_) => MQTTStatus::MQTTSuccess,
             Err(e) => e.status(),
         }
     })

@@ -158,17 +158,15 @@ impl Port for Ctx {
     /// Sends what `parts` hold with one transport call: `writev` over all of
     /// them when the application provided it, else `send` of the first
     /// non-empty part.
+    ///
+    /// Inlined into the send loop; the `writev` path, with its vector arrays
+    /// on the stack, stays a separate function so that the plain `send` path
+    /// needs no large frame (fewer instructions per call).
+    #[inline]
     fn send_once(&mut self, parts: &[&[u8]]) -> i32 {
         let transport = self.get().transportInterface;
         if transport.writev.is_some() {
-            // Vectors for C on the stack: a CONNECT needs 11, a SUBSCRIBE
-            // batch at most `SUB_UNSUB_VECTORS_CAP`.
-            if parts.len() <= SMALL_VECTORS {
-                let mut iov = [EMPTY_VECTOR; SMALL_VECTORS];
-                return writev_parts(&transport, parts, &mut iov);
-            }
-            let mut iov = [EMPTY_VECTOR; SUB_UNSUB_VECTORS_CAP];
-            return writev_parts(&transport, parts, &mut iov);
+            return writev_all(&transport, parts);
         }
         let Some(first) = parts.iter().find(|p| !p.is_empty()) else {
             return 0;
@@ -304,6 +302,21 @@ const EMPTY_VECTOR: TransportOutVector = TransportOutVector {
 };
 
 /// One `writev` call over `parts`, described in `iov` (at least as long).
+/// One `writev` call over `parts`, with the vectors for C on the stack: a
+/// CONNECT needs 11, a SUBSCRIBE batch at most `SUB_UNSUB_VECTORS_CAP`.
+#[inline(never)]
+fn writev_all(
+    transport: &crate::coremqtt::transport_interface::TransportInterface_t,
+    parts: &[&[u8]],
+) -> i32 {
+    if parts.len() <= SMALL_VECTORS {
+        let mut iov = [EMPTY_VECTOR; SMALL_VECTORS];
+        return writev_parts(transport, parts, &mut iov);
+    }
+    let mut iov = [EMPTY_VECTOR; SUB_UNSUB_VECTORS_CAP];
+    writev_parts(transport, parts, &mut iov)
+}
+
 fn writev_parts(
     transport: &crate::coremqtt::transport_interface::TransportInterface_t,
     parts: &[&[u8]],

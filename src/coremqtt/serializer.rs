@@ -724,7 +724,7 @@ unsafe fn serialize_two_bytes(
     };
     match out.get_mut(..EMPTY_PACKET_SIZE) {
         Some(target) => {
-            target.copy_from_slice(&packet);
+            crate::wire::copy_into(target, &packet);
             MQTTSuccess
         }
         None => MQTTNoMemory,

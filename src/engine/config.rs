@@ -103,6 +103,12 @@ impl Config {
         }
     }
 
+    /// `send_timeout_ms` in effect now: one atomic load, for the send loop
+    /// that runs for every packet ([`Config::current`] loads all seven).
+    pub fn send_timeout_ms() -> u32 {
+        SEND_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
     /// Makes these values the ones in effect. Each value is independent, so
     /// relaxed ordering is enough: a connection that reads a mix of old and
     /// new values during the switch still sees valid numbers.

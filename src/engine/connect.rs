@@ -27,6 +27,23 @@ pub fn connect<P: Port>(
     will: Option<&Will<'_>>,
     timeout_ms: u32,
 ) -> Result<bool, Error> {
+    connect_reporting(ctx, p, will, timeout_ms, &mut None)
+}
+
+/// [`connect`], also reporting the CONNACK's session-present bit in `seen`
+/// as soon as a CONNACK with a valid acknowledge-flags byte has arrived,
+/// even when the connection then fails (refused, an invalid return code,
+/// session present on a clean session, the session could not be resumed).
+/// coreMQTT's `MQTT_Connect` writes `*pSessionPresent` in exactly those
+/// cases, so its face does the same; `seen` stays `None` when no such
+/// CONNACK arrived.
+pub fn connect_reporting<P: Port>(
+    ctx: &mut P,
+    p: &Connect<'_>,
+    will: Option<&Will<'_>>,
+    timeout_ms: u32,
+    seen: &mut Option<bool>,
+) -> Result<bool, Error> {
     let (remaining, _) = serializer::connect_packet_size(p, will)?;
     match require_connected(ctx) {
         Some(MQTTStatus::MQTTStatusNotConnected) => {}
@@ -37,7 +54,7 @@ pub fn connect<P: Port>(
     *ctx.session().held = 0;
 
     send_connect(ctx, p, will, remaining)?;
-    let session_present = receive_connack(ctx, timeout_ms)?;
+    let session_present = receive_connack(ctx, timeout_ms, seen)?;
     if p.clean_session && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
         return Err(MQTTStatus::MQTTBadResponse.into());
@@ -110,7 +127,11 @@ fn send_connect<P: Port>(
 /// lasts that long; with 0 the transport is polled
 /// `MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT` + 1 times. Once it has started, the
 /// rest may stall at most `MQTT_RECV_POLLING_TIMEOUT_MS` between bytes.
-fn receive_connack<P: Port>(ctx: &mut P, timeout_ms: u32) -> Result<bool, Error> {
+fn receive_connack<P: Port>(
+    ctx: &mut P,
+    timeout_ms: u32,
+    seen: &mut Option<bool>,
+) -> Result<bool, Error> {
     let cfg = Config::current();
     let entry = ctx.now();
     let mut polls = 0u32;
@@ -149,6 +170,11 @@ fn receive_connack<P: Port>(ctx: &mut P, timeout_ms: u32) -> Result<bool, Error>
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
     recv_exact(ctx, &mut rest[1..], cfg.recv_polling_timeout_ms)?;
+    // The acknowledge flags are valid (reserved bits zero): the session-present
+    // bit is reported whatever the return code says.
+    if rest[1] & 0xfe == 0 {
+        *seen = Some(rest[1] & 0x01 != 0);
+    }
     let (ack, _) = match ConnAck::decode(&[CONNACK_FIRST_BYTE, 2, rest[1], rest[2]]) {
         Ok(decoded) => decoded,
         Err(e) => {

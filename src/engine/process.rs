@@ -133,15 +133,15 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let handled = handle_packet(ctx, header, manage_keep_alive);
 
-    // Keep whatever followed the packet for the next call. One borrow of
-    // the buffer for the bounds and the move, so the compiler sees the
-    // range is in bounds and links no panic path.
+    // Keep whatever followed the packet for the next call.
     let held = *ctx.session().held;
     let buf = ctx.buffer();
     let index = held.min(buf.len());
     let rest = index.saturating_sub(total);
-    if rest > 0 && total <= index {
-        buf.copy_within(total..index, 0);
+    if rest > 0 {
+        if let Some(window) = buf.get_mut(..index) {
+            wire::shift_to_front(window, total);
+        }
     }
     *ctx.session().held = rest;
     if handled.is_ok() {

@@ -205,7 +205,12 @@ pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) {
         if record.packetId != MQTT_PACKET_ID_INVALID {
             if index != next_free {
                 if let Some(slot) = records.get_mut(next_free) {
-                    *slot = record;
+                    // Field by field: a whole-struct assignment here compiles
+                    // to a call to memmove, which firmware would otherwise
+                    // not link at all (1.5 KB on a Cortex-M4).
+                    slot.packetId = record.packetId;
+                    slot.qos = record.qos;
+                    slot.publishState = record.publishState;
                 }
                 if let Some(slot) = records.get_mut(index) {
                     *slot = FREE_SLOT;
@@ -230,21 +235,31 @@ fn add_record(
     // ends here, and compacting would shift the records under a
     // `MQTT_PublishToResend` cursor, which would then skip the publishes
     // that moved and never resend them (coreMQTT compacts first).
-    if records.iter().any(|record| record.packetId == packet_id) {
+    //
+    // Everything after the last used slot is free, so only the slots up to
+    // it can collide: found from the back first (the free tail is usually
+    // short), the collision scan then skips the free tail.
+    let last_used = |records: &[MQTTPubAckInfo_t]| {
+        records
+            .iter()
+            .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
+    };
+    let mut used_end = last_used(records).map_or(0, |last| last + 1);
+    let used = records.get(..used_end).unwrap_or_default();
+    if packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
+        || used
+            .iter()
+            .fold(false, |hit, record| hit | (record.packetId == packet_id))
+    {
         return MQTTStatus::MQTTStateCollision;
     }
-    if records
-        .last()
-        .is_some_and(|last| last.packetId != MQTT_PACKET_ID_INVALID)
-    {
+    if used_end == records.len() && used_end > 0 {
         compact(records);
+        used_end = last_used(records).map_or(0, |last| last + 1);
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
-    let slot = records
-        .iter()
-        .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
-        .map_or(0, |last_used| last_used + 1);
+    let slot = used_end;
     match records.get_mut(slot) {
         Some(record) => {
             *record = MQTTPubAckInfo_t {
@@ -337,8 +352,15 @@ impl StateRecords<'_> {
         let new = calculate_state_publish(op, qos);
         match op {
             MQTTStateOperation::MQTT_SEND => {
-                let record = find(self.outgoing, packet_id)
-                    .and_then(|index| self.outgoing.get_mut(index))
+                // Searched from the back: the record was normally reserved
+                // just before the send, after the last used slot. Packet
+                // identifiers are unique in the array (`add_record` refuses
+                // a second one), so the direction does not change the result.
+                let record = self
+                    .outgoing
+                    .iter_mut()
+                    .rev()
+                    .find(|record| record.packetId == packet_id)
                     .ok_or(MQTTStatus::MQTTBadParameter)?;
                 if record.qos != qos as MQTTQoSRaw {
                     return Err(MQTTStatus::MQTTBadParameter);
@@ -467,4 +489,41 @@ pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCu
         &[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending],
         cursor,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{add_record, FREE_SLOT};
+    use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
+    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+
+    fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> MQTTStatus {
+        add_record(
+            records,
+            id,
+            MQTTQoS::MQTTQoS1,
+            MQTTPublishState::MQTTPublishSend,
+        )
+    }
+
+    #[test]
+    fn add_record_appends_finds_collisions_before_holes_and_compacts_when_full() {
+        let mut records = [FREE_SLOT; 4];
+        for id in [1, 2, 3] {
+            assert_eq!(add(&mut records, id), MQTTStatus::MQTTSuccess);
+        }
+        records[1] = FREE_SLOT; // 2 acknowledged: a hole
+        assert_eq!(add(&mut records, 1), MQTTStatus::MQTTStateCollision);
+        assert_eq!(add(&mut records, 3), MQTTStatus::MQTTStateCollision);
+        // The hole stays: the new record goes after the last used one.
+        assert_eq!(add(&mut records, 4), MQTTStatus::MQTTSuccess);
+        let ids = |r: &[MQTTPubAckInfo_t]| r.iter().map(|r| r.packetId).collect::<Vec<_>>();
+        assert_eq!(ids(&records), [1, 0, 3, 4]);
+        // Last slot used: compact, then append.
+        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTSuccess);
+        assert_eq!(ids(&records), [1, 3, 4, 5]);
+        assert_eq!(add(&mut records, 6), MQTTStatus::MQTTNoMemory);
+        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTStateCollision);
+        assert_eq!(add(&mut [], 1), MQTTStatus::MQTTNoMemory);
+    }
 }

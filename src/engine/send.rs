@@ -26,7 +26,15 @@ pub enum SendError {
 /// `MQTTDisconnectPending`: the application must call `MQTT_Disconnect`
 /// before anything else is sent.
 pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
-    let timeout = Config::current().send_timeout_ms;
+    send_vectors_inline(ctx, vectors)
+}
+
+/// [`send_vectors`], inlined into its caller: for the one path that runs for
+/// every message (`MQTT_Publish`), where the call and the unknown vector
+/// count cost more than the loop's own work.
+#[inline(always)]
+pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
+    let timeout = Config::send_timeout_ms();
     let mut total: usize = vectors.iter().map(|v| v.len()).sum();
     let mut sent = 0usize;
     let mut first = 0usize;
@@ -51,11 +59,16 @@ pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), S
             mark_disconnect_pending(ctx);
             return Err(SendError::Transport(-1));
         }
+        // One clock reading per transport call: the time of a call that made
+        // progress is also the time the timeout below is measured at (no
+        // transport call lies between the two).
+        let mut now = None;
         if progress > 0 {
             total -= progress;
             sent += progress;
-            let now = ctx.now();
-            *ctx.session().last_tx = now;
+            let after = ctx.now();
+            now = Some(after);
+            *ctx.session().last_tx = after;
             // Advance through the vectors by the number of bytes taken.
             for v in vectors.get_mut(first..).unwrap_or_default().iter_mut() {
                 if progress == 0 {
@@ -70,7 +83,7 @@ pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), S
         // `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call it needs
         // while the clock stands still (without writev each vector is one
         // call, so `>=` would fail every multi-vector packet).
-        if total > 0 && ctx.now().wrapping_sub(start) > timeout {
+        if total > 0 && now.unwrap_or_else(|| ctx.now()).wrapping_sub(start) > timeout {
             log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
             if sent > 0 {
                 mark_disconnect_pending(ctx);

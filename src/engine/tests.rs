@@ -214,6 +214,88 @@ fn refused_connack_carries_its_return_code() {
 }
 
 #[test]
+fn refused_connack_reports_its_session_present_bit() {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 0, 5]);
+    let mut seen = None;
+    assert_eq!(
+        connect::connect_reporting(&mut port, &params(true), None, 1000, &mut seen),
+        Err(super::Error::Refused(ConnectReturnCode::NotAuthorized))
+    );
+    assert_eq!(
+        seen,
+        Some(false),
+        "a refused CONNACK still reports its flag"
+    );
+}
+
+#[test]
+fn session_present_on_a_clean_session_is_reported_and_refused() {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 1, 0]);
+    let mut seen = None;
+    assert_eq!(
+        connect::connect_reporting(&mut port, &params(true), None, 1000, &mut seen),
+        Err(super::Error::Status(MQTTStatus::MQTTBadResponse))
+    );
+    assert_eq!(seen, Some(true));
+}
+
+#[test]
+fn connack_with_reserved_flags_reports_no_session_present_bit() {
+    let mut port = MemoryPort::new();
+    port.broker_sends(&[0x20, 2, 0x02, 0]);
+    let mut seen = None;
+    assert!(connect::connect_reporting(&mut port, &params(true), None, 1000, &mut seen).is_err());
+    assert_eq!(seen, None);
+}
+
+#[test]
+fn stored_publish_has_dup_set_while_the_sent_one_keeps_the_callers_flag() {
+    let mut port = connected(true);
+    let p = publish::Publish {
+        qos: MQTTQoS::MQTTQoS2,
+        retain: true,
+        dup: false,
+        topic: b"t",
+        payload: b"hi",
+    };
+    assert_eq!(publish::publish(&mut port, &p, 9), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.take_sent(), [0x35, 7, 0, 1, b't', 0, 9, b'h', b'i']);
+    assert_eq!(
+        port.stored.get(&9).map(Vec::as_slice),
+        Some(&[0x3d, 7, 0, 1, b't', 0, 9, b'h', b'i'][..])
+    );
+}
+
+#[test]
+fn publish_with_a_topic_too_long_to_coalesce_sends_the_same_bytes() {
+    for topic_len in [63usize, 64, 65, 200] {
+        let mut port = connected(true);
+        let topic = vec![b'a'; topic_len];
+        let p = publish::Publish {
+            qos: MQTTQoS::MQTTQoS1,
+            retain: false,
+            dup: false,
+            topic: &topic,
+            payload: b"xyz",
+        };
+        assert_eq!(publish::publish(&mut port, &p, 3), MQTTStatus::MQTTSuccess);
+        let remaining = 2 + topic_len + 2 + 3;
+        let mut expected = vec![0x32];
+        if remaining < 128 {
+            expected.push(remaining as u8);
+        } else {
+            expected.extend([(remaining % 128) as u8 | 0x80, (remaining / 128) as u8]);
+        }
+        expected.extend((topic_len as u16).to_be_bytes());
+        expected.extend(&topic);
+        expected.extend([0, 3, b'x', b'y', b'z']);
+        assert_eq!(port.take_sent(), expected, "topic of {topic_len} bytes");
+    }
+}
+
+#[test]
 fn malformed_connack_carries_the_wire_reason() {
     let mut port = MemoryPort::new();
     port.broker_sends(&[0x20, 2, 0x02, 0]);

@@ -233,3 +233,64 @@ impl<'b> Sink<'b> for VecSink<'b, '_> {
         }
     }
 }
+
+/// Copies `src` to the front of `dst`, or as much of it as fits; returns the
+/// number of bytes copied. Callers size `dst` first, so in practice all of
+/// `src` is copied. Unlike `copy_from_slice` there is no length-mismatch
+/// panic whose message would link `core::fmt` into firmware.
+#[inline]
+pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) -> usize {
+    // Element-wise over the zipped pair (LLVM turns it into one memcpy).
+    for (to, from) in dst.iter_mut().zip(src) {
+        *to = *from;
+    }
+    dst.len().min(src.len())
+}
+
+/// Moves `buf[from..]` to the front of `buf` (the bytes after a handled
+/// packet); nothing when `from` is past the end. Unlike `copy_within` no
+/// bounds panic (and so no `core::fmt`) is linked.
+#[inline]
+// Indexing here is in bounds by the loop's own range (`from <= i < len`, so
+// `i - from < len`), and the optimiser sees that: no panic path is compiled
+// (the firmware image links no `core::panicking`). The `get` form hides the
+// pattern and keeps a check per byte.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+pub(crate) fn shift_to_front(buf: &mut [u8], from: usize) {
+    let len = buf.len();
+    if from == 0 || from > len {
+        return;
+    }
+    // A byte loop rather than `copy_within`, whose
+    // memmove firmware would link for this alone (1.5 KB on a Cortex-M4);
+    // what is moved is the tail of one read, usually a few acknowledgements.
+    for i in from..len {
+        buf[i - from] = buf[i];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{copy_into, shift_to_front};
+
+    #[test]
+    fn copy_into_copies_what_fits() {
+        let mut dst = [0u8; 3];
+        assert_eq!(copy_into(&mut dst, b"ab"), 2);
+        assert_eq!(dst, *b"ab\0");
+        assert_eq!(copy_into(&mut dst, b"wxyz"), 3);
+        assert_eq!(dst, *b"wxy");
+    }
+
+    #[test]
+    fn shift_to_front_moves_the_tail_over_overlapping_bytes() {
+        let mut buf = *b"abcdef";
+        shift_to_front(&mut buf, 2);
+        assert_eq!(&buf[..4], b"cdef");
+        let mut buf = *b"abc";
+        shift_to_front(&mut buf, 3);
+        assert_eq!(buf, *b"abc", "nothing follows: nothing moves");
+        shift_to_front(&mut buf, 9);
+        assert_eq!(buf, *b"abc", "past the end: nothing moves");
+    }
+}

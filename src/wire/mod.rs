@@ -99,6 +99,7 @@ pub use ack::{PubAck, PubComp, PubRec, PubRel, UnsubAck};
 pub use body::IoSlices;
 pub use connack::{ConnAck, ConnectReturnCode};
 pub use connect::{Connect, Will};
+pub(crate) use cursor::{copy_into, shift_to_front};
 pub use error::{Error, TopicError};
 pub use header::{packet_len, split_first_byte, FixedHeader, PacketType};
 pub use packet::{decode, Packet};

@@ -1,6 +1,7 @@
 //! PUBLISH (MQTT 3.1.1 3.3) as coreMQTT sizes and writes it.
 
 use super::*;
+use crate::wire::copy_into;
 
 /// The header fields of an outgoing PUBLISH.
 #[derive(Clone, Copy, Debug)]
@@ -176,16 +177,16 @@ pub(crate) fn write_publish(
         remaining,
     );
     let (length_bytes, rest) = rest.split_at_mut_checked(2).ok_or(MQTTNoMemory)?;
-    length_bytes.copy_from_slice(&topic_length.to_be_bytes());
+    copy_into(length_bytes, &topic_length.to_be_bytes());
     let (topic, rest) = rest
         .split_at_mut_checked(header.topic.len())
         .ok_or(MQTTNoMemory)?;
-    topic.copy_from_slice(header.topic);
+    copy_into(topic, header.topic);
     let (id, rest) = rest.split_at_mut_checked(id_length).ok_or(MQTTNoMemory)?;
     if id_length != 0 {
-        id.copy_from_slice(&packet_id.to_be_bytes());
+        copy_into(id, &packet_id.to_be_bytes());
     }
-    rest.copy_from_slice(payload);
+    copy_into(rest, payload);
     Ok(total)
 }
 
