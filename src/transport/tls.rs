@@ -99,11 +99,12 @@ fn client_config(
 }
 
 /// Presents the client certificate (if any) and notes that the server asked
-/// for one, which tells [`TlsSession::connect`] to wait for its verdict.
+/// for one, which tells [`TlsSession::connect`] (and `tls_over`'s connect) to
+/// wait for its verdict.
 #[derive(Debug)]
-struct ClientIdentity {
-    identity: Option<Arc<CertifiedKey>>,
-    asked: Arc<AtomicBool>,
+pub(crate) struct ClientIdentity {
+    pub(crate) identity: Option<Arc<CertifiedKey>>,
+    pub(crate) asked: Arc<AtomicBool>,
 }
 
 impl ResolvesClientCert for ClientIdentity {

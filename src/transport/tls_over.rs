@@ -44,16 +44,15 @@
 
 use super::credentials::{self, PemSource};
 use super::error::ConnectError;
-use super::tls::provider;
+use super::tls::{provider, ClientIdentity};
 use crate::coremqtt::transport_interface::{
     NetworkContext_t, TransportInterface_t, TransportOutVector_t,
 };
 use crate::ffi::guard;
 use core::ffi::{c_char, c_void, CStr};
-use rustls::client::ResolvesClientCert;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, ClientConnection, RootCertStore, SignatureScheme};
+use rustls::{ClientConfig, ClientConnection, RootCertStore};
 use std::io::{self, IoSlice, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -410,25 +409,6 @@ fn private_key(bytes: &[u8]) -> Result<PrivateKeyDer<'static>, ConnectError> {
     PrivateKeyDer::try_from(bytes)
         .map(|key| key.clone_key())
         .map_err(|e| ConnectError::Credentials(format!("private key: {e}")))
-}
-
-/// Presents the client certificate (if any) and notes that the server asked
-/// for one, which makes [`connect`] wait for the server's verdict.
-#[derive(Debug)]
-struct ClientIdentity {
-    identity: Option<Arc<CertifiedKey>>,
-    asked: Arc<AtomicBool>,
-}
-
-impl ResolvesClientCert for ClientIdentity {
-    fn resolve(&self, _hints: &[&[u8]], _schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
-        self.asked.store(true, Ordering::Relaxed);
-        self.identity.clone()
-    }
-
-    fn has_certs(&self) -> bool {
-        self.identity.is_some()
-    }
 }
 
 /// The parsed, checked configuration.
