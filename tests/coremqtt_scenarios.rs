@@ -802,3 +802,87 @@ fn truncated_packet_then_close_is_recv_failed() {
     let _ = TcpStream::connect(broker.addr);
     broker.finish();
 }
+
+/// Issue 11 through `MQTT_*`: QoS 1 PUBLISH 5 is delivered but its PUBACK
+/// send fails (connection cut); the session resumes with the incoming
+/// record for 5 still held. The broker then sends PUBLISH 5 again with
+/// `first` (DUP clear: a new message from a broker that lost its state;
+/// DUP set: a resend) and `payload`; returns the events it caused.
+fn qos1_publish_on_a_held_id(first: u8, payload: &[u8]) -> Vec<Event> {
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("held", 60, false)),
+        Send(CONNACK_OK.to_vec()),
+        Send(publish_bytes(0x32, "h", Some(5), b"first")),
+        Notify,
+        AwaitGo,
+        Reconnect,
+        Expect(connect_bytes("held", 60, false)),
+        Send(vec![0x20, 2, 1, 0]),
+        Send(publish_bytes(first, "h", Some(5), payload)),
+        Notify,
+        Expect(ack(0x40, 5)),
+    ]);
+    let mut c = Client::new(broker.addr, 128);
+    assert_eq!(
+        c.connect("held", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, false)
+    );
+    broker.wait();
+    c.net.fail_after_bytes = Some(0);
+    assert_eq!(c.process(), MQTTStatus::MQTTSendFailed);
+    let events = take_events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].publish.as_ref().unwrap().4, b"first");
+    assert_eq!(
+        c.incoming_in_use(),
+        vec![(5, 1, MQTTPublishState::MQTTPubAckSend as u32)]
+    );
+    broker.go();
+    // The application closes the broken connection (the context is
+    // disconnect-pending: nothing goes out).
+    assert_eq!(unsafe { MQTT_Disconnect(c.ctx()) }, MQTTStatus::MQTTSuccess);
+
+    c.net.fail_after_bytes = None;
+    let stream = TcpStream::connect(broker.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .unwrap();
+    c.net.stream = stream;
+    assert_eq!(
+        c.connect("held", false, 60, 1000),
+        (MQTTStatus::MQTTSuccess, true)
+    );
+    broker.wait();
+    let mut events = Vec::new();
+    for _ in 0..20 {
+        let status = c.process();
+        assert!(
+            matches!(
+                status,
+                MQTTStatus::MQTTSuccess | MQTTStatus::MQTTNeedMoreBytes
+            ),
+            "MQTT_ProcessLoop returned {status:?}"
+        );
+        events.extend(take_events());
+    }
+    assert!(c.incoming_in_use().is_empty(), "PUBACK sent, record freed");
+    broker.finish();
+    events
+}
+
+#[test]
+fn qos1_publish_reusing_a_held_id_without_dup_is_delivered() {
+    let events = qos1_publish_on_a_held_id(0x32, b"second");
+    assert_eq!(events.len(), 1, "the new message is delivered: {events:?}");
+    assert_eq!(events[0].packet_id, 5);
+    assert_eq!(events[0].publish.as_ref().unwrap().4, b"second");
+}
+
+#[test]
+fn qos1_publish_resent_with_dup_on_a_held_id_is_acknowledged_not_delivered() {
+    let events = qos1_publish_on_a_held_id(0x3A, b"first");
+    assert!(
+        events.is_empty(),
+        "a resend is not delivered twice: {events:?}"
+    );
+}

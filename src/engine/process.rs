@@ -375,8 +375,22 @@ fn incoming_publish<P: Port>(
             .update_publish(id, MQTTStateOperation::MQTT_RECEIVE, qos)
         {
             Ok(_) => {}
-            // The broker resent a publish we already have (our ack was lost):
-            // acknowledge again, but do not deliver it twice.
+            // A QoS 1 id we still hold (our PUBACK was not sent, e.g. the
+            // connection was cut) and the DUP flag clear: a re-delivery always
+            // carries DUP=1 (MQTT-3.3.1-1), so this is a new message under a
+            // reused id, e.g. from a broker that restarted and lost its state.
+            // MQTT 3.1.1 4.3.2 has a QoS 1 receiver treat a PUBLISH with that
+            // id as a new publication whatever its DUP flag: deliver it. coreMQTT
+            // drops it as a duplicate; at-least-once allows the rare double
+            // delivery, not the loss.
+            Err(MQTTStatus::MQTTStateCollision) if qos == MQTTQoS::MQTTQoS1 && !publish.dup => {
+                log::warn!("QoS 1 PUBLISH {id} reuses a held id without DUP: a new message (MQTT 3.1.1 4.3.2)");
+            }
+            // A resend (DUP=1) of a publish we already have (our ack was lost):
+            // acknowledge again, but do not deliver it twice. At QoS 2 any
+            // collision is a resend, DUP or not: the record stays until PUBREL,
+            // and exactly-once (4.3.3) forbids delivering an id twice before
+            // then; a broker may only reuse the id after our PUBCOMP.
             Err(MQTTStatus::MQTTStateCollision) => {
                 duplicate = true;
                 if !publish.dup {

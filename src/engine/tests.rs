@@ -393,3 +393,71 @@ fn publish_resent_on_resumption_waits_for_its_acknowledgement() {
     assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
     assert!(port.outgoing.iter().all(|r| r.packetId == 0));
 }
+
+/// The payload of the last delivered PUBLISH, read from the receive buffer
+/// while it still holds that packet.
+fn last_payload(port: &MemoryPort) -> Option<Vec<u8>> {
+    let publish = port.events.last()?.publish.as_ref()?;
+    Some(port.buffer[publish.payload.clone()].to_vec())
+}
+
+/// QoS 1 PUBLISH 5 delivered, its PUBACK lost to a cut connection, session
+/// resumed: returns the port with the incoming record for 5 still held.
+fn qos1_held_after_a_lost_puback() -> MemoryPort {
+    let mut port = connected(false);
+    port.broker_sends(&[0x32, 6, 0, 1, b't', 0, 5, b'a']);
+    port.send_budget = Some(0);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSendFailed);
+    assert_eq!(port.events.len(), 1);
+    assert_eq!(last_payload(&port), Some(b"a".to_vec()));
+    assert!(port.incoming.iter().any(|r| r.packetId == 5));
+    port.send_budget = None;
+    let _ = connect::disconnect(&mut port);
+    port.broker_sends(&[0x20, 2, 1, 0]);
+    assert_eq!(
+        connect::connect(&mut port, &params(false), None, 1000),
+        Ok(true)
+    );
+    port.take_sent();
+    port
+}
+
+/// Issue 11: a broker that lost its state (restarted) reuses id 5 for a new
+/// QoS 1 message, DUP clear. MQTT 3.1.1 4.3.2 makes it a new publication:
+/// delivered, then acknowledged.
+#[test]
+fn qos1_publish_reusing_a_held_id_without_dup_is_delivered() {
+    let mut port = qos1_held_after_a_lost_puback();
+    port.broker_sends(&[0x32, 6, 0, 1, b't', 0, 5, b'b']);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.events.len(), 2, "the new message is delivered");
+    assert_eq!(last_payload(&port), Some(b"b".to_vec()));
+    assert_eq!(port.take_sent(), [0x40, 2, 0, 5]);
+    assert!(port.incoming.iter().all(|r| r.packetId == 0));
+}
+
+/// The same collision with DUP=1 is the broker's resend of the message
+/// already delivered: acknowledged, not delivered twice.
+#[test]
+fn qos1_publish_resent_with_dup_on_a_held_id_is_acknowledged_not_delivered() {
+    let mut port = qos1_held_after_a_lost_puback();
+    port.broker_sends(&[0x3A, 6, 0, 1, b't', 0, 5, b'a']);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.events.len(), 1, "no second delivery");
+    assert_eq!(port.take_sent(), [0x40, 2, 0, 5]);
+    assert!(port.incoming.iter().all(|r| r.packetId == 0));
+}
+
+/// QoS 2 keeps exactly-once: a PUBLISH on an id held until PUBREL is a
+/// resend whatever its DUP flag, answered with PUBREC and not delivered.
+#[test]
+fn qos2_publish_reusing_a_held_id_without_dup_is_not_delivered_twice() {
+    let mut port = connected(false);
+    port.broker_sends(&[0x34, 6, 0, 1, b't', 0, 5, b'a']);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.take_sent(), [0x50, 2, 0, 5]);
+    port.broker_sends(&[0x34, 6, 0, 1, b't', 0, 5, b'b']);
+    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(port.events.len(), 1);
+    assert_eq!(port.take_sent(), [0x50, 2, 0, 5]);
+}
