@@ -109,11 +109,8 @@ pub unsafe extern "C" fn _nxde_mqtt_client_connect(
     clean_session: UINT,
     timeout: ULONG,
 ) -> UINT {
-    if client_ptr.is_null() || server_ip.is_null() {
-        return NX_PTR_ERROR;
-    }
-    if server_port == 0 {
-        return NX_INVALID_PORT;
+    if let Some(status) = connect_arguments_error(client_ptr, server_ip, server_port) {
+        return status;
     }
     // SAFETY: forwarded caller contract.
     unsafe {
@@ -206,11 +203,8 @@ pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
     clean_session: UINT,
     timeout: ULONG,
 ) -> UINT {
-    if client_ptr.is_null() || server_ip.is_null() {
-        return NX_PTR_ERROR;
-    }
-    if server_port == 0 {
-        return NX_INVALID_PORT;
+    if let Some(status) = connect_arguments_error(client_ptr, server_ip, server_port) {
+        return status;
     }
     // SAFETY: forwarded caller contract.
     unsafe {
@@ -437,5 +431,21 @@ pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
             will_retain_flag,
             will_QoS,
         )
+    }
+}
+
+/// The argument checks both `_nxde_` connect front-ends make before the
+/// work: NULL client or address, then port 0 (NetX Duo's order and codes).
+fn connect_arguments_error(
+    client_ptr: *const NXD_MQTT_CLIENT,
+    server_ip: *const NXD_ADDRESS,
+    server_port: UINT,
+) -> Option<UINT> {
+    if client_ptr.is_null() || server_ip.is_null() {
+        Some(NX_PTR_ERROR)
+    } else if server_port == 0 {
+        Some(NX_INVALID_PORT)
+    } else {
+        None
     }
 }
