@@ -37,8 +37,11 @@ use crate::coremqtt::transport_interface::TransportOutVector_t;
 use std::io::IoSlice;
 
 /// Borrows coreMQTT's I/O vectors (`TransportInterface_t.writev`) as
-/// `IoSlice`s; `None` when one has a NULL base with a non-zero length. Public
-/// for the `writev` functions of `rsmqtt-transports-posix`.
+/// `IoSlice`s, at most `i32::MAX` bytes in all (what one transport call can
+/// report; the bytes past that are left for the next call, as a short write
+/// leaves them); `None` when one has a NULL base with a non-zero length or
+/// the count cannot describe an array in memory. Public for the `writev`
+/// functions of `rsmqtt-transports-posix`.
 ///
 /// # Safety
 /// A non-NULL `vecs` must point to `count` vectors, each readable for
@@ -50,19 +53,66 @@ pub unsafe fn io_slices<'a>(
     if count == 0 {
         return Some(Vec::new());
     }
-    if vecs.is_null() {
+    // A slice may not span more than isize::MAX bytes: a larger count is a
+    // corrupted integer, not an array.
+    let max_count = isize::MAX as usize / core::mem::size_of::<TransportOutVector_t>();
+    if vecs.is_null() || count > max_count {
         return None;
     }
-    // SAFETY: per the contract, `count` vectors.
+    // SAFETY: per the contract, `count` vectors (bounded above).
     let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
-    vecs.iter()
-        .map(|v| match (v.iov_base.is_null(), v.iov_len) {
-            (_, 0) => Some(IoSlice::new(&[])),
-            (true, _) => None,
-            // SAFETY: per the contract, iov_len readable bytes.
-            (false, len) => Some(IoSlice::new(unsafe {
-                core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
-            })),
-        })
-        .collect()
+    let mut room = i32::MAX as usize;
+    let mut slices = Vec::with_capacity(vecs.len());
+    for v in vecs {
+        let len = v.iov_len.min(room);
+        if len == 0 {
+            continue;
+        }
+        if v.iov_base.is_null() {
+            return None;
+        }
+        // SAFETY: per the contract, iov_len >= len readable bytes; len is at
+        // most i32::MAX, so the slice is within isize::MAX.
+        slices.push(IoSlice::new(unsafe {
+            core::slice::from_raw_parts(v.iov_base.cast::<u8>(), len)
+        }));
+        room -= len;
+    }
+    Some(slices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(bytes: &[u8]) -> TransportOutVector_t {
+        TransportOutVector_t {
+            iov_base: bytes.as_ptr().cast(),
+            iov_len: bytes.len(),
+        }
+    }
+
+    #[test]
+    fn io_slices_refuses_a_count_no_array_can_have() {
+        let v = [vector(b"abc")];
+        // SAFETY: the count is refused before anything is read.
+        assert!(unsafe { io_slices(v.as_ptr(), usize::MAX) }.is_none());
+        // SAFETY: as above.
+        assert!(unsafe { io_slices(v.as_ptr(), isize::MAX as usize) }.is_none());
+    }
+
+    #[test]
+    fn io_slices_borrows_in_order_and_refuses_null_with_length() {
+        let v = [vector(b"ab"), vector(b""), vector(b"cde")];
+        // SAFETY: three valid vectors.
+        let s = unsafe { io_slices(v.as_ptr(), v.len()) }.expect("valid vectors");
+        let joined: Vec<u8> = s.iter().flat_map(|s| s.iter().copied()).collect();
+        assert_eq!(joined, b"abcde");
+        let bad = [TransportOutVector_t {
+            iov_base: core::ptr::null(),
+            iov_len: 4,
+        }];
+        // SAFETY: one vector, NULL with a length: refused, not read.
+        assert!(unsafe { io_slices(bad.as_ptr(), 1) }.is_none());
+    }
 }

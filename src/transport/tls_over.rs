@@ -958,10 +958,13 @@ unsafe fn vectors<'a>(vecs: *const TransportOutVector_t, count: usize) -> Option
     if count == 0 {
         return Some(Vec::new());
     }
-    if vecs.is_null() {
+    // A count whose array would pass isize::MAX bytes is a corrupted
+    // integer, not an array.
+    let max_count = isize::MAX as usize / core::mem::size_of::<TransportOutVector_t>();
+    if vecs.is_null() || count > max_count {
         return None;
     }
-    // SAFETY: per the contract, `count` vectors.
+    // SAFETY: per the contract, `count` vectors (bounded above).
     let vecs = unsafe { core::slice::from_raw_parts(vecs, count) };
     let mut room = i32::MAX as usize;
     let mut slices = Vec::with_capacity(vecs.len());

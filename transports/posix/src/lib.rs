@@ -88,6 +88,9 @@ unsafe fn recv_buffer<'a>(p: *mut c_void, len: usize) -> Option<&'a mut [u8]> {
         log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
         return None;
     }
+    // One call moves at most i32::MAX bytes (the transport's return type),
+    // which also keeps the slice within isize::MAX: clamp before borrowing.
+    let len = len.min(i32::MAX as usize);
     // SAFETY: non-NULL and, per the contract, writable for `len` bytes.
     Some(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
@@ -101,6 +104,8 @@ unsafe fn send_buffer<'a>(p: *const c_void, len: usize) -> Option<&'a [u8]> {
         log::error!("rsmqtt transport: invalid parameter: pBuffer is NULL");
         return None;
     }
+    // As for `recv_buffer`: at most i32::MAX bytes per call.
+    let len = len.min(i32::MAX as usize);
     // SAFETY: non-NULL and, per the contract, readable for `len` bytes.
     Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
@@ -161,6 +166,7 @@ unsafe fn byte_range<'a>(p: *const u8, len: usize, what: &str) -> Result<Option<
         (true, 0) => Ok(None),
         (true, _) => Err(format!("{what} is NULL but its length is {len}")),
         (false, 0) => Err(format!("{what} is set but its length is 0")),
+        (false, _) if len > isize::MAX as usize => Err(format!("{what}: length {len} too large")),
         // SAFETY: per the contract.
         (false, _) => Ok(Some(unsafe { core::slice::from_raw_parts(p, len) })),
     }

@@ -256,7 +256,10 @@ pub(super) unsafe fn tls_options<'a>(creds: &TlsCredentials_t) -> Result<TlsOpti
     let alpn_wire = if creds.pAlpnProtos.is_null() || creds.alpnProtosLen == 0 {
         &[][..]
     } else {
-        let len = usize::try_from(creds.alpnProtosLen).map_err(|_| "alpnProtosLen too large")?;
+        let len = usize::try_from(creds.alpnProtosLen)
+            .ok()
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or("alpnProtosLen too large")?;
         unsafe { core::slice::from_raw_parts(creds.pAlpnProtos.cast::<u8>(), len) }
     };
     Ok(TlsOptions {
