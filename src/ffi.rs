@@ -5,6 +5,17 @@
 //! the error value the caller names and logs it. Without `std` the crate is
 //! built with `panic = "abort"` semantics and the guard is a plain call.
 
+/// Whether `count` values of `T` can be one slice: Rust allows at most
+/// `isize::MAX` bytes in one, and a C count past that is a corrupted integer,
+/// not an array (borrowing it would be undefined behaviour, and debug builds
+/// abort on it). Every length C hands over is checked with this before it
+/// is borrowed.
+#[inline(always)]
+pub const fn fits_slice<T>(count: usize) -> bool {
+    let size = core::mem::size_of::<T>();
+    size == 0 || count <= isize::MAX as usize / size
+}
+
 /// Runs `body`; if it panics, logs the panic and returns `on_panic` instead.
 ///
 /// `on_panic` should be the API's generic failure code (for coreMQTT
@@ -37,6 +48,16 @@ pub fn guard<R>(_on_panic: R, body: impl FnOnce() -> R) -> R {
 
 #[cfg(all(test, feature = "std"))]
 mod tests {
+    #[test]
+    fn slices_are_bounded_by_isize_max_bytes() {
+        use super::fits_slice;
+        assert!(fits_slice::<u8>(isize::MAX as usize));
+        assert!(!fits_slice::<u8>(isize::MAX as usize + 1));
+        assert!(!fits_slice::<u64>(usize::MAX / 4));
+        assert!(fits_slice::<u64>(isize::MAX as usize / 8));
+        assert!(fits_slice::<()>(usize::MAX));
+    }
+
     #[test]
     fn a_panic_becomes_the_fallback_value() {
         assert_eq!(super::guard(7, || -> i32 { panic!("boom") }), 7);

@@ -164,10 +164,10 @@ unsafe fn ctx(p: *mut MQTTContext_t) -> Option<Ctx> {
 unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
     if len == 0 {
         Some(&[])
-    } else if p.is_null() {
+    } else if p.is_null() || !crate::ffi::fits_slice::<u8>(len) {
         None
     } else {
-        // SAFETY: per this function's contract.
+        // SAFETY: per this function's contract; the length is bounded.
         Some(unsafe { core::slice::from_raw_parts(p, len) })
     }
 }
@@ -549,7 +549,10 @@ unsafe fn filters_ok(
     count: usize,
     kind: SubscriptionKind,
 ) -> bool {
-    // SAFETY: per this function's contract.
+    if !crate::ffi::fits_slice::<MQTTSubscribeInfo_t>(count) {
+        return false;
+    }
+    // SAFETY: per this function's contract; the count is bounded.
     let entries = unsafe { core::slice::from_raw_parts(list, count) };
     entries.iter().all(|e| {
         (!e.pTopicFilter.is_null() || e.topicFilterLength == 0)
@@ -659,6 +662,10 @@ pub unsafe extern "C" fn MQTT_CancelCallback(
         let (out, out_len) = (c.outgoingPublishRecords, c.outgoingPublishRecordMaxCount);
         if out.is_null() || out_len == 0 {
             log::error!("MQTT_CancelCallback: no outgoing records (MQTT_InitStatefulQoS)");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        if !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(out_len) {
+            log::error!("MQTT_CancelCallback: outgoing record count {out_len} is corrupted");
             return MQTTStatus::MQTTBadParameter;
         }
         // SAFETY: the array and count `MQTT_InitStatefulQoS` stored; only the

@@ -97,7 +97,7 @@ impl Port for Ctx {
     /// The network buffer, or an empty slice when there is none.
     fn buffer(&mut self) -> &mut [u8] {
         let buf = self.get().networkBuffer;
-        if buf.pBuffer.is_null() || buf.size == 0 {
+        if buf.pBuffer.is_null() || buf.size == 0 || !crate::ffi::fits_slice::<u8>(buf.size) {
             return &mut [];
         }
         // SAFETY: `MQTT_Init` stored the application's buffer of `size` bytes;
@@ -272,7 +272,7 @@ impl Port for Ctx {
         // SAFETY: the application's retrieve callback with two out-pointers to
         // our locals.
         let ok = unsafe { retrieve(ctx, packet_id, &mut data, &mut len) };
-        if !ok || data.is_null() || len < 2 {
+        if !ok || data.is_null() || len < 2 || !crate::ffi::fits_slice::<u8>(len) {
             return None;
         }
         Some(CStored { data, len })
@@ -359,7 +359,7 @@ impl AsRef<[u8]> for CStored {
 /// `ptr`/`len` must come from the context (set by `MQTT_InitStatefulQoS`),
 /// and the caller must bind the result to a `&mut Ctx` borrow.
 unsafe fn records<'a>(ptr: *mut MQTTPubAckInfo_t, len: usize) -> &'a mut [MQTTPubAckInfo_t] {
-    if ptr.is_null() || len == 0 {
+    if ptr.is_null() || len == 0 || !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(len) {
         return &mut [];
     }
     // SAFETY: `MQTT_InitStatefulQoS` stored the application's array with its

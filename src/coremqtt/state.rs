@@ -75,8 +75,11 @@ unsafe fn records_slice<'a>(
         } else {
             Err(MQTTStatus::MQTTBadParameter)
         }
+    } else if !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(count) {
+        Err(MQTTStatus::MQTTBadParameter)
     } else {
-        // SAFETY: non-NULL, and the caller guarantees `count` valid records.
+        // SAFETY: non-NULL, and the caller guarantees `count` valid records
+        // (bounded above).
         Ok(unsafe { core::slice::from_raw_parts_mut(records, count) })
     }
 }
@@ -318,7 +321,7 @@ unsafe fn outgoing_of(context: &MQTTContext_t) -> &[MQTTPubAckInfo_t] {
         context.outgoingPublishRecords,
         context.outgoingPublishRecordMaxCount,
     );
-    if records.is_null() {
+    if records.is_null() || !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(count) {
         &[]
     } else {
         // SAFETY: non-NULL; the caller guarantees `count` valid records.
@@ -433,6 +436,22 @@ mod tests {
         incoming: &'a mut [MQTTPubAckInfo_t],
     ) -> StateRecords<'a> {
         StateRecords { outgoing, incoming }
+    }
+
+    #[test]
+    fn a_record_count_no_array_can_have_is_refused_before_borrowing() {
+        let mut one = [rec(0, 0, MQTTPublishDone)];
+        // SAFETY: a valid one-record array; the huge counts are refused
+        // before anything is borrowed.
+        let huge = unsafe { records_slice(one.as_mut_ptr(), usize::MAX) };
+        assert_eq!(huge.err(), Some(MQTTBadParameter));
+        let past_isize = isize::MAX as usize / core::mem::size_of::<MQTTPubAckInfo_t>() + 1;
+        // SAFETY: as above.
+        let huge = unsafe { records_slice(one.as_mut_ptr(), past_isize) };
+        assert_eq!(huge.err(), Some(MQTTBadParameter));
+        // SAFETY: the array and its real length.
+        let fine = unsafe { records_slice(one.as_mut_ptr(), 1) };
+        assert_eq!(fine.map(|r| r.len()), Ok(1));
     }
 
     #[test]

@@ -158,9 +158,7 @@ pub unsafe extern "C" fn MQTT_Status_strerror(status: MQTTStatusRaw) -> *const c
 /// # Safety
 /// A non-NULL `pVector` points to `vectorLen` readable vectors.
 unsafe fn vectors(vec: &MQTTVec_t) -> &[TransportOutVector_t] {
-    if vec.pVector.is_null()
-        || vec.vectorLen > isize::MAX as usize / core::mem::size_of::<TransportOutVector_t>()
-    {
+    if vec.pVector.is_null() || !crate::ffi::fits_slice::<TransportOutVector_t>(vec.vectorLen) {
         &[]
     } else {
         // SAFETY: non-NULL; the caller guarantees the count.

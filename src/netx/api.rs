@@ -40,10 +40,10 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
     if len == 0 {
         return Some(&[]);
     }
-    if ptr.is_null() {
+    if ptr.is_null() || !crate::ffi::fits_slice::<u8>(len) {
         return None;
     }
-    // SAFETY: caller contract.
+    // SAFETY: caller contract; the length is bounded.
     Some(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 

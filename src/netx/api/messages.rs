@@ -325,6 +325,14 @@ unsafe fn mqtt_client_message_get(
 ) -> UINT {
     guard(NXD_MQTT_INTERNAL_ERROR, || {
         let client = client_or_return!(client_ptr);
+        // A size no buffer can have (past isize::MAX bytes, possible with a
+        // 32-bit UINT on a 32-bit host) is a corrupted integer.
+        if !crate::ffi::fits_slice::<u8>(topic_buffer_size as usize)
+            || !crate::ffi::fits_slice::<u8>(message_buffer_size as usize)
+        {
+            log::error!("nxd_mqtt_client_message_get: buffer size out of range");
+            return NXD_MQTT_INVALID_PARAMETER;
+        }
         let topic: &mut [u8] = if topic_buffer.is_null() {
             &mut []
         } else {
