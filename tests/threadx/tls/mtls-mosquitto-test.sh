@@ -29,6 +29,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 PROGRAM=${1:?usage: $0 [--foreign-client-ca] [--broker-log FILE] PROGRAM}
+# The script works in a temporary directory: a relative path must not break.
+case "$PROGRAM" in /*) ;; */*) PROGRAM=$PWD/$PROGRAM ;; esac
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 [ -x "$MOSQUITTO" ] || MOSQUITTO=$(command -v mosquitto) || { echo "no mosquitto" >&2; exit 2; }
