@@ -173,10 +173,11 @@ if [ "${freertos_tests:-0}" -lt 2 ]; then
 fi
 (cd "$BUILD_DIR" && ctest --output-on-failure --no-tests=error -R '^freertos/')
 
-banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, NXD_MQTT_CLIENT layout)"
+banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, the seed demo over mTLS, NXD_MQTT_CLIENT layout)"
 # A separate CMake project: ThreadX's Linux port and NetX Duo from
 # ../shared/third_party (or $RSMQTT_THIRD_PARTY), built -m32 like upstream's
-# tests. threadx/driver_tcp_echo needs root (network namespace, AF_PACKET).
+# tests. The tests labelled netns (the driver echo, NetX Secure mTLS and the
+# ThreadX seed demo against Mosquitto) need root (network namespace, AF_PACKET).
 THREADX_BUILD_DIR=$BUILD_DIR-threadx
 threadx_args=(-S tests/threadx -B "$THREADX_BUILD_DIR")
 if [ -n "${RSMQTT_THIRD_PARTY:-}" ]; then
@@ -191,7 +192,7 @@ if [ "$(id -u)" -eq 0 ]; then
     (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx)
 else
     (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx --label-exclude netns)
-    skipped "not root: threadx/driver_tcp_echo (network namespace) was not run"
+    skipped "not root: the threadx tests labelled netns (driver_tcp_echo, netx_secure_mqtt_mtls, demo_mtls, demo_mtls_refused) were not run"
 fi
 
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
