@@ -17,7 +17,7 @@ use super::send::{send_bytes, send_vectors};
 /// The first byte of a CONNACK.
 const CONNACK_FIRST_BYTE: u8 = 0x20;
 /// DISCONNECT: no variable header, no payload (MQTT 3.1.1 3.14).
-pub const DISCONNECT: [u8; 2] = [0xE0, 0];
+pub const DISCONNECT: [u8; 2] = crate::wire::raw::empty_packet(0xE0);
 
 /// Connects: sends CONNECT, waits for CONNACK, then prepares the session.
 /// Returns the session-present flag.

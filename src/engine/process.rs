@@ -448,8 +448,7 @@ pub fn ack_packet(ack: MQTTPubAckType, id: u16) -> [u8; 4] {
         MQTTPubAckType::MQTTPubrel => 0x62,
         MQTTPubAckType::MQTTPubcomp => 0x70,
     };
-    let [high, low] = id.to_be_bytes();
-    [first, 2, high, low]
+    wire::raw::id_packet(first, id)
 }
 
 /// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
