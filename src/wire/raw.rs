@@ -42,14 +42,18 @@ pub const fn remaining_length_size(remaining: usize) -> usize {
 /// length encoding and body. `None` on arithmetic overflow.
 #[inline]
 pub fn packet_size(remaining: usize) -> Option<usize> {
-    remaining.checked_add(1 + remaining_length_size(remaining))
+    remaining.checked_add(remaining_length_size(remaining).saturating_add(1))
 }
 
 /// Bytes of a fixed header for `remaining` followed by `fixed_part` more
 /// bytes, or `None` when `remaining` is over the limit.
 #[inline]
 pub fn header_size(remaining: usize, fixed_part: usize) -> Option<usize> {
-    (remaining <= MAX_REMAINING_LENGTH).then(|| 1 + remaining_length_size(remaining) + fixed_part)
+    (remaining <= MAX_REMAINING_LENGTH).then(|| {
+        remaining_length_size(remaining)
+            .saturating_add(1)
+            .saturating_add(fixed_part)
+    })
 }
 
 /// Sequential writer over a caller's buffer.
@@ -209,7 +213,10 @@ mod tests {
         );
         let long = [0u8; 65_536];
         let mut big = [0u8; 70_000];
-        assert_eq!(RawWriter::new(&mut big).field(&long), Err(RawError::TooLong));
+        assert_eq!(
+            RawWriter::new(&mut big).field(&long),
+            Err(RawError::TooLong)
+        );
         assert_eq!(header_size(MAX_REMAINING_LENGTH + 1, 2), None);
         assert_eq!(header_size(127, 2), Some(4));
         assert_eq!(packet_size(usize::MAX), None);
@@ -218,7 +225,15 @@ mod tests {
 
     #[test]
     fn publish_head_matches_the_writer() {
-        for remaining in [0usize, 127, 128, 16_383, 16_384, 2_097_152, MAX_REMAINING_LENGTH] {
+        for remaining in [
+            0usize,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_152,
+            MAX_REMAINING_LENGTH,
+        ] {
             let mut head = [0u8; PUBLISH_HEAD_MAX_LEN];
             let len = publish_head(&mut head, 0x32, remaining, 0x0A0B).unwrap();
             let mut expected = [0u8; PUBLISH_HEAD_MAX_LEN];

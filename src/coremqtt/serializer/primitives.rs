@@ -39,8 +39,8 @@ pub(crate) const CONNECT_FLAG_WILL_RETAIN: u8 = 0x20;
 pub(crate) const CONNECT_FLAG_PASSWORD: u8 = 0x40;
 pub(crate) const CONNECT_FLAG_USERNAME: u8 = 0x80;
 
-pub use crate::wire::raw::{packet_size, remaining_length_size};
 use crate::wire::raw::RawError;
+pub use crate::wire::raw::{packet_size, remaining_length_size};
 
 impl From<RawError> for MQTTStatus {
     /// coreMQTT's statuses for a failed write: no room in the caller's
