@@ -99,7 +99,7 @@ fn send_connect<P: Port>(
     let mut lengths = [[0u8; 2]; 5];
     for (len, field) in lengths.iter_mut().zip(fields) {
         if let Some(field) = field {
-            *len = (field.len() as u16).to_be_bytes();
+            *len = crate::wire::raw::field_len(field);
         }
     }
     let mut vectors: [&[u8]; 11] = [&[]; 11];

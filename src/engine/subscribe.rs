@@ -11,6 +11,7 @@ use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
+use crate::wire::raw;
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
@@ -63,15 +64,19 @@ pub fn send<'a, P: Port>(
     let mut started = false;
     loop {
         let header_slots = usize::from(!started);
-        let fit = (max.saturating_sub(header_slots) / per_filter).max(1);
+        let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
         let end = next.saturating_add(fit).min(count);
-        let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
-        let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
-        for ((len, q), i) in lengths.iter_mut().zip(qos.iter_mut()).zip(next..end) {
-            let f = filter(i);
-            *len = (f.filter.len() as u16).to_be_bytes();
-            *q = f.qos as u8;
-        }
+        // Built element by element rather than zeroed and then written: a
+        // zeroed array is a call to `__aeabi_memclr4`, which firmware would
+        // link for this alone.
+        let lengths: [[u8; 2]; BATCH_FILTERS_CAP] = core::array::from_fn(|k| {
+            let i = next.saturating_add(k);
+            if i < end {
+                raw::field_len(filter(i).filter)
+            } else {
+                [0; 2]
+            }
+        });
         let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
         let mut slots = vectors.iter_mut();
         let mut used = 0;
@@ -81,9 +86,10 @@ pub fn send<'a, P: Port>(
                 used += 1;
             }
         }
-        for ((len, q), i) in lengths.iter().zip(qos.iter()).zip(next..end) {
+        for (len, i) in lengths.iter().zip(next..end) {
             let f = filter(i);
-            let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
+            let qos = QOS_BYTES.get(f.qos as usize..).unwrap_or_default();
+            let parts: [&[u8]; 3] = [len, f.filter, qos.get(..1).unwrap_or_default()];
             for part in parts.iter().take(per_filter) {
                 if let Some(slot) = slots.next() {
                     *slot = *part;
@@ -103,6 +109,13 @@ pub fn send<'a, P: Port>(
     }
     MQTTStatus::MQTTSuccess
 }
+
+/// The requested-QoS byte of a SUBSCRIBE filter (MQTT 3.1.1 3.8.3), by QoS:
+/// the vectors borrow it from here instead of from a per-batch array.
+const QOS_BYTES: [u8; 3] = [0, 1, 2];
+
+/// Most filters one batch holds: each takes at least two vectors.
+const BATCH_FILTERS_CAP: usize = SUB_UNSUB_VECTORS_CAP / 2;
 
 /// Sends one batch of the packet's vectors; `started` records that an
 /// earlier batch went out.

@@ -174,6 +174,13 @@ pub fn publish_head(
     Ok(at.saturating_add(2))
 }
 
+/// The two length bytes of a field (1.5.3) whose length the caller checked
+/// (at most 65,535; longer saturates).
+#[inline]
+pub fn field_len(field: &[u8]) -> [u8; 2] {
+    u16::try_from(field.len()).unwrap_or(u16::MAX).to_be_bytes()
+}
+
 /// A four-byte packet of a type byte, remaining length 2 and a packet
 /// identifier: PUBACK, PUBREC, PUBREL, PUBCOMP (3.4-3.7).
 #[inline]
