@@ -66,17 +66,10 @@ pub fn send<'a, P: Port>(
         let header_slots = usize::from(!started);
         let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
         let end = next.saturating_add(fit).min(count);
-        // Built element by element rather than zeroed and then written: a
-        // zeroed array is a call to `__aeabi_memclr4`, which firmware would
-        // link for this alone.
-        let lengths: [[u8; 2]; BATCH_FILTERS_CAP] = core::array::from_fn(|k| {
-            let i = next.saturating_add(k);
-            if i < end {
-                raw::field_len(filter(i).filter)
-            } else {
-                [0; 2]
-            }
-        });
+        let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
+        for (len, i) in lengths.iter_mut().zip(next..end) {
+            *len = raw::field_len(filter(i).filter);
+        }
         let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
         let mut slots = vectors.iter_mut();
         let mut used = 0;
@@ -114,8 +107,12 @@ pub fn send<'a, P: Port>(
 /// the vectors borrow it from here instead of from a per-batch array.
 const QOS_BYTES: [u8; 3] = [0, 1, 2];
 
-/// Most filters one batch holds: each takes at least two vectors.
-const BATCH_FILTERS_CAP: usize = SUB_UNSUB_VECTORS_CAP / 2;
+/// Most filters one batch holds. Few enough that the batch's length bytes
+/// (two per filter) are cleared by a few stores: a larger array is cleared
+/// by a call to `__aeabi_memclr4`, which firmware would link for this alone.
+/// With the default `MQTT_SUB_UNSUB_MAX_VECTORS` (4) a batch holds one
+/// filter anyway; larger limits send up to eight filters per transport call.
+const BATCH_FILTERS_CAP: usize = 8;
 
 /// Sends one batch of the packet's vectors; `started` records that an
 /// earlier batch went out.
