@@ -109,10 +109,21 @@ pub fn connect_fixed_header(
 ) -> Result<usize, MQTTStatus> {
     let mut w = RawWriter::new(out);
     w.fixed_header(MQTT_PACKET_TYPE_CONNECT, remaining_length)?;
-    w.field(b"MQTT")?;
-    w.byte(PROTOCOL_LEVEL_3_1_1)?;
-    w.byte(connect_flags(connect, will))?;
-    w.u16(connect.keep_alive_seconds)?;
+    // The variable header in one piece: protocol name "MQTT" as a field,
+    // level, flags and keep alive (§3.1.2).
+    let [keep_alive_high, keep_alive_low] = connect.keep_alive_seconds.to_be_bytes();
+    w.bytes(&[
+        0,
+        4,
+        b'M',
+        b'Q',
+        b'T',
+        b'T',
+        PROTOCOL_LEVEL_3_1_1,
+        connect_flags(connect, will),
+        keep_alive_high,
+        keep_alive_low,
+    ])?;
     Ok(w.position())
 }
 
