@@ -497,8 +497,8 @@ fn subscribe_sent_in_batches_is_the_serializers_packet() {
             MQTTStatus::MQTTSuccess
         );
         let mut expected = [0u8; 1024];
-        let len = serialize_subscription(&mut expected, kind, (0..names.len()).map(filter), 11)
-            .expect("serializes");
+        let len =
+            serialize_subscription(&mut expected, kind, (0..names.len()).map(filter), 11).unwrap();
         assert_eq!(
             port.take_sent(),
             &expected[..len],
