@@ -262,7 +262,11 @@ endfunction()
 #                           no C library) linking the no_std library; only
 #                           when clang and the thumbv7em-none-eabihf Rust
 #                           target are installed (release profile, as in
-#                           scripts/test.sh's Cortex-M step)
+#                           scripts/test.sh's Cortex-M step); it also links
+#                           own_backoff.c, an application with its own
+#                           BackoffAlgorithm_*, against rsmqtt::rsmqtt
+#   cmake/cortex_m4_firmware_lto  the same with the `firmware` profile (fat
+#                           LTO, the archive split by symbol)
 # They reuse this build's cargo profile and target directory, so cargo has
 # nothing to rebuild.
 function(rsmqtt_add_cmake_integration_tests)
@@ -354,9 +358,21 @@ function(rsmqtt_add_cmake_integration_tests)
                 "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
                 "-DRSMQTT_CARGO_PROFILE=release"
                 "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
-            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4/firmware.elf")
+            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4/firmware.elf" "${work}/cortex_m4/own_backoff.elf")
         add_test(NAME cmake/cortex_m4_firmware COMMAND "${CMAKE_COMMAND}" -P "${script}")
-        set_tests_properties(cmake/cortex_m4_firmware PROPERTIES TIMEOUT 900 LABELS cmake)
+        # The same project with the `firmware` profile (fat LTO: one merged
+        # object, which the split of the archive takes apart by symbol).
+        rsmqtt_write_consumer_script(script cortex_m4_lto
+            SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4"
+            OPTIONS
+                "-DCMAKE_TOOLCHAIN_FILE=${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/toolchain-clang-cortex-m4.cmake"
+                "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+                "-DRSMQTT_CARGO_PROFILE=firmware"
+                "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4_lto/firmware.elf" "${work}/cortex_m4_lto/own_backoff.elf")
+        add_test(NAME cmake/cortex_m4_firmware_lto COMMAND "${CMAKE_COMMAND}" -P "${script}")
+        set_tests_properties(cmake/cortex_m4_firmware cmake/cortex_m4_firmware_lto
+            PROPERTIES TIMEOUT 900 LABELS cmake)
     else()
         message(STATUS "rsmqtt: no clang or no thumbv7em-none-eabihf Rust target: cmake/cortex_m4_firmware not registered")
     endif()

@@ -22,11 +22,28 @@
 # cargo profile) the name gains the static library's prefix,
 # `rsmqtt-<hash>.<crate name>-<hash>.<...>.o`, and keeps one object per crate.
 # A crate that is not in the build (the transports in a no_std build) gives
-# an empty archive. Fat LTO would merge every crate into one object, which
-# cannot be split: the profiles here never use it.
+# an empty archive.
+#
+# Fat LTO (the `firmware` cargo profile) merges every crate into one object,
+# so there is no crate object to move. Then the split goes by symbol: the C
+# functions of a part are the global symbols matching its pattern below
+# (found with NM). The part's archive gets a copy of the merged object in
+# which only those symbols stay global (OBJCOPY --keep-global-symbols: the
+# rest of the copy is local, so it defines nothing else and its calls into
+# the library resolve inside the copy; --gc-sections keeps only what the
+# part's functions reach). In the core's copy those symbols become local
+# (OBJCOPY --localize-symbols), so an application defining its own
+# BackoffAlgorithm_* links librsmqtt.a without "multiple definition". The
+# copy duplicates whatever static state its functions use, so this is only
+# right for parts without any: backoffAlgorithm (pure arithmetic), and the
+# transports, which only exist in hosted builds, where no profile uses fat
+# LTO.
 #
 # Usage: cmake -DAR=<ar> -DINPUT=<cargo's archive> -DOUTPUT_DIR=<dir>
-#              -DPREFIX=lib -DSUFFIX=.a -P rsmqttSplitArchive.cmake
+#              -DPREFIX=lib -DSUFFIX=.a [-DNM=<nm> -DOBJCOPY=<objcopy>]
+#              -P rsmqttSplitArchive.cmake
+# (NM and OBJCOPY are needed only for a fat-LTO archive; llvm-nm and
+# llvm-objcopy read every target's objects.)
 foreach(variable AR INPUT OUTPUT_DIR)
     if(NOT DEFINED ${variable} OR "${${variable}}" STREQUAL "")
         message(FATAL_ERROR "rsmqttSplitArchive.cmake: ${variable} is not set")
@@ -44,6 +61,9 @@ endif()
 set(parts transports_posix backoff)
 set(crate_transports_posix rsmqtt_transports_posix)
 set(crate_backoff rsmqtt_backoff)
+# The C functions each part exports, for the split by symbol.
+set(symbols_transports_posix "^(Plaintext|Sockets|Tls|Openssl)_[A-Za-z]+$")
+set(symbols_backoff "^BackoffAlgorithm_[A-Za-z]+$")
 set(core "${OUTPUT_DIR}/${PREFIX}rsmqtt${SUFFIX}")
 set(outputs "${core}")
 foreach(part IN LISTS parts)
@@ -74,6 +94,79 @@ function(run_ar)
     set(ar_output "${output}" PARENT_SCOPE)
 endfunction()
 
+# Runs a tool, failing the split with its output when it fails.
+function(run_tool)
+    execute_process(COMMAND ${ARGN}
+        WORKING_DIRECTORY "${work}"
+        RESULT_VARIABLE result
+        OUTPUT_VARIABLE output
+        ERROR_VARIABLE error)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "rsmqttSplitArchive.cmake: `${ARGN}` failed (${result}):\n${output}${error}")
+    endif()
+    set(tool_output "${output}" PARENT_SCOPE)
+endfunction()
+
+# The part has no crate object of its own (fat LTO): moves its symbols out
+# of the core's objects that define them, or writes an empty archive when no
+# object does (the transports in a no_std build).
+function(split_by_symbol part)
+    set(found_members "")
+    set(found_symbols "")
+    if(NOT DEFINED NM OR NM STREQUAL "")
+        # Without nm nothing can be looked up: only a crate-split archive
+        # (no fat LTO) can be handled, and there the part is simply absent.
+        file(WRITE "${part_tmp}" "!<arch>\n")
+        return()
+    endif()
+    # Only the rsmqtt crate's objects can hold merged crates (fat LTO names
+    # the one object after the crate the static library is built from);
+    # the standard library's members are not read (some are LLVM bitcode,
+    # which an older llvm-nm refuses).
+    foreach(member IN LISTS members)
+        if(NOT member MATCHES "^(rsmqtt-[0-9a-f]+\\.)?rsmqtt[-.]")
+            continue()
+        endif()
+        run_ar(x "${core_tmp}" "${member}")
+        # One line per global definition: "<address> <type> <name>".
+        run_tool("${NM}" -g --defined-only "${member}")
+        file(REMOVE "${work}/${member}")
+        string(REPLACE "\n" ";" lines "${tool_output}")
+        foreach(line IN LISTS lines)
+            if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +([^ ]+)$")
+                set(symbol "${CMAKE_MATCH_1}")
+                if(symbol MATCHES "${symbols_${part}}")
+                    list(APPEND found_members "${member}")
+                    list(APPEND found_symbols "${symbol}")
+                endif()
+            endif()
+        endforeach()
+    endforeach()
+    list(REMOVE_DUPLICATES found_members)
+    list(REMOVE_DUPLICATES found_symbols)
+    if(NOT found_members)
+        file(WRITE "${part_tmp}" "!<arch>\n")
+        return()
+    endif()
+    if(NOT DEFINED OBJCOPY OR OBJCOPY STREQUAL "")
+        message(FATAL_ERROR "rsmqttSplitArchive.cmake: ${INPUT} has ${part}'s functions inside "
+                            "merged objects (fat LTO); splitting them needs OBJCOPY (llvm-objcopy)")
+    endif()
+    string(REPLACE ";" "\n" symbol_lines "${found_symbols}")
+    file(WRITE "${work}/${part}.symbols" "${symbol_lines}\n")
+    set(part_objects "")
+    foreach(member IN LISTS found_members)
+        run_ar(x "${core_tmp}" "${member}")
+        set(copy "${part}.${member}")
+        run_tool("${OBJCOPY}" "--keep-global-symbols=${part}.symbols" "${member}" "${copy}")
+        list(APPEND part_objects "${copy}")
+        run_tool("${OBJCOPY}" "--localize-symbols=${part}.symbols" "${member}")
+        # Put the changed object back in place of the original.
+        run_ar(r "${core_tmp}" "${member}")
+    endforeach()
+    run_ar(qc "${part_tmp}" ${part_objects})
+endfunction()
+
 set(work "${OUTPUT_DIR}/split.tmp")
 file(REMOVE_RECURSE "${work}")
 file(MAKE_DIRECTORY "${work}")
@@ -100,8 +193,7 @@ foreach(part IN LISTS parts)
         run_ar(qc "${part_tmp}" ${selected})
         run_ar(d "${core_tmp}" ${selected})
     else()
-        # An archive with no members: nothing to link, and nothing missing.
-        file(WRITE "${part_tmp}" "!<arch>\n")
+        split_by_symbol(${part})
     endif()
     run_ar(s "${part_tmp}")
     file(RENAME "${part_tmp}" "${output_${part}}")

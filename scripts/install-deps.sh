@@ -39,6 +39,9 @@ if [ "$what" = test ]; then
     have c++ || have g++ || have clang++ || missing_packages+=(g++)
     have objdump || missing_packages+=(binutils)
     have clang || missing_packages+=(clang)
+    # llvm-nm and llvm-objcopy split the fat-LTO firmware archive by symbol
+    # (cmake/rsmqttSplitArchive.cmake, CTest cmake/cortex_m4_firmware_lto).
+    { have llvm-objcopy && have llvm-nm; } || missing_packages+=(llvm)
     have valgrind || missing_packages+=(valgrind)
     # scripts/code-size-compare.sh builds both libraries into Cortex-M4
     # images with the Arm GNU toolchain and links newlib-nano; the freertos/

@@ -1277,10 +1277,7 @@ mod properties {
         #[test]
         fn remaining_length_round_trip(length in 0usize..=268_435_455) {
             let mut buf = [0u8; 5];
-            buf[0] = 0x30;
-            let mut w = Writer::new(&mut buf[1..]);
-            w.remaining_length(length).unwrap();
-            let used = w.position();
+            let used = rsmqtt::wire::raw::fixed_header(&mut buf, 0x30, length).unwrap() - 1;
             prop_assert_eq!(used, remaining_length_size(length));
             let fixed = decode_fixed_header(&buf[..1 + used]).unwrap();
             prop_assert_eq!(fixed.remaining_length, length);

@@ -44,6 +44,7 @@ use super::serializer_types::{
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
+use crate::wire::raw::{self, RawWriter};
 use crate::wire::{ack, length, PublishParts};
 
 use MQTTStatus::{

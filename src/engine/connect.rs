@@ -17,7 +17,7 @@ use super::send::{send_bytes, send_vectors};
 /// The first byte of a CONNACK.
 const CONNACK_FIRST_BYTE: u8 = 0x20;
 /// DISCONNECT: no variable header, no payload (MQTT 3.1.1 3.14).
-pub const DISCONNECT: [u8; 2] = [0xE0, 0];
+pub const DISCONNECT: [u8; 2] = crate::wire::raw::empty_packet(0xE0);
 
 /// Connects: sends CONNECT, waits for CONNACK, then prepares the session.
 /// Returns the session-present flag.
@@ -96,12 +96,12 @@ fn send_connect<P: Port>(
         p.user_name,
         p.password,
     ];
-    let mut lengths = [[0u8; 2]; 5];
-    for (len, field) in lengths.iter_mut().zip(fields) {
-        if let Some(field) = field {
-            *len = (field.len() as u16).to_be_bytes();
-        }
-    }
+    // By reference: `zip(fields)` would move the array into an iterator, a
+    // 40-byte copy that firmware compiles to the only `memcpy` call a
+    // minimal application has.
+    let lengths: [[u8; 2]; 5] = core::array::from_fn(|i| {
+        crate::wire::raw::field_len(fields.get(i).copied().flatten().unwrap_or_default())
+    });
     let mut vectors: [&[u8]; 11] = [&[]; 11];
     let mut used = 0;
     if let Some((first, rest)) = vectors.split_first_mut() {

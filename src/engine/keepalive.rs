@@ -8,7 +8,7 @@ use super::port::{Link, Port};
 use super::send::send_bytes;
 
 /// PINGREQ: no variable header, no payload (MQTT 3.1.1 3.12).
-pub const PINGREQ: [u8; 2] = [0xC0, 0];
+pub const PINGREQ: [u8; 2] = crate::wire::raw::empty_packet(0xC0);
 
 /// Sends a PINGREQ now (`MQTT_Ping`).
 pub fn ping<P: Port>(ctx: &mut P) -> MQTTStatus {

@@ -79,10 +79,8 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     // handled without asking the transport again: one receive call (a
     // system call on a socket) then serves several packets, and fewer bytes
     // stay behind to be moved to the front of the buffer after each packet.
-    let complete = matches!(
-        wire::packet_len(ctx.buffer().get(..held).unwrap_or_default()),
-        Ok(total) if total <= held
-    );
+    let held_header = FixedHeader::peek(ctx.buffer().get(..held).unwrap_or_default());
+    let complete = matches!(held_header, Ok(h) if h.packet_len() <= held);
     let got = if !complete && held < size {
         ctx.recv_into_buffer(held, size - held)
     } else {
@@ -102,7 +100,12 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
     *ctx.session().held = index;
 
-    let framed = FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default());
+    // Nothing new arrived: the header read above is still the answer.
+    let framed = if index == held {
+        held_header
+    } else {
+        FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default())
+    };
 
     if got == 0 && !complete && manage_keep_alive {
         ok_if_success(keepalive::check(ctx))?;
@@ -448,8 +451,7 @@ pub fn ack_packet(ack: MQTTPubAckType, id: u16) -> [u8; 4] {
         MQTTPubAckType::MQTTPubrel => 0x62,
         MQTTPubAckType::MQTTPubcomp => 0x70,
     };
-    let [high, low] = id.to_be_bytes();
-    [first, 2, high, low]
+    wire::raw::id_packet(first, id)
 }
 
 /// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when

@@ -1,14 +1,13 @@
 //! `MQTT_Publish`: one PUBLISH sent as vectors over the caller's topic and
 //! payload, with its state record for QoS 1 and 2.
 
-use crate::coremqtt::serializer::{self, PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE};
+use crate::coremqtt::serializer;
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::coremqtt::state::MQTTStateOperation;
 
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{send_vectors, send_vectors_inline};
-use crate::wire;
+use crate::wire::{self, raw};
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
 #[derive(Clone, Copy, Debug)]
@@ -61,13 +60,14 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         return refusal;
     }
 
-    let mut reserved = false;
+    // The slot of the record this call reserved, if it reserved one.
+    let mut reserved: Option<usize> = None;
     if qos1_or_2 {
-        match ctx.records().reserve(packet_id, p.qos) {
-            MQTTStatus::MQTTSuccess => reserved = true,
+        match ctx.records().reserve_slot(packet_id, p.qos) {
+            Ok(slot) => reserved = Some(slot),
             // An application resending its own publish (DUP) reuses the record.
-            MQTTStatus::MQTTStateCollision if p.dup => {}
-            e => {
+            Err(MQTTStatus::MQTTStateCollision) if p.dup => {}
+            Err(e) => {
                 log::error!("MQTT_Publish: cannot reserve a record for packet {packet_id}: {e:?}");
                 return e;
             }
@@ -80,16 +80,17 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // socket) for the price of copying a few dozen bytes. Longer topics go
     // out as their own vector.
     let mut head = [0u8; COALESCED_HEAD_CAP];
-    let header_len = match serializer::serialize_publish_header_without_topic(
-        &mut head,
-        p.qos,
-        p.retain,
-        p.dup,
-        p.topic.len() as u16,
-        remaining,
-    ) {
-        Ok(len) => len,
-        Err(e) => return release(ctx, reserved, packet_id, e),
+    let header_len = match head.split_first_chunk_mut().map(|(start, _)| {
+        raw::publish_head(
+            start,
+            serializer::publish_type_byte(p.qos, p.retain, p.dup),
+            remaining,
+            p.topic.len() as u16,
+        )
+    }) {
+        Some(Ok(len)) => len,
+        Some(Err(e)) => return release(ctx, reserved, packet_id, e.into()),
+        None => return release(ctx, reserved, packet_id, MQTTStatus::MQTTNoMemory),
     };
     let id_bytes = packet_id.to_be_bytes();
     let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
@@ -126,10 +127,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         return MQTTStatus::MQTTSendFailed;
     }
     if qos1_or_2 {
-        return match ctx
-            .records()
-            .update_publish(packet_id, MQTTStateOperation::MQTT_SEND, p.qos)
-        {
+        return match ctx.records().sent(reserved, packet_id, p.qos) {
             Ok(_) => MQTTStatus::MQTTSuccess,
             Err(e) => e,
         };
@@ -148,7 +146,7 @@ fn store_with_dup<P: Port>(
     header: &[u8],
     [topic, id, payload]: [&[u8]; 3],
 ) -> Option<bool> {
-    let mut dup_header = [0u8; PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE];
+    let mut dup_header = [0u8; raw::PUBLISH_HEAD_MAX_LEN];
     let len = wire::copy_into(&mut dup_header, header);
     dup_header[0] |= DUP_FLAG;
     ctx.store(
@@ -164,14 +162,19 @@ fn store_with_dup<P: Port>(
 
 /// Largest fixed header, topic and packet identifier sent as one piece (a
 /// topic of up to 64 bytes); longer topics go out as their own vector.
-const COALESCED_HEAD_CAP: usize = PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE + 64 + 2;
+const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + 64 + 2;
 
 /// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
 const DUP_FLAG: u8 = 0x08;
 
 /// Frees the record this call reserved, then returns `status`.
-fn release<P: Port>(ctx: &mut P, reserved: bool, packet_id: u16, status: MQTTStatus) -> MQTTStatus {
-    if reserved {
+fn release<P: Port>(
+    ctx: &mut P,
+    reserved: Option<usize>,
+    packet_id: u16,
+    status: MQTTStatus,
+) -> MQTTStatus {
+    if reserved.is_some() {
         let _ = ctx.records().remove_outgoing(packet_id);
     }
     status

@@ -230,6 +230,19 @@ fn add_record(
     qos: MQTTQoS,
     state: MQTTPublishState,
 ) -> MQTTStatus {
+    match add_record_at(records, packet_id, qos, state) {
+        Ok(_) => MQTTStatus::MQTTSuccess,
+        Err(e) => e,
+    }
+}
+
+/// [`add_record`], returning the index of the new record.
+fn add_record_at(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    qos: MQTTQoS,
+    state: MQTTPublishState,
+) -> Result<usize, MQTTStatus> {
     // The collision check comes first: a collision adds nothing, so it must
     // not move records either. `MQTT_Publish(dup = true)` of a stored publish
     // ends here, and compacting would shift the records under a
@@ -251,7 +264,7 @@ fn add_record(
             .iter()
             .fold(false, |hit, record| hit | (record.packetId == packet_id))
     {
-        return MQTTStatus::MQTTStateCollision;
+        return Err(MQTTStatus::MQTTStateCollision);
     }
     if used_end == records.len() && used_end > 0 {
         compact(records);
@@ -267,9 +280,9 @@ fn add_record(
                 qos: qos as MQTTQoSRaw,
                 publishState: state as MQTTPublishStateRaw,
             };
-            MQTTStatus::MQTTSuccess
+            Ok(slot)
         }
-        None => MQTTStatus::MQTTNoMemory,
+        None => Err(MQTTStatus::MQTTNoMemory),
     }
 }
 
@@ -326,6 +339,45 @@ impl StateRecords<'_> {
                 MQTTPublishState::MQTTPublishSend,
             )
         }
+    }
+
+    /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
+    /// new record, which [`StateRecords::sent`] then finds without a search.
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        add_record_at(
+            self.outgoing,
+            packet_id,
+            qos,
+            MQTTPublishState::MQTTPublishSend,
+        )
+    }
+
+    /// `update_publish(packet_id, MQTT_SEND, qos)` for a publish whose
+    /// record [`StateRecords::reserve_slot`] put at `slot`: when the slot
+    /// still holds that record in `MQTTPublishSend` with that QoS, it moves
+    /// on at once; otherwise (a resend that reused an older record, or
+    /// `slot` is stale) the full search of `update_publish` runs.
+    pub fn sent(
+        &mut self,
+        slot: Option<usize>,
+        packet_id: u16,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        if let Some(record) = slot.and_then(|slot| self.outgoing.get_mut(slot)) {
+            if qos != MQTTQoS::MQTTQoS0
+                && record.packetId == packet_id
+                && record.qos == qos as MQTTQoSRaw
+                && record.publishState == MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+            {
+                record.publishState = new as MQTTPublishStateRaw;
+                return Ok(new);
+            }
+        }
+        self.update_publish(packet_id, MQTTStateOperation::MQTT_SEND, qos)
     }
 
     /// Records that a PUBLISH was sent or received (`MQTT_UpdateStatePublish`)

@@ -11,6 +11,7 @@ use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
+use crate::wire::raw;
 
 /// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
 ///
@@ -63,14 +64,11 @@ pub fn send<'a, P: Port>(
     let mut started = false;
     loop {
         let header_slots = usize::from(!started);
-        let fit = (max.saturating_sub(header_slots) / per_filter).max(1);
+        let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
         let end = next.saturating_add(fit).min(count);
-        let mut lengths = [[0u8; 2]; SUB_UNSUB_VECTORS_CAP];
-        let mut qos = [0u8; SUB_UNSUB_VECTORS_CAP];
-        for ((len, q), i) in lengths.iter_mut().zip(qos.iter_mut()).zip(next..end) {
-            let f = filter(i);
-            *len = (f.filter.len() as u16).to_be_bytes();
-            *q = f.qos as u8;
+        let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
+        for (len, i) in lengths.iter_mut().zip(next..end) {
+            *len = raw::field_len(filter(i).filter);
         }
         let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
         let mut slots = vectors.iter_mut();
@@ -81,9 +79,10 @@ pub fn send<'a, P: Port>(
                 used += 1;
             }
         }
-        for ((len, q), i) in lengths.iter().zip(qos.iter()).zip(next..end) {
+        for (len, i) in lengths.iter().zip(next..end) {
             let f = filter(i);
-            let parts: [&[u8]; 3] = [len, f.filter, core::slice::from_ref(q)];
+            let qos = QOS_BYTES.get(f.qos as usize..).unwrap_or_default();
+            let parts: [&[u8]; 3] = [len, f.filter, qos.get(..1).unwrap_or_default()];
             for part in parts.iter().take(per_filter) {
                 if let Some(slot) = slots.next() {
                     *slot = *part;
@@ -103,6 +102,17 @@ pub fn send<'a, P: Port>(
     }
     MQTTStatus::MQTTSuccess
 }
+
+/// The requested-QoS byte of a SUBSCRIBE filter (MQTT 3.1.1 3.8.3), by QoS:
+/// the vectors borrow it from here instead of from a per-batch array.
+const QOS_BYTES: [u8; 3] = [0, 1, 2];
+
+/// Most filters one batch holds. Few enough that the batch's length bytes
+/// (two per filter) are cleared by a few stores: a larger array is cleared
+/// by a call to `__aeabi_memclr4`, which firmware would link for this alone.
+/// With the default `MQTT_SUB_UNSUB_MAX_VECTORS` (4) a batch holds one
+/// filter anyway; larger limits send up to eight filters per transport call.
+const BATCH_FILTERS_CAP: usize = 8;
 
 /// Sends one batch of the packet's vectors; `started` records that an
 /// earlier batch went out.

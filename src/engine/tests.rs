@@ -461,3 +461,53 @@ fn qos2_publish_reusing_a_held_id_without_dup_is_not_delivered_twice() {
     assert_eq!(port.events.len(), 1);
     assert_eq!(port.take_sent(), [0x50, 2, 0, 5]);
 }
+
+#[test]
+fn subscribe_sent_in_batches_is_the_serializers_packet() {
+    use super::subscribe;
+    use crate::coremqtt::serializer::{serialize_subscription, Subscription, SubscriptionKind};
+    // More filters than one batch of vectors holds (at most 64 vectors, two
+    // or three per filter), with every QoS, so that the lengths and QoS
+    // bytes of several batches are all checked.
+    let names: Vec<Vec<u8>> = (0..70u8)
+        .map(|i| std::format!("t/{i}").into_bytes())
+        .collect();
+    let qos = [MQTTQoS::MQTTQoS0, MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2];
+    let filter = |i: usize| Subscription {
+        qos: qos[i % 3],
+        filter: &names[i],
+    };
+    use super::config::Config;
+    // Only the batching depends on the vector limit, never the bytes, so
+    // changing it cannot disturb a test running at the same time.
+    for (max_vectors, kind) in [4u32, 7, 64, 1000].into_iter().flat_map(|m| {
+        [
+            (m, SubscriptionKind::Subscribe),
+            (m, SubscriptionKind::Unsubscribe),
+        ]
+    }) {
+        Config {
+            sub_unsub_max_vectors: max_vectors,
+            ..Config::current()
+        }
+        .apply();
+        let mut port = connected(true);
+        assert_eq!(
+            subscribe::send(&mut port, kind, names.len(), &filter, 11),
+            MQTTStatus::MQTTSuccess
+        );
+        let mut expected = [0u8; 1024];
+        let len =
+            serialize_subscription(&mut expected, kind, (0..names.len()).map(filter), 11).unwrap();
+        assert_eq!(
+            port.take_sent(),
+            &expected[..len],
+            "{kind:?}, {max_vectors} vectors"
+        );
+    }
+    Config {
+        sub_unsub_max_vectors: Config::DEFAULT.sub_unsub_max_vectors,
+        ..Config::current()
+    }
+    .apply();
+}

@@ -88,6 +88,7 @@ pub mod length;
 mod packet;
 mod publish;
 mod qos;
+pub mod raw;
 mod simple;
 pub mod string;
 mod suback;

@@ -19,8 +19,7 @@ pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<
         | MQTT_PACKET_TYPE_PUBREC
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
-            let [high, low] = packet_id.to_be_bytes();
-            target.copy_from_slice(&[packet_type, 2, high, low]);
+            crate::wire::copy_into(target, &raw::id_packet(packet_type, packet_id));
             Ok(MQTT_PUBLISH_ACK_PACKET_SIZE)
         }
         _ => {
@@ -33,6 +32,6 @@ pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<
 }
 
 /// The two bytes of a DISCONNECT (§3.14).
-pub const DISCONNECT_PACKET: [u8; 2] = [MQTT_PACKET_TYPE_DISCONNECT, 0];
+pub const DISCONNECT_PACKET: [u8; 2] = raw::empty_packet(MQTT_PACKET_TYPE_DISCONNECT);
 /// The two bytes of a PINGREQ (§3.12).
-pub const PINGREQ_PACKET: [u8; 2] = [MQTT_PACKET_TYPE_PINGREQ, 0];
+pub const PINGREQ_PACKET: [u8; 2] = raw::empty_packet(MQTT_PACKET_TYPE_PINGREQ);

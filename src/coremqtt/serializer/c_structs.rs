@@ -201,8 +201,7 @@ pub(crate) unsafe fn put_sizes(
 /// limit. The C header functions build their output slice with this length,
 /// so no slice ever reaches past what the header really needs.
 pub(crate) fn header_length(remaining_length: usize, fixed_part: usize) -> Option<usize> {
-    (remaining_length <= MAX_REMAINING_LENGTH)
-        .then(|| 1 + remaining_length_size(remaining_length) + fixed_part)
+    raw::header_size(remaining_length, fixed_part)
 }
 
 /// A packet of `remaining_length` does not fit into `buffer_size` bytes.

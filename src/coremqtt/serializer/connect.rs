@@ -107,13 +107,23 @@ pub fn connect_fixed_header(
     will: Option<&Will<'_>>,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    let mut w = Writer::new(out);
-    w.byte(MQTT_PACKET_TYPE_CONNECT)?;
-    w.remaining_length(remaining_length)?;
-    w.string(b"MQTT")?;
-    w.byte(PROTOCOL_LEVEL_3_1_1)?;
-    w.byte(connect_flags(connect, will))?;
-    w.u16(connect.keep_alive_seconds)?;
+    let mut w = RawWriter::new(out);
+    w.fixed_header(MQTT_PACKET_TYPE_CONNECT, remaining_length)?;
+    // The variable header in one piece: protocol name "MQTT" as a field,
+    // level, flags and keep alive (§3.1.2).
+    let [keep_alive_high, keep_alive_low] = connect.keep_alive_seconds.to_be_bytes();
+    w.bytes(&[
+        0,
+        4,
+        b'M',
+        b'Q',
+        b'T',
+        b'T',
+        PROTOCOL_LEVEL_3_1_1,
+        connect_flags(connect, will),
+        keep_alive_high,
+        keep_alive_low,
+    ])?;
     Ok(w.position())
 }
 
@@ -130,17 +140,17 @@ pub fn serialize_connect(
         return Err(MQTTNoMemory);
     }
     let header = connect_fixed_header(out, connect, will, remaining)?;
-    let mut w = Writer::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
-    w.string(connect.client_id)?;
+    let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
+    w.field(connect.client_id)?;
     if let Some(will) = will {
-        w.string(will.topic)?;
-        w.string(will.payload)?;
+        w.field(will.topic)?;
+        w.field(will.payload)?;
     }
     if let Some(user_name) = connect.user_name {
-        w.string(user_name)?;
+        w.field(user_name)?;
     }
     if let Some(password) = connect.password {
-        w.string(password)?;
+        w.field(password)?;
     }
     Ok(header + w.position())
 }

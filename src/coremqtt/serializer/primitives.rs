@@ -1,6 +1,7 @@
-//! Wire primitives of the coreMQTT serializer (MQTT 3.1.1 1.5, 2.2.3): sizes, the
-//! buffer writer, and which packet types a client may receive. Lengths are
-//! encoded and decoded by `wire`.
+//! Constants of the coreMQTT serializer (MQTT 3.1.1 1.5, 2.2.3), the
+//! statuses of a failed raw write, and which packet types a client may
+//! receive. Every byte is written by `wire::raw` and every length decoded by
+//! `wire`.
 
 use super::*;
 
@@ -38,73 +39,18 @@ pub(crate) const CONNECT_FLAG_WILL_RETAIN: u8 = 0x20;
 pub(crate) const CONNECT_FLAG_PASSWORD: u8 = 0x40;
 pub(crate) const CONNECT_FLAG_USERNAME: u8 = 0x80;
 
-/// How many bytes the remaining-length encoding of `length` takes (§2.2.3).
-/// Lengths above [`MAX_REMAINING_LENGTH`] count as 4, as in coreMQTT.
-pub fn remaining_length_size(length: usize) -> usize {
-    length::encoded_len(length)
-}
+use crate::wire::raw::RawError;
+pub use crate::wire::raw::{packet_size, remaining_length_size};
 
-/// Size of a whole packet whose remaining length is `remaining_length`:
-/// type byte, length encoding, body. `None` on arithmetic overflow.
-pub fn packet_size(remaining_length: usize) -> Option<usize> {
-    remaining_length.checked_add(1 + remaining_length_size(remaining_length))
-}
-
-/// Sequential writer over a caller's buffer. Running out of room is
-/// `MQTTNoMemory`, never a panic.
-pub struct Writer<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
-}
-
-impl<'a> Writer<'a> {
-    /// A writer starting at the beginning of `buf`.
-    pub fn new(buf: &'a mut [u8]) -> Self {
-        Self { buf, pos: 0 }
-    }
-
-    /// Bytes written so far.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
-    /// Appends `bytes`.
-    pub fn bytes(&mut self, bytes: &[u8]) -> Result<(), MQTTStatus> {
-        let end = self.pos.checked_add(bytes.len()).ok_or(MQTTNoMemory)?;
-        let target = self.buf.get_mut(self.pos..end).ok_or(MQTTNoMemory)?;
-        // Element-wise (compiled to a copy): `copy_from_slice` would keep a
-        // length-mismatch panic, and with it core's formatting, in firmware.
-        for (to, from) in target.iter_mut().zip(bytes) {
-            *to = *from;
-        }
-        self.pos = end;
-        Ok(())
-    }
-
-    /// Appends one byte.
-    pub fn byte(&mut self, value: u8) -> Result<(), MQTTStatus> {
-        self.bytes(&[value])
-    }
-
-    /// Appends a big-endian two-byte integer (§1.5.2).
-    pub fn u16(&mut self, value: u16) -> Result<(), MQTTStatus> {
-        self.bytes(&value.to_be_bytes())
-    }
-
-    /// Appends a length-prefixed string (§1.5.3). Longer than 65535 bytes is
+impl From<RawError> for MQTTStatus {
+    /// coreMQTT's statuses for a failed write: no room in the caller's
+    /// buffer is `MQTTNoMemory`, a value the encoding cannot carry
     /// `MQTTBadParameter`.
-    pub fn string(&mut self, value: &[u8]) -> Result<(), MQTTStatus> {
-        let length = u16::try_from(value.len()).map_err(|_| MQTTBadParameter)?;
-        self.u16(length)?;
-        self.bytes(value)
-    }
-
-    /// Appends a remaining length in the variable-length encoding (§2.2.3).
-    /// Above [`MAX_REMAINING_LENGTH`] is `MQTTBadParameter`.
-    pub fn remaining_length(&mut self, value: usize) -> Result<(), MQTTStatus> {
-        let mut digits = [0u8; length::MAX_LEN_BYTES];
-        let used = length::encode(value, &mut digits).map_err(|_| MQTTBadParameter)?;
-        self.bytes(digits.get(..used).unwrap_or_default())
+    fn from(e: RawError) -> Self {
+        match e {
+            RawError::NoRoom => MQTTNoMemory,
+            RawError::TooLong => MQTTBadParameter,
+        }
     }
 }
 

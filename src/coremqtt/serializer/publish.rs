@@ -1,7 +1,6 @@
 //! PUBLISH (MQTT 3.1.1 3.3) as coreMQTT sizes and writes it.
 
 use super::*;
-use crate::wire::copy_into;
 
 /// The header fields of an outgoing PUBLISH.
 #[derive(Clone, Copy, Debug)]
@@ -102,9 +101,8 @@ pub fn serialize_publish_header_without_topic(
     topic_length: u16,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    let mut w = Writer::new(out);
-    w.byte(publish_type_byte(qos, retain, dup))?;
-    w.remaining_length(remaining_length)?;
+    let mut w = RawWriter::new(out);
+    w.fixed_header(publish_type_byte(qos, retain, dup), remaining_length)?;
     w.u16(topic_length)?;
     Ok(w.position())
 }
@@ -144,10 +142,9 @@ pub fn serialize_publish(
 
 /// Writes fixed header, topic, packet identifier (QoS 1/2) and `payload`
 /// (empty for a header only) once the parameters are validated and
-/// `remaining` is known, so the size is computed once per packet. The
-/// output is cut to the exact packet length first (a buffer that is too
-/// small is `MQTTNoMemory`), so every piece below lands in a slice of known
-/// size: no per-byte bounds checks, one copy each for topic and payload.
+/// `remaining` is known, so the size is computed once per packet. A buffer
+/// that is too small is `MQTTNoMemory` (the C exports check the size first,
+/// so they never write part of a packet).
 #[inline]
 pub(crate) fn write_publish(
     out: &mut [u8],
@@ -156,45 +153,18 @@ pub(crate) fn write_publish(
     remaining: usize,
     payload: &[u8],
 ) -> Result<usize, MQTTStatus> {
-    let topic_length = u16::try_from(header.topic.len()).map_err(|_| MQTTBadParameter)?;
     if remaining > MAX_REMAINING_LENGTH {
         return Err(MQTTBadParameter);
     }
-    let fixed_length = 1 + remaining_length_size(remaining);
-    let id_length = if header.qos == MQTTQoS::MQTTQoS0 {
-        0
-    } else {
-        2
-    };
-    let total = (fixed_length + 2 + header.topic.len() + id_length)
-        .checked_add(payload.len())
-        .ok_or(MQTTBadParameter)?;
-    let out = out.get_mut(..total).ok_or(MQTTNoMemory)?;
-    let (head, rest) = out.split_at_mut_checked(fixed_length).ok_or(MQTTNoMemory)?;
-    encode_fixed_header(
-        head,
+    let mut w = RawWriter::new(out);
+    w.fixed_header(
         publish_type_byte(header.qos, header.retain, header.dup),
         remaining,
-    );
-    let (length_bytes, rest) = rest.split_at_mut_checked(2).ok_or(MQTTNoMemory)?;
-    copy_into(length_bytes, &topic_length.to_be_bytes());
-    let (topic, rest) = rest
-        .split_at_mut_checked(header.topic.len())
-        .ok_or(MQTTNoMemory)?;
-    copy_into(topic, header.topic);
-    let (id, rest) = rest.split_at_mut_checked(id_length).ok_or(MQTTNoMemory)?;
-    if id_length != 0 {
-        copy_into(id, &packet_id.to_be_bytes());
+    )?;
+    w.field(header.topic)?;
+    if header.qos != MQTTQoS::MQTTQoS0 {
+        w.u16(packet_id)?;
     }
-    copy_into(rest, payload);
-    Ok(total)
-}
-
-/// Encodes a type byte and a remaining length (§2.2) into `out`, which the
-/// caller sized as `1 + remaining_length_size(remaining)` bytes.
-pub(crate) fn encode_fixed_header(out: &mut [u8], type_byte: u8, remaining: usize) {
-    let mut w = Writer::new(out);
-    let _ = w
-        .byte(type_byte)
-        .and_then(|()| w.remaining_length(remaining));
+    w.bytes(payload)?;
+    Ok(w.position())
 }

@@ -80,9 +80,8 @@ pub fn subscription_header(
     remaining_length: usize,
     packet_id: u16,
 ) -> Result<usize, MQTTStatus> {
-    let mut w = Writer::new(out);
-    w.byte(kind.type_byte())?;
-    w.remaining_length(remaining_length)?;
+    let mut w = RawWriter::new(out);
+    w.fixed_header(kind.type_byte(), remaining_length)?;
     w.u16(packet_id)?;
     Ok(w.position())
 }
@@ -109,9 +108,9 @@ where
         return Err(MQTTNoMemory);
     }
     let header = subscription_header(out, kind, remaining, packet_id)?;
-    let mut w = Writer::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
+    let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
     for subscription in subscriptions {
-        w.string(subscription.filter)?;
+        w.field(subscription.filter)?;
         if kind == SubscriptionKind::Subscribe {
             w.byte(subscription.qos as u8)?;
         }
