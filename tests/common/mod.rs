@@ -6,8 +6,8 @@
 //! stops when the [`Broker`] value drops, including when a test panics.
 #![allow(dead_code)]
 
-pub mod aedes;
 pub mod kills;
+pub mod other_brokers;
 pub mod proxy;
 
 use std::io::{Read, Write};
