@@ -15,7 +15,12 @@
 # no connection limit and with an open-file limit raised for 400 sockets.
 #
 # Environment:
-#   RSMQTT_BUILD_DIR   CMake build directory (default: build)
+#   RSMQTT_BUILD_DIR      CMake build directory (default: build, as in
+#                         scripts/test.sh)
+#   RSMQTT_CARGO_PROFILE  cargo profile of librsmqtt.a when this script
+#                         configures the build directory (default: dev, the
+#                         profile scripts/test.sh builds; release for an
+#                         optimised library)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -30,7 +35,7 @@ MOSQUITTO=${MOSQUITTO:-mosquitto}
 
 bash scripts/install-deps.sh test
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE=dev \
+    cmake -S . -B "$BUILD_DIR" -DRSMQTT_CARGO_PROFILE="${RSMQTT_CARGO_PROFILE:-dev}" \
         -DRSMQTT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 fi
 cmake --build "$BUILD_DIR" --target rsmqtt_ctest_load
