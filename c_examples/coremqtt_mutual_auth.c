@@ -21,7 +21,6 @@
  * RSMQTT_CLIENT_CERT, RSMQTT_CLIENT_KEY.
  */
 // rsmqtt-ctest: with-broker
-// rsmqtt-ctest: asan
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,4 @@
 // rsmqtt-ctest: with-broker
-// rsmqtt-ctest: asan
 /*
  * NetX Duo MQTT demo on rsmqtt: the application code a ThreadX device would
  * run, compiled unchanged on a POSIX host.

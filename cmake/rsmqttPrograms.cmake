@@ -24,19 +24,24 @@
 #       Compiled but not run (e.g. needs hardware or a cloud endpoint).
 #   // rsmqtt-ctest: timeout <seconds>
 #       Overrides the default timeout of 120 seconds.
+#   // rsmqtt-ctest: run-with <arguments>
+#       Passes the arguments (the rest of the line, split at spaces) to the
+#       program in every test of it (plain, Valgrind and sanitizer runs),
+#       e.g. a shortened form of a long run.
 #   // rsmqtt-ctest: memcheck
 #       With RSMQTT_MEMCHECK on, also run a broker program under Valgrind
 #       (programs without a broker always get the Valgrind run; broker
 #       programs opt in because Valgrind slows TLS handshakes a lot).
-#   // rsmqtt-ctest: asan
-#       With RSMQTT_SANITIZERS on, also build the program with
-#       AddressSanitizer, LeakSanitizer and UBSan and run it as the test
-#       asan/<dir>/<name> (label `asan`). For TLS programs, where Valgrind
-#       reports false positives inside ring's assembly.
 #
 # With RSMQTT_MEMCHECK on (and valgrind installed) each program also gets a
 # test memcheck/<dir>/<name> (label `memcheck`) that fails on any memory error
 # or definite leak, in the C code and in the Rust library alike.
+#
+# With RSMQTT_SANITIZERS on, every program that runs is also built with
+# AddressSanitizer, LeakSanitizer and UBSan as <name>_asan and run as the
+# test asan/<dir>/<name> (label `asan`), which fails on any finding. This is
+# the memory check of the TLS programs too, where Valgrind reports false
+# positives inside ring's assembly.
 #
 # Markers are read when CMake configures; the glob uses CONFIGURE_DEPENDS and
 # every program is a configure dependency, so a new file or a changed marker
@@ -108,14 +113,21 @@ function(rsmqtt_add_c_programs)
         if(text MATCHES "rsmqtt-ctest:[ \t]*timeout[ \t]+([0-9]+)")
             set(timeout "${CMAKE_MATCH_1}")
         endif()
-        add_test(NAME "${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+        # Arguments after the program, in every test of it.
+        set(run_args "")
+        if(text MATCHES "rsmqtt-ctest:[ \t]*run-with[ \t]+([^\r\n]*)")
+            string(STRIP "${CMAKE_MATCH_1}" run_args)
+            separate_arguments(run_args UNIX_COMMAND "${run_args}")
+        endif()
+        add_test(NAME "${test}" COMMAND ${command} ${run_args} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
         set_tests_properties("${test}" PROPERTIES TIMEOUT ${timeout} LABELS "c;${labels}")
 
-        # AddressSanitizer + UBSan build of the same program: for programs
-        # where Valgrind is no use (ring's AES-GCM assembly gives Valgrind
-        # false "uninitialised value" reports, so TLS programs run here).
-        # LeakSanitizer covers every allocation, the Rust library's included.
-        if(RSMQTT_SANITIZERS AND text MATCHES "rsmqtt-ctest:[ \t]*asan")
+        # AddressSanitizer + UBSan build of the same program, for every
+        # program: the only memory check of the TLS programs (ring's AES-GCM
+        # assembly gives Valgrind false "uninitialised value" reports) and a
+        # second one, with UBSan, of the others. LeakSanitizer covers every
+        # allocation, the Rust library's included.
+        if(RSMQTT_SANITIZERS)
             add_executable(${target}_asan "${source}")
             set_target_properties(${target}_asan PROPERTIES
                 OUTPUT_NAME "${name}_asan"
@@ -134,7 +146,7 @@ function(rsmqtt_add_c_programs)
             set(asan_command ${command})
             list(REMOVE_AT asan_command -1)
             list(APPEND asan_command "$<TARGET_FILE:${target}_asan>")
-            add_test(NAME "asan/${test}" COMMAND ${asan_command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+            add_test(NAME "asan/${test}" COMMAND ${asan_command} ${run_args} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
             set_tests_properties("asan/${test}" PROPERTIES
                 TIMEOUT ${timeout}
                 LABELS "asan;${labels}"
@@ -147,7 +159,7 @@ function(rsmqtt_add_c_programs)
             list(APPEND command "${RSMQTT_VALGRIND}" --error-exitcode=99 --leak-check=full
                  --errors-for-leak-kinds=definite,indirect --quiet "$<TARGET_FILE:${target}>")
             math(EXPR slow_timeout "${timeout} * 5")
-            add_test(NAME "memcheck/${test}" COMMAND ${command} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
+            add_test(NAME "memcheck/${test}" COMMAND ${command} ${run_args} WORKING_DIRECTORY "${RSMQTT_SOURCE_DIR}")
             set_tests_properties("memcheck/${test}" PROPERTIES TIMEOUT ${slow_timeout} LABELS "memcheck;${labels}")
         endif()
     endforeach()

@@ -67,6 +67,10 @@ if [ "$what" = test ]; then
     # machine image ships Node 20 with npm; Debian's own is the fallback).
     have node || missing_packages+=(nodejs)
     have npm || missing_packages+=(npm)
+    # amqtt, the third broker, runs in a Python venv (Debian splits venv
+    # and ensurepip out of python3).
+    python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' >/dev/null 2>&1 \
+        || missing_packages+=(python3-venv)
 fi
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
@@ -103,6 +107,23 @@ if [ "$what" = test ]; then
     if [ ! -d "$aedes_dir/node_modules/aedes" ]; then
         echo "installing Aedes (npm ci) in $aedes_dir"
         npm ci --prefix "$aedes_dir" --no-audit --no-fund
+    fi
+    # amqtt, the third broker of tests/other_brokers.rs, from PyPI at the
+    # versions tests/brokers/amqtt/requirements.txt pins, in a venv under the
+    # cargo target directory (where the test looks for it).
+    repo_dir="$(cd "$(dirname "$0")/.." && pwd)"
+    amqtt_venv="${CARGO_TARGET_DIR:-$repo_dir/target}/amqtt-venv"
+    amqtt_requirements="$repo_dir/tests/brokers/amqtt/requirements.txt"
+    if ! "$amqtt_venv/bin/python" -c 'import amqtt' >/dev/null 2>&1 \
+        || ! cmp -s "$amqtt_requirements" "$amqtt_venv/requirements.txt"; then
+        echo "installing amqtt (pip) in $amqtt_venv"
+        if ! python3 -m venv --help >/dev/null 2>&1; then
+            echo "error: python3 has no venv module (Debian: apt-get install python3-venv)" >&2
+            exit 1
+        fi
+        python3 -m venv "$amqtt_venv"
+        "$amqtt_venv/bin/pip" install --quiet --disable-pip-version-check -r "$amqtt_requirements"
+        cp "$amqtt_requirements" "$amqtt_venv/requirements.txt"
     fi
 fi
 # tools/headers links cbindgen as a library (pinned in its Cargo.toml), so the

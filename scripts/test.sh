@@ -6,7 +6,10 @@
 # (including a bare-metal Cortex-M4 image), rsmqtt inside FreeRTOS (the POSIX
 # simulator over FreeRTOS+TCP with mutual TLS, a Cortex-M3 image in QEMU),
 # the ThreadX + NetX Duo tests (tests/threadx) and, when available, a short
-# fuzz run.
+# fuzz run. The reliability tests (broker kills, reset sweeps, TLS refusals,
+# other brokers) also run under AddressSanitizer with a nightly toolchain;
+# every C program also runs with ASan/LSan/UBSan, the load test (c/load) in
+# a short form (scripts/load.sh runs it in full).
 #
 #   bash scripts/test.sh
 #
@@ -104,6 +107,25 @@ banner "cargo test (workspace)"
 cargo build -p rsmqtt-staticlib
 cargo test --workspace
 
+banner "reliability tests under AddressSanitizer (nightly -Zsanitizer=address, $TARGET_DIR/asan)"
+# The broker-kill, reset-sweep, TLS and other-broker tests drive the C API
+# from Rust test code: built with ASan (the library, the tests and ring's C
+# code alike) they must end with no memory error and no leak. --target keeps
+# RUSTFLAGS off build scripts; a directory of its own keeps the normal
+# build's artifacts.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    host_target=$(rustc -vV | sed -n 's/^host: //p')
+    asan_tests=(--test coremqtt_broker_kill --test netx_broker_kill --test coremqtt_reset_sweep
+        --test netx_reset_sweep --test tls_over_transport --test netx_tls --test other_brokers)
+    RUSTFLAGS=-Zsanitizer=address ASAN_OPTIONS=detect_leaks=1 \
+        cargo +nightly test --target "$host_target" --target-dir "$TARGET_DIR/asan" "${asan_tests[@]}"
+    RUSTFLAGS=-Zsanitizer=address ASAN_OPTIONS=detect_leaks=1 \
+        cargo +nightly test --target "$host_target" --target-dir "$TARGET_DIR/asan" \
+        -p rsmqtt-transports-posix --test posix_transports
+else
+    skipped "no nightly toolchain (-Zsanitizer needs one)"
+fi
+
 banner "differential test against coreMQTT v3-CodeBase's C code (scripts/coremqtt-differential.sh)"
 bash scripts/coremqtt-differential.sh
 
@@ -157,7 +179,7 @@ banner "CTest: C examples and C tests"
 banner "CTest: C programs under Valgrind"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex memcheck)
 
-banner "CTest: TLS programs under AddressSanitizer, LeakSanitizer and UBSan"
+banner "CTest: every C program (c_examples/, tests/c/ with c/load) under AddressSanitizer, LeakSanitizer and UBSan"
 (cd "$BUILD_DIR" && ctest --output-on-failure --label-regex asan)
 
 banner "CTest: CMake integration (add_subdirectory, install, find_package, coreMQTT and SDK drop-ins, Cortex-M4 firmware)"

@@ -38,6 +38,51 @@ fn setups() -> &'static Mutex<HashMap<usize, Setup>> {
     S.get_or_init(Default::default)
 }
 
+/// Memory a TLS setup callback hands to the library: it must outlive the
+/// session, as the static arrays of a device's setup code do. It stays owned
+/// here, reachable, until the process ends (leaking it instead would leave
+/// it unowned, which LeakSanitizer rightly reports).
+struct Kept(Box<dyn std::any::Any>);
+
+// SAFETY: a `Kept` is only moved into `kept()` and never read through it;
+// the library uses the memory through the pointers handed out below.
+unsafe impl Send for Kept {}
+
+fn kept() -> &'static Mutex<Vec<Kept>> {
+    static K: OnceLock<Mutex<Vec<Kept>>> = OnceLock::new();
+    K.get_or_init(Default::default)
+}
+
+/// Keeps `bytes` for the rest of the process; the slice is the only way in.
+fn keep_bytes(bytes: Vec<u8>) -> &'static mut [u8] {
+    let mut kept = kept().lock().unwrap();
+    kept.push(Kept(Box::new(bytes)));
+    let bytes = kept
+        .last_mut()
+        .unwrap()
+        .0
+        .downcast_mut::<Vec<u8>>()
+        .unwrap();
+    let (ptr, len) = (bytes.as_mut_ptr(), bytes.len());
+    // SAFETY: the Vec's buffer stays put (the Vec is never touched again)
+    // and lives until the process ends; this slice is its only user.
+    unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+}
+
+/// Keeps a zeroed `T` (a NetX Secure C struct) for the rest of the process.
+///
+/// # Safety
+/// All-zero bytes must be a valid `T`.
+unsafe fn keep_zeroed<T: 'static>() -> &'static mut T {
+    let mut kept = kept().lock().unwrap();
+    // SAFETY: the caller vouches for all-zero `T`.
+    kept.push(Kept(Box::new(unsafe { core::mem::zeroed::<T>() })));
+    let value: *mut T = kept.last_mut().unwrap().0.downcast_mut::<T>().unwrap();
+    // SAFETY: the box's allocation stays put and lives until the process
+    // ends; this reference is its only user.
+    unsafe { &mut *value }
+}
+
 static CALLBACK_CALLS: AtomicU32 = AtomicU32::new(0);
 static CALLBACK_VERDICT: AtomicU32 = AtomicU32::new(0);
 
@@ -77,7 +122,7 @@ unsafe extern "C" fn tls_setup(
         .cloned()
         .unwrap();
     // Buffers that outlive the session, as static arrays would on a device.
-    let leak = |v: Vec<u8>| Box::leak(v.into_boxed_slice());
+    let leak = keep_bytes;
     unsafe {
         _nx_secure_tls_initialize();
         let meta = leak(vec![0; 1024]);
@@ -95,7 +140,7 @@ unsafe extern "C" fn tls_setup(
             _nxe_secure_tls_session_packet_buffer_set(session, packet.as_mut_ptr(), 4000),
             NX_SUCCESS
         );
-        let remote: &mut NX_SECURE_X509_CERT = Box::leak(Box::new(core::mem::zeroed()));
+        let remote: &mut NX_SECURE_X509_CERT = keep_zeroed();
         let remote_buf = leak(vec![0; 2000]);
         assert_eq!(
             _nxe_secure_tls_remote_certificate_allocate(
@@ -146,7 +191,7 @@ unsafe extern "C" fn tls_setup(
             }
         }
         if let Some(name) = setup.sni {
-            let dns: &mut NX_SECURE_X509_DNS_NAME = Box::leak(Box::new(core::mem::zeroed()));
+            let dns: &mut NX_SECURE_X509_DNS_NAME = keep_zeroed();
             assert_eq!(
                 _nxe_secure_x509_dns_name_initialize(dns, name.as_ptr(), name.len() as USHORT),
                 NX_SUCCESS

@@ -84,13 +84,15 @@ pub struct ProxyStats {
     /// lost its own state (a kill before its last save) delivers such a
     /// message again, and no client can tell.
     pub qos2_redelivered_after_pubrec: u64,
-    /// Messages the broker sent under a packet id the client may still hold
-    /// for another message: one the broker sent under that id whose
-    /// PUBACK (QoS 1) or PUBCOMP (QoS 2) the client was not seen sending.
-    /// MQTT 3.1.1 2.3.1 frees an id only with that answer; a client that
-    /// holds the id (like coreMQTT, whose record outlives a failed ack)
-    /// takes such a PUBLISH for a resend of the message it holds and does
-    /// not deliver it again. A broker that restarts from an older database
+    /// Messages the broker sent at QoS 2, or with DUP set, under a packet
+    /// id the client may still hold for another message: one the broker
+    /// sent under that id whose PUBACK (QoS 1) or PUBCOMP (QoS 2) the
+    /// client was not seen sending. MQTT 3.1.1 2.3.1 frees an id only with
+    /// that answer; a client that holds the id (like coreMQTT, whose record
+    /// outlives a failed ack) takes such a PUBLISH for a resend of the
+    /// message it holds and does not deliver it again. (A QoS 1 PUBLISH
+    /// with DUP clear on a held id is a new message, which rsmqtt delivers:
+    /// not counted.) A broker that restarts from an older database
     /// reuses ids that way. (A message the client never read, cut by the
     /// reset, also counts: the ledger cannot see what the client read.)
     pub sent_on_held_id: std::collections::HashSet<u64>,
@@ -217,7 +219,16 @@ impl Ledger {
                     self.client_ids.insert(id, n);
                     continue;
                 }
+                let dup = packet[0] & 0x08 != 0;
                 match self.held_ids.get(&id) {
+                    // A new QoS 1 message (DUP clear) on a held id is
+                    // delivered by the client (MQTT 3.1.1 4.3.2): the id
+                    // now stands for it.
+                    Some(&held) if held != n && qos == 1 && !dup => {
+                        self.held_ids.insert(id, n);
+                    }
+                    // At QoS 2, or marked as a resend, the client takes it
+                    // for the message it holds and does not deliver it.
                     Some(&held) if held != n => {
                         stats.sent_on_held_id.insert(n);
                     }
@@ -228,7 +239,6 @@ impl Ledger {
                 }
                 if qos == 2 {
                     if let Some(&(held, open)) = self.received_qos2.get(&n) {
-                        let dup = packet[0] & 0x08 != 0;
                         if !(open && held == id && dup) {
                             stats.qos2_redelivered_after_pubrec += 1;
                         }

@@ -13,6 +13,7 @@ async function main() {
     process.stdout.write(`PORT=${server.address().port}\n`);
   });
   broker.on('client', (c) => process.stderr.write(`CONNECT ${c.id}\n`));
+  broker.on('clientDisconnect', (c) => process.stderr.write(`DISCONNECT ${c.id}\n`));
   process.stdin.on('end', () => process.exit(0));
   process.stdin.resume();
 }
