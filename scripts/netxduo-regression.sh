@@ -6,8 +6,11 @@
 #
 #   --client original   the upstream addons/mqtt/nxd_mqtt_client.c, compiled
 #                       on its own (validates this harness; the default)
-#   --client rsmqtt     rsmqtt's ThreadX port of the NetX face (does not exist
-#                       yet: fails with an explanation)
+#   --client rsmqtt     rsmqtt's ThreadX port of the NetX face: librsmqtt.a
+#                       (feature netx-threadx) built by cargo for
+#                       $RUST_TARGET (default i686-unknown-linux-gnu, as the
+#                       suite is -m32) plus ports/threadx/ compiled with the
+#                       suite's flags
 #   --client-lib FILE   any prebuilt client library (.a or .so, -m32) ...
 #   --client-include D  ... and the directory holding its nxd_mqtt_client.h
 #   --client-source F   ... and C sources compiled with the suite's flags and
@@ -48,6 +51,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 THIRD_PARTY=${RSMQTT_THIRD_PARTY:-$ROOT/../shared/third_party}
 JOBS=${JOBS:-2}
+RUST_TARGET=${RUST_TARGET:-i686-unknown-linux-gnu}
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 CLIENT=original
 CLIENT_LIB=
@@ -78,18 +82,28 @@ while [ $# -gt 0 ]; do
 done
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(default_build_coverage secure_build_coverage require_secure_build)
 
+CLIENT_NAME=$CLIENT
 case "$CLIENT" in
     original) ;;
     rsmqtt)
-        # The NetX face builds today only for POSIX hosts (its own pthread,
-        # host sockets, stand-in tx_api.h/nx_api.h, its own nx_secure_*); it
-        # cannot link into a ThreadX program. Issue 8 adds the ThreadX port
-        # (-DRSMQTT_NETX_PORT=threadx); until then this mode has nothing to run.
-        if ! grep -q 'RSMQTT_NETX_PORT' "$ROOT/CMakeLists.txt" 2>/dev/null; then
-            die "--client rsmqtt needs rsmqtt's ThreadX port of the NetX face (issue 8), which this tree does not have yet (no RSMQTT_NETX_PORT in CMakeLists.txt). Use --client original to check the harness, or --client-lib/--client-include for a prebuilt -m32 client."
-        fi
-        die "--client rsmqtt: the ThreadX port exists now but this script does not build it yet; build librsmqtt.a for i686-unknown-linux-gnu with -DRSMQTT_NETX_PORT=threadx and pass --client-lib/--client-include"
+        # rsmqtt's ThreadX port: the C glue ports/threadx/rsmqtt_nxd_mqtt_threadx.c
+        # is compiled with the suite's flags (NX_SECURE_ENABLE, queue depth...
+        # as each config sets them) next to our nxd_mqtt_client.h, and the
+        # Rust codec is linked as librsmqtt.a built for i686 (the suite is -m32).
+        command -v cargo >/dev/null 2>&1 || die "--client rsmqtt needs cargo (rustup target add $RUST_TARGET)"
+        echo "building librsmqtt.a (netx-threadx, profile threadx, $RUST_TARGET)"
+        (cd "$ROOT" && cargo build -q -p rsmqtt-staticlib --no-default-features --features netx-threadx \
+            --profile threadx --target "$RUST_TARGET") || die "cargo build for $RUST_TARGET failed (rustup target add $RUST_TARGET; gcc-multilib)"
+        CLIENT=library
+        CLIENT_LIB=${CARGO_TARGET_DIR:-$ROOT/target}/$RUST_TARGET/threadx/librsmqtt.a
+        CLIENT_INC=$ROOT/ports/threadx/include
+        CLIENT_SRCS+=("$ROOT/ports/threadx/rsmqtt_nxd_mqtt_threadx.c")
         ;;
+    library) ;;
+    *) die "--client must be original or rsmqtt" ;;
+esac
+case "$CLIENT" in
+    original) ;;
     library)
         [ -f "$CLIENT_LIB" ] || die "--client-lib $CLIENT_LIB: no such file"
         [ -f "$CLIENT_INC/nxd_mqtt_client.h" ] || die "--client-include must name the directory with the client's nxd_mqtt_client.h"
@@ -193,7 +207,7 @@ esac
 MQTT=$SRC/netxduo/test/cmake/mqtt
 cd "$MQTT" || die "no $MQTT"
 
-echo "client under test: $CLIENT${CLIENT_LIB:+ ($CLIENT_LIB)}"
+echo "client under test: $CLIENT_NAME${CLIENT_LIB:+ ($CLIENT_LIB)}"
 echo "sources: $THIRD_PARTY (copied to $SRC)"
 
 # ---- ThreadX and FileX (upstream's libs project: -m32, shared) -------------
@@ -274,7 +288,7 @@ for c in "${CONFIGS[@]}"; do
             run_test "$c" "$B/regression/$t"
         done
     fi
-    echo "SUMMARY: total=$total pass=$pass fail=$fail n/a=$na ($c, client $CLIENT)"
+    echo "SUMMARY: total=$total pass=$pass fail=$fail n/a=$na ($c, client $CLIENT_NAME)"
     if [ "$fail" -ne 0 ]; then
         overall=1
     fi

@@ -512,6 +512,44 @@ pub unsafe extern "C" fn rsmqtt_nxd_remaining_length_encode(
     }
 }
 
+/// Decodes the remaining length field at the start of `buf` (`len` bytes):
+/// its value and the number of bytes it takes (1 to 4).
+/// [`RSMQTT_NXD_PARTIAL`] when `buf` ends inside it, [`RSMQTT_NXD_MALFORMED`]
+/// for a fifth byte or a non-minimal form.
+///
+/// # Safety
+/// `buf` valid for `len` bytes; outputs writable.
+#[no_mangle]
+pub unsafe extern "C" fn rsmqtt_nxd_remaining_length_decode(
+    buf: *const u8,
+    len: u32,
+    value: *mut u32,
+    used: *mut u32,
+) -> u32 {
+    // SAFETY: pointer/length pair from C.
+    let Some(input) = (unsafe { bytes(buf, len) }) else {
+        return RSMQTT_NXD_INVALID;
+    };
+    if value.is_null() || used.is_null() {
+        return RSMQTT_NXD_INVALID;
+    }
+    match length::decode(input) {
+        Ok((v, n)) => {
+            let (Ok(v), Ok(n)) = (u32::try_from(v), u32::try_from(n)) else {
+                return RSMQTT_NXD_MALFORMED;
+            };
+            // SAFETY: non-null, writable.
+            unsafe {
+                value.write(v);
+                used.write(n);
+            }
+            RSMQTT_NXD_OK
+        }
+        Err(wire::Error::Incomplete { .. }) => RSMQTT_NXD_PARTIAL,
+        Err(_) => RSMQTT_NXD_MALFORMED,
+    }
+}
+
 /// Parses the fixed header at the start of `buf` (`len` bytes, 0 to 5 are
 /// enough). [`RSMQTT_NXD_PARTIAL`] when more bytes are needed,
 /// [`RSMQTT_NXD_MALFORMED`] for a reserved type, wrong flags (Table 2.2) or

@@ -302,6 +302,20 @@ uint32_t rsmqtt_nxd_short_encode(uint8_t packet_type,
 uint32_t rsmqtt_nxd_remaining_length_encode(uint32_t value, uint8_t *out, uint32_t *len);
 
 /**
+ * Decodes the remaining length field at the start of `buf` (`len` bytes):
+ * its value and the number of bytes it takes (1 to 4).
+ * [`RSMQTT_NXD_PARTIAL`] when `buf` ends inside it, [`RSMQTT_NXD_MALFORMED`]
+ * for a fifth byte or a non-minimal form.
+ *
+ * # Safety
+ * `buf` valid for `len` bytes; outputs writable.
+ */
+uint32_t rsmqtt_nxd_remaining_length_decode(const uint8_t *buf,
+                                            uint32_t len,
+                                            uint32_t *value,
+                                            uint32_t *used);
+
+/**
  * Parses the fixed header at the start of `buf` (`len` bytes, 0 to 5 are
  * enough). [`RSMQTT_NXD_PARTIAL`] when more bytes are needed,
  * [`RSMQTT_NXD_MALFORMED`] for a reserved type, wrong flags (Table 2.2) or
