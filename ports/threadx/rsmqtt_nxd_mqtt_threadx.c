@@ -516,7 +516,8 @@ static UINT process_publish(NXD_MQTT_CLIENT *c, NX_PACKET *p, ULONG packet_len)
 {
     UCHAR head[PUBLISH_HEAD_MAX];
     struct RsmqttNxdPublishInfo info;
-    ULONG n = copy_out(p, 0, head, sizeof(head));
+    /* Only this packet's bytes: more packets may follow in the chain. */
+    ULONG n = copy_out(p, 0, head, packet_len < sizeof(head) ? packet_len : sizeof(head));
     NX_PACKET *previous;
     NX_PACKET *queued = p;
     UINT consumed = NX_FALSE;

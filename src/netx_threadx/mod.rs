@@ -22,8 +22,7 @@
 use core::slice;
 
 use crate::wire::{
-    self, length, string, topic, Connect, ConnectReturnCode, Packet, PacketType, Publish,
-    PublishParts, QoS, Subscribe, SubscribeTopic, Unsubscribe, Will,
+    self, length, string, Connect, ConnectReturnCode, Packet, PacketType, PublishParts, QoS, Will,
 };
 
 /// Success.
@@ -311,11 +310,139 @@ pub unsafe extern "C" fn rsmqtt_nxd_connect_encode(
     }
 }
 
+/// Builds a packet whose variable part is `[u16 id] [u16-prefixed binary field] [tail]`
+/// or, for PUBLISH, `[u16-prefixed topic] [u16 id] payload`, as vectors: the
+/// fixed header (its remaining length encoded by [`length::encode`]) and the
+/// small fields in `scratch`, the topic/filter and payload referenced.
+///
+/// NetX Duo's API takes topics and filters as bytes plus a length and its
+/// original client sends them as they are; so does this face (NetX Duo's own
+/// tests publish topics made of every byte value). The structure is still
+/// checked: non-empty field of at most 65 535 bytes, remaining length within
+/// MQTT's 268 435 455.
+struct Layout<'a> {
+    first: u8,
+    /// PUBLISH: field first, then the identifier; others: identifier first.
+    field_first: bool,
+    packet_id: Option<u16>,
+    field: &'a [u8],
+    /// SUBSCRIBE's requested QoS byte.
+    tail: Option<u8>,
+    payload: &'a [u8],
+}
+
+impl Layout<'_> {
+    fn remaining(&self) -> Option<usize> {
+        let mut len = 2usize.checked_add(self.field.len())?;
+        if self.packet_id.is_some() {
+            len = len.checked_add(2)?;
+        }
+        if self.tail.is_some() {
+            len = len.checked_add(1)?;
+        }
+        len.checked_add(self.payload.len())
+    }
+}
+
+/// Appends `bytes` to `buf` at `*at`.
+fn push(buf: &mut [u8], at: &mut usize, bytes: &[u8]) -> Option<()> {
+    let end = at.checked_add(bytes.len())?;
+    buf.get_mut(*at..end)?.copy_from_slice(bytes);
+    *at = end;
+    Some(())
+}
+
+/// # Safety
+/// `scratch` writable for `scratch_len` bytes; `out` for `out_len` elements;
+/// `count` for one. The vectors point into `scratch` and the layout's data.
+unsafe fn encode_layout(
+    layout: &Layout<'_>,
+    scratch: *mut u8,
+    scratch_len: u32,
+    out: *mut RsmqttNxdSlice,
+    out_len: u32,
+    count: *mut u32,
+) -> u32 {
+    let Ok(field_len) = u16::try_from(layout.field.len()) else {
+        return RSMQTT_NXD_INVALID;
+    };
+    if field_len == 0 || layout.packet_id == Some(0) || scratch.is_null() {
+        return RSMQTT_NXD_INVALID;
+    }
+    let Some(remaining) = layout.remaining() else {
+        return RSMQTT_NXD_INVALID;
+    };
+    let mut len_bytes = [0u8; length::MAX_LEN_BYTES];
+    let Ok(n) = length::encode(remaining, &mut len_bytes) else {
+        return RSMQTT_NXD_INVALID;
+    };
+    // Fixed header, then the small fields in wire order.
+    let mut small = [0u8; 1 + length::MAX_LEN_BYTES + 2 + 2 + 1];
+    let mut at = 0usize;
+    let id = layout.packet_id.map(u16::to_be_bytes);
+    let field_prefix = field_len.to_be_bytes();
+    let head = (|| {
+        push(&mut small, &mut at, &[layout.first])?;
+        push(&mut small, &mut at, len_bytes.get(..n)?)?;
+        if layout.field_first {
+            push(&mut small, &mut at, &field_prefix)?;
+            let head = at;
+            if let Some(id) = &id {
+                push(&mut small, &mut at, id)?;
+            }
+            Some(head)
+        } else {
+            if let Some(id) = &id {
+                push(&mut small, &mut at, id)?;
+            }
+            push(&mut small, &mut at, &field_prefix)?;
+            let head = at;
+            if let Some(q) = layout.tail {
+                push(&mut small, &mut at, &[q])?;
+            }
+            Some(head)
+        }
+    })();
+    let Some(head) = head else {
+        return RSMQTT_NXD_INVALID;
+    };
+    let Ok(scratch_len) = usize::try_from(scratch_len) else {
+        return RSMQTT_NXD_INVALID;
+    };
+    if scratch_len < at {
+        return RSMQTT_NXD_INVALID;
+    }
+    // SAFETY: C gives `scratch_len` >= `at` writable bytes that outlive the
+    // vectors.
+    let scratch = unsafe { slice::from_raw_parts_mut(scratch, at) };
+    let Some(src) = small.get(..at) else {
+        return RSMQTT_NXD_INVALID;
+    };
+    scratch.copy_from_slice(src);
+    let (before, after) = scratch.split_at(head);
+    let mut parts: [&[u8]; 4] = [&[]; 4];
+    let mut used = 0usize;
+    for part in [before, layout.field, after, layout.payload] {
+        if !part.is_empty() {
+            if let Some(slot) = parts.get_mut(used) {
+                *slot = part;
+                used = used.saturating_add(1);
+            }
+        }
+    }
+    match parts.get(..used) {
+        // SAFETY: forwarded contract.
+        Some(parts) => unsafe { put_vectors(parts, out, out_len, count) },
+        None => RSMQTT_NXD_INVALID,
+    }
+}
+
 /// Encodes a PUBLISH as at most [`RSMQTT_NXD_PUBLISH_VECTORS`] vectors
 /// (fixed header, topic length and packet identifier in `scratch`, which
 /// must hold [`RSMQTT_NXD_PUBLISH_SCRATCH`] bytes; topic and payload
 /// referenced). `packet_id` must be non-zero for QoS 1 and 2 and `dup` is
-/// only allowed with them.
+/// only allowed with them. The topic is sent as the bytes given (see
+/// [`Layout`]); it must be 1 to 65 535 bytes.
 ///
 /// # Safety
 /// `topic` valid for `topic_len` bytes, `payload` for `payload_len` (or null
@@ -339,39 +466,35 @@ pub unsafe extern "C" fn rsmqtt_nxd_publish_encode(
 ) -> u32 {
     // SAFETY: pointer/length pairs from C.
     let (Some(topic), Some(payload), Some(qos)) = (
-        unsafe { text(topic, topic_len) },
+        unsafe { bytes(topic, topic_len) },
         unsafe { bytes(payload, payload_len) },
         qos(qos_value),
     ) else {
         return RSMQTT_NXD_INVALID;
     };
-    if topic::validate_name(topic).is_err() || (qos != QoS::AtMostOnce && packet_id == 0) {
+    if dup != 0 && qos == QoS::AtMostOnce {
         return RSMQTT_NXD_INVALID;
     }
-    let packet = Publish {
-        dup: dup != 0,
-        qos,
-        retain: retain != 0,
-        topic,
-        packet_id,
+    let first = (PacketType::Publish as u8) << 4
+        | qos.as_u8() << 1
+        | if dup != 0 { 0x08 } else { 0 }
+        | u8::from(retain != 0);
+    let layout = Layout {
+        first,
+        field_first: true,
+        packet_id: (qos != QoS::AtMostOnce).then_some(packet_id),
+        field: topic,
+        tail: None,
         payload,
     };
     // SAFETY: forwarded contract.
-    unsafe {
-        vectored::<{ RSMQTT_NXD_PUBLISH_VECTORS as usize }>(
-            |s, o| packet.encode_vectored(s, o),
-            scratch,
-            scratch_len,
-            out,
-            out_len,
-            count,
-        )
-    }
+    unsafe { encode_layout(&layout, scratch, scratch_len, out, out_len, count) }
 }
 
-/// Encodes a SUBSCRIBE for one topic filter at `qos` (0..2) with
-/// `packet_id` (non-zero) as vectors; `scratch` holds at least
-/// [`RSMQTT_NXD_SUB_SCRATCH`] bytes, `out` [`RSMQTT_NXD_SUB_VECTORS`] slots.
+/// Encodes a SUBSCRIBE for one topic filter (bytes as given, 1 to 65 535)
+/// at `qos` (0..2) with `packet_id` (non-zero) as vectors; `scratch` holds
+/// at least [`RSMQTT_NXD_SUB_SCRATCH`] bytes, `out` [`RSMQTT_NXD_SUB_VECTORS`]
+/// slots.
 ///
 /// # Safety
 /// `filter` valid for `filter_len` bytes; `scratch`, `out`, `count` writable.
@@ -389,22 +512,19 @@ pub unsafe extern "C" fn rsmqtt_nxd_subscribe_encode(
     count: *mut u32,
 ) -> u32 {
     // SAFETY: pointer/length pair from C.
-    let (Some(filter), Some(qos)) = (unsafe { text(filter, filter_len) }, qos(qos_value)) else {
+    let (Some(filter), Some(qos)) = (unsafe { bytes(filter, filter_len) }, qos(qos_value)) else {
         return RSMQTT_NXD_INVALID;
     };
-    let topics = [SubscribeTopic { filter, qos }];
-    let packet = Subscribe::new(packet_id, &topics);
+    let layout = Layout {
+        first: (PacketType::Subscribe as u8) << 4 | 0x02,
+        field_first: false,
+        packet_id: Some(packet_id),
+        field: filter,
+        tail: Some(qos.as_u8()),
+        payload: &[],
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        vectored::<{ RSMQTT_NXD_SUB_VECTORS as usize }>(
-            |s, o| packet.encode_vectored(s, o),
-            scratch,
-            scratch_len,
-            out,
-            out_len,
-            count,
-        )
-    }
+    unsafe { encode_layout(&layout, scratch, scratch_len, out, out_len, count) }
 }
 
 /// Encodes an UNSUBSCRIBE for one topic filter, like
@@ -424,22 +544,19 @@ pub unsafe extern "C" fn rsmqtt_nxd_unsubscribe_encode(
     count: *mut u32,
 ) -> u32 {
     // SAFETY: pointer/length pair from C.
-    let Some(filter) = (unsafe { text(filter, filter_len) }) else {
+    let Some(filter) = (unsafe { bytes(filter, filter_len) }) else {
         return RSMQTT_NXD_INVALID;
     };
-    let filters = [filter];
-    let packet = Unsubscribe::new(packet_id, &filters);
+    let layout = Layout {
+        first: (PacketType::Unsubscribe as u8) << 4 | 0x02,
+        field_first: false,
+        packet_id: Some(packet_id),
+        field: filter,
+        tail: None,
+        payload: &[],
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        vectored::<{ RSMQTT_NXD_SUB_VECTORS as usize }>(
-            |s, o| packet.encode_vectored(s, o),
-            scratch,
-            scratch_len,
-            out,
-            out_len,
-            count,
-        )
-    }
+    unsafe { encode_layout(&layout, scratch, scratch_len, out, out_len, count) }
 }
 
 /// Encodes one of the short packets into `out` (4 bytes) and stores its
@@ -722,8 +839,8 @@ pub unsafe extern "C" fn rsmqtt_nxd_suback_decode(
 /// Locates and validates the parts of a received PUBLISH of `packet_len`
 /// bytes, given its first `head_len` bytes in `head` (at least the fixed
 /// header, topic and packet identifier; the payload need not be there).
-/// Checks QoS, DUP with QoS 0, topic name (UTF-8 string rules, no
-/// wildcards, not empty), non-zero packet identifier and lengths.
+/// Checks QoS, DUP with QoS 0, a non-empty topic, a non-zero packet
+/// identifier and the lengths (the topic's bytes are not interpreted).
 /// [`RSMQTT_NXD_PARTIAL`] when `head` ends before the packet identifier
 /// while the packet goes on.
 ///
@@ -771,10 +888,9 @@ pub unsafe extern "C" fn rsmqtt_nxd_publish_decode(
         Err(_) if head_len < packet_len => return RSMQTT_NXD_PARTIAL,
         Err(_) => return RSMQTT_NXD_MALFORMED,
     };
-    let Ok(topic) = string::validate_bytes(parts.topic) else {
-        return RSMQTT_NXD_MALFORMED;
-    };
-    if topic::validate_name(topic).is_err() || parts.packet_id == Some(0) {
+    // The topic's bytes are handed over as they are, like NetX Duo's
+    // original (its API is bytes plus a length): only the structure counts.
+    if parts.topic.is_empty() || parts.packet_id == Some(0) {
         return RSMQTT_NXD_MALFORMED;
     }
     let topic_offset = header.header_len.saturating_add(2);
@@ -843,17 +959,42 @@ mod tests {
         assert_eq!(rc, RSMQTT_NXD_OK);
         assert_eq!((info.qos, info.packet_id, info.topic_offset, info.topic_len), (2, 9, 4, 3));
         assert_eq!((info.payload_offset, info.payload_len), (9, 5));
-        // A wildcard topic is refused both ways.
+        // An empty topic or a zero identifier is refused both ways.
         let rc = unsafe {
             rsmqtt_nxd_publish_encode(
-                b"a/#".as_ptr(), 3, core::ptr::null(), 0, 0, 0, 0, 0,
+                b"a".as_ptr(), 0, core::ptr::null(), 0, 0, 0, 0, 0,
                 scratch.as_mut_ptr(), scratch.len() as u32, v.as_mut_ptr(), 4, &mut n,
             )
         };
         assert_eq!(rc, RSMQTT_NXD_INVALID);
-        let bad = b"\x30\x05\x00\x03a/#";
+        let bad = b"\x32\x05\x00\x01a\x00\x00";
         let rc = unsafe { rsmqtt_nxd_publish_decode(bad.as_ptr(), 7, 7, &mut info) };
         assert_eq!(rc, RSMQTT_NXD_MALFORMED);
+        // A topic longer than the packet is malformed.
+        let short = b"\x30\x03\x00\x05a";
+        let rc = unsafe { rsmqtt_nxd_publish_decode(short.as_ptr(), 5, 5, &mut info) };
+        assert_eq!(rc, RSMQTT_NXD_MALFORMED);
+    }
+
+    #[test]
+    fn subscribe_and_unsubscribe_bytes() {
+        let mut scratch = [0u8; RSMQTT_NXD_SUB_SCRATCH as usize];
+        let mut v = [RsmqttNxdSlice { ptr: core::ptr::null(), len: 0 }; RSMQTT_NXD_SUB_VECTORS as usize];
+        let mut n = 0;
+        let rc = unsafe {
+            rsmqtt_nxd_subscribe_encode(b"a/+".as_ptr(), 3, 1, 0x0102, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+        };
+        assert_eq!(rc, RSMQTT_NXD_OK);
+        assert_eq!(&gather(&v, n)[..10], b"\x82\x08\x01\x02\x00\x03a/+\x01");
+        let rc = unsafe {
+            rsmqtt_nxd_unsubscribe_encode(b"a/+".as_ptr(), 3, 7, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+        };
+        assert_eq!(rc, RSMQTT_NXD_OK);
+        assert_eq!(&gather(&v, n)[..9], b"\xa2\x07\x00\x07\x00\x03a/+");
+        let rc = unsafe {
+            rsmqtt_nxd_unsubscribe_encode(b"a".as_ptr(), 1, 0, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+        };
+        assert_eq!(rc, RSMQTT_NXD_INVALID);
     }
 
     #[test]
