@@ -724,7 +724,8 @@ pub unsafe extern "C" fn rsmqtt_nxd_fixed_header(
     }
 }
 
-/// Decodes a whole CONNACK (`len` bytes from its first byte).
+/// Decodes a whole CONNACK (`len` bytes from its first byte). Reserved bits
+/// of the acknowledge flags are ignored.
 ///
 /// # Safety
 /// `buf` valid for `len` bytes; both outputs writable.
@@ -742,8 +743,17 @@ pub unsafe extern "C" fn rsmqtt_nxd_connack_decode(
     if session_present.is_null() || return_code.is_null() {
         return RSMQTT_NXD_INVALID;
     }
-    match wire::ConnAck::decode(input) {
-        Ok((ack, used)) if used == input.len() => {
+    // One leniency, as NetX Duo's original client has it: the reserved bits
+    // 7-1 of the acknowledge flags (3.2.2.1) are ignored, only Session
+    // Present is read (NetX Duo's own tests send uninitialised flags).
+    let mut copy = [0u8; 4];
+    if input.len() != copy.len() {
+        return if input.len() < copy.len() { RSMQTT_NXD_PARTIAL } else { RSMQTT_NXD_MALFORMED };
+    }
+    copy.copy_from_slice(input);
+    copy[2] &= 0x01;
+    match wire::ConnAck::decode(&copy) {
+        Ok((ack, 4)) => {
             let code = match ack.return_code {
                 ConnectReturnCode::Accepted => 0,
                 ConnectReturnCode::UnacceptableProtocolVersion => 1,
@@ -1013,6 +1023,18 @@ mod tests {
         let mut h = RsmqttNxdHeader::default();
         assert_eq!(unsafe { rsmqtt_nxd_fixed_header(b"\x30\xff".as_ptr(), 2, &mut h) }, RSMQTT_NXD_PARTIAL);
         assert_eq!(unsafe { rsmqtt_nxd_fixed_header(b"\xf0\x00".as_ptr(), 2, &mut h) }, RSMQTT_NXD_MALFORMED);
+    }
+
+    #[test]
+    fn connack_reserved_flags_ignored_return_code_checked() {
+        let (mut sp, mut rc) = (9, 9);
+        let ok = b"\x20\x02\xfe\x05";
+        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(ok.as_ptr(), 4, &mut sp, &mut rc) }, RSMQTT_NXD_OK);
+        assert_eq!((sp, rc), (0, 5));
+        let bad = b"\x20\x02\x00\x06";
+        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(bad.as_ptr(), 4, &mut sp, &mut rc) }, RSMQTT_NXD_MALFORMED);
+        let long = b"\x20\x03\x00\x00\x00";
+        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(long.as_ptr(), 5, &mut sp, &mut rc) }, RSMQTT_NXD_MALFORMED);
     }
 
     #[test]
