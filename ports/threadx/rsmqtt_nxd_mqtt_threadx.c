@@ -58,7 +58,7 @@
    its buffer, ahead of the headers NetX prepends (as the original does). */
 #define QUEUED_ID(p) (*(USHORT *)(VOID *)((p)->nx_packet_data_start))
 
-static VOID process_disconnect(NXD_MQTT_CLIENT *c);
+static VOID process_disconnect(NXD_MQTT_CLIENT *c, UINT drop_messages);
 
 /* ---- packets ---------------------------------------------------------------- */
 
@@ -791,7 +791,7 @@ static VOID receive_process(NXD_MQTT_CLIENT *c)
                     break;
                 case MQTT_CONTROL_PACKET_TYPE_DISCONNECT:
                     status = NXD_MQTT_SUCCESS;
-                    process_disconnect(c);
+                    process_disconnect(c, NX_FALSE);
                     break;
                 default:
                     /* CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ: a server never
@@ -846,8 +846,12 @@ static VOID receive_process(NXD_MQTT_CLIENT *c)
 }
 
 /* Ends the connection (the server, the network or a timeout ended it, or the
-   application asked) and tells the application. Called with the mutex held. */
-static VOID process_disconnect(NXD_MQTT_CLIENT *c)
+   application asked) and tells the application. Called with the mutex held.
+   Messages already received (and acknowledged to the server, which for QoS 2
+   means the server has let go of them) stay readable with message_get after
+   a connection loss; `drop_messages` discards them (the application's own
+   disconnect, and delete). */
+static VOID process_disconnect(NXD_MQTT_CLIENT *c, UINT drop_messages)
 {
     NX_PACKET *previous = NX_NULL;
     NX_PACKET *queued;
@@ -897,7 +901,10 @@ static VOID process_disconnect(NXD_MQTT_CLIENT *c)
     }
     if (status == TX_SUCCESS)
     {
-        rxq_release_all(c);
+        if (drop_messages)
+        {
+            rxq_release_all(c);
+        }
         tx_event_flags_set(&c->nxd_mqtt_events, ~EV_RECEIVE, TX_AND);
     }
     if (c->nxd_mqtt_keepalive)
@@ -1021,13 +1028,13 @@ static VOID handle_events(NXD_MQTT_CLIENT *c, ULONG events)
     }
     if (events & (EV_PING_TIMEOUT | EV_NET_DISCONNECT))
     {
-        process_disconnect(c);
+        process_disconnect(c, NX_FALSE);
     }
     if (events & EV_DELETE)
     {
         if (c->nxd_mqtt_client_state == NXD_MQTT_CLIENT_STATE_CONNECTED)
         {
-            process_disconnect(c);
+            process_disconnect(c, NX_TRUE);
         }
         if (c->nxd_mqtt_timer.tx_timer_id != 0)
         {
@@ -1488,7 +1495,9 @@ UINT _nxd_mqtt_client_disconnect(NXD_MQTT_CLIENT *client_ptr)
     {
         send_short(client_ptr, MQTT_CONTROL_PACKET_TYPE_DISCONNECT, 0, NX_FALSE);
     }
-    process_disconnect(client_ptr);
+    process_disconnect(client_ptr, NX_TRUE);
+    /* Also what a lost connection left unread. */
+    rxq_release_all(client_ptr);
     UNLOCK(client_ptr);
     return NXD_MQTT_SUCCESS;
 }
