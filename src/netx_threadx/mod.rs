@@ -748,7 +748,11 @@ pub unsafe extern "C" fn rsmqtt_nxd_connack_decode(
     // Present is read (NetX Duo's own tests send uninitialised flags).
     let mut copy = [0u8; 4];
     if input.len() != copy.len() {
-        return if input.len() < copy.len() { RSMQTT_NXD_PARTIAL } else { RSMQTT_NXD_MALFORMED };
+        return if input.len() < copy.len() {
+            RSMQTT_NXD_PARTIAL
+        } else {
+            RSMQTT_NXD_MALFORMED
+        };
     }
     copy.copy_from_slice(input);
     copy[2] &= 0x01;
@@ -950,14 +954,28 @@ mod tests {
     #[test]
     fn publish_round_trip_through_decode() {
         let mut scratch = [0u8; RSMQTT_NXD_PUBLISH_SCRATCH as usize];
-        let mut v = [RsmqttNxdSlice { ptr: core::ptr::null(), len: 0 }; 4];
+        let mut v = [RsmqttNxdSlice {
+            ptr: core::ptr::null(),
+            len: 0,
+        }; 4];
         let mut n = 0;
         let topic = b"a/b";
         let payload = b"hello";
         let rc = unsafe {
             rsmqtt_nxd_publish_encode(
-                topic.as_ptr(), 3, payload.as_ptr(), 5, 2, 0, 0, 9,
-                scratch.as_mut_ptr(), scratch.len() as u32, v.as_mut_ptr(), 4, &mut n,
+                topic.as_ptr(),
+                3,
+                payload.as_ptr(),
+                5,
+                2,
+                0,
+                0,
+                9,
+                scratch.as_mut_ptr(),
+                scratch.len() as u32,
+                v.as_mut_ptr(),
+                4,
+                &mut n,
             )
         };
         assert_eq!(rc, RSMQTT_NXD_OK);
@@ -965,15 +983,31 @@ mod tests {
         let total = 2 + 2 + 3 + 2 + 5;
         assert_eq!(&bytes[..total], b"\x34\x0c\x00\x03a/b\x00\x09hello");
         let mut info = RsmqttNxdPublishInfo::default();
-        let rc = unsafe { rsmqtt_nxd_publish_decode(bytes.as_ptr(), total as u32, total as u32, &mut info) };
+        let rc = unsafe {
+            rsmqtt_nxd_publish_decode(bytes.as_ptr(), total as u32, total as u32, &mut info)
+        };
         assert_eq!(rc, RSMQTT_NXD_OK);
-        assert_eq!((info.qos, info.packet_id, info.topic_offset, info.topic_len), (2, 9, 4, 3));
+        assert_eq!(
+            (info.qos, info.packet_id, info.topic_offset, info.topic_len),
+            (2, 9, 4, 3)
+        );
         assert_eq!((info.payload_offset, info.payload_len), (9, 5));
         // An empty topic or a zero identifier is refused both ways.
         let rc = unsafe {
             rsmqtt_nxd_publish_encode(
-                b"a".as_ptr(), 0, core::ptr::null(), 0, 0, 0, 0, 0,
-                scratch.as_mut_ptr(), scratch.len() as u32, v.as_mut_ptr(), 4, &mut n,
+                b"a".as_ptr(),
+                0,
+                core::ptr::null(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                scratch.as_mut_ptr(),
+                scratch.len() as u32,
+                v.as_mut_ptr(),
+                4,
+                &mut n,
             )
         };
         assert_eq!(rc, RSMQTT_NXD_INVALID);
@@ -989,20 +1023,51 @@ mod tests {
     #[test]
     fn subscribe_and_unsubscribe_bytes() {
         let mut scratch = [0u8; RSMQTT_NXD_SUB_SCRATCH as usize];
-        let mut v = [RsmqttNxdSlice { ptr: core::ptr::null(), len: 0 }; RSMQTT_NXD_SUB_VECTORS as usize];
+        let mut v = [RsmqttNxdSlice {
+            ptr: core::ptr::null(),
+            len: 0,
+        }; RSMQTT_NXD_SUB_VECTORS as usize];
         let mut n = 0;
         let rc = unsafe {
-            rsmqtt_nxd_subscribe_encode(b"a/+".as_ptr(), 3, 1, 0x0102, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+            rsmqtt_nxd_subscribe_encode(
+                b"a/+".as_ptr(),
+                3,
+                1,
+                0x0102,
+                scratch.as_mut_ptr(),
+                16,
+                v.as_mut_ptr(),
+                8,
+                &mut n,
+            )
         };
         assert_eq!(rc, RSMQTT_NXD_OK);
         assert_eq!(&gather(&v, n)[..10], b"\x82\x08\x01\x02\x00\x03a/+\x01");
         let rc = unsafe {
-            rsmqtt_nxd_unsubscribe_encode(b"a/+".as_ptr(), 3, 7, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+            rsmqtt_nxd_unsubscribe_encode(
+                b"a/+".as_ptr(),
+                3,
+                7,
+                scratch.as_mut_ptr(),
+                16,
+                v.as_mut_ptr(),
+                8,
+                &mut n,
+            )
         };
         assert_eq!(rc, RSMQTT_NXD_OK);
         assert_eq!(&gather(&v, n)[..9], b"\xa2\x07\x00\x07\x00\x03a/+");
         let rc = unsafe {
-            rsmqtt_nxd_unsubscribe_encode(b"a".as_ptr(), 1, 0, scratch.as_mut_ptr(), 16, v.as_mut_ptr(), 8, &mut n)
+            rsmqtt_nxd_unsubscribe_encode(
+                b"a".as_ptr(),
+                1,
+                0,
+                scratch.as_mut_ptr(),
+                16,
+                v.as_mut_ptr(),
+                8,
+                &mut n,
+            )
         };
         assert_eq!(rc, RSMQTT_NXD_INVALID);
     }
@@ -1011,30 +1076,51 @@ mod tests {
     fn short_packets_and_pubrel_leniency() {
         let mut out = [0u8; 4];
         let mut len = 0;
-        assert_eq!(unsafe { rsmqtt_nxd_short_encode(6, 0x1234, out.as_mut_ptr(), &mut len) }, 0);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_short_encode(6, 0x1234, out.as_mut_ptr(), &mut len) },
+            0
+        );
         assert_eq!(&out[..len as usize], b"\x62\x02\x12\x34");
         let mut id = 0;
-        assert_eq!(unsafe { rsmqtt_nxd_ack_decode(b"\x60\x02\x00\x07".as_ptr(), 4, &mut id) }, 0);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_ack_decode(b"\x60\x02\x00\x07".as_ptr(), 4, &mut id) },
+            0
+        );
         assert_eq!(id, 7);
         assert_eq!(
             unsafe { rsmqtt_nxd_ack_decode(b"\x40\x02\x00\x00".as_ptr(), 4, &mut id) },
             RSMQTT_NXD_MALFORMED
         );
         let mut h = RsmqttNxdHeader::default();
-        assert_eq!(unsafe { rsmqtt_nxd_fixed_header(b"\x30\xff".as_ptr(), 2, &mut h) }, RSMQTT_NXD_PARTIAL);
-        assert_eq!(unsafe { rsmqtt_nxd_fixed_header(b"\xf0\x00".as_ptr(), 2, &mut h) }, RSMQTT_NXD_MALFORMED);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_fixed_header(b"\x30\xff".as_ptr(), 2, &mut h) },
+            RSMQTT_NXD_PARTIAL
+        );
+        assert_eq!(
+            unsafe { rsmqtt_nxd_fixed_header(b"\xf0\x00".as_ptr(), 2, &mut h) },
+            RSMQTT_NXD_MALFORMED
+        );
     }
 
     #[test]
     fn connack_reserved_flags_ignored_return_code_checked() {
         let (mut sp, mut rc) = (9, 9);
         let ok = b"\x20\x02\xfe\x05";
-        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(ok.as_ptr(), 4, &mut sp, &mut rc) }, RSMQTT_NXD_OK);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_connack_decode(ok.as_ptr(), 4, &mut sp, &mut rc) },
+            RSMQTT_NXD_OK
+        );
         assert_eq!((sp, rc), (0, 5));
         let bad = b"\x20\x02\x00\x06";
-        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(bad.as_ptr(), 4, &mut sp, &mut rc) }, RSMQTT_NXD_MALFORMED);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_connack_decode(bad.as_ptr(), 4, &mut sp, &mut rc) },
+            RSMQTT_NXD_MALFORMED
+        );
         let long = b"\x20\x03\x00\x00\x00";
-        assert_eq!(unsafe { rsmqtt_nxd_connack_decode(long.as_ptr(), 5, &mut sp, &mut rc) }, RSMQTT_NXD_MALFORMED);
+        assert_eq!(
+            unsafe { rsmqtt_nxd_connack_decode(long.as_ptr(), 5, &mut sp, &mut rc) },
+            RSMQTT_NXD_MALFORMED
+        );
     }
 
     #[test]
@@ -1056,13 +1142,26 @@ mod tests {
             keep_alive: 60,
         };
         let mut scratch = [0u8; RSMQTT_NXD_CONNECT_SCRATCH as usize];
-        let mut v = [RsmqttNxdSlice { ptr: core::ptr::null(), len: 0 }; RSMQTT_NXD_CONNECT_VECTORS as usize];
+        let mut v = [RsmqttNxdSlice {
+            ptr: core::ptr::null(),
+            len: 0,
+        }; RSMQTT_NXD_CONNECT_VECTORS as usize];
         let mut n = 0;
         let rc = unsafe {
-            rsmqtt_nxd_connect_encode(&c, scratch.as_mut_ptr(), scratch.len() as u32, v.as_mut_ptr(), v.len() as u32, &mut n)
+            rsmqtt_nxd_connect_encode(
+                &c,
+                scratch.as_mut_ptr(),
+                scratch.len() as u32,
+                v.as_mut_ptr(),
+                v.len() as u32,
+                &mut n,
+            )
         };
         assert_eq!(rc, RSMQTT_NXD_OK);
         let bytes = gather(&v, n);
-        assert_eq!(&bytes[..19], b"\x10\x11\x00\x04MQTT\x04\x82\x00\x3c\x00\x02id\x00\x01u");
+        assert_eq!(
+            &bytes[..19],
+            b"\x10\x11\x00\x04MQTT\x04\x82\x00\x3c\x00\x02id\x00\x01u"
+        );
     }
 }

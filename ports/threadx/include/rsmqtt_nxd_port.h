@@ -226,7 +226,8 @@ uint32_t rsmqtt_nxd_connect_encode(const struct RsmqttNxdConnect *connect,
  * (fixed header, topic length and packet identifier in `scratch`, which
  * must hold [`RSMQTT_NXD_PUBLISH_SCRATCH`] bytes; topic and payload
  * referenced). `packet_id` must be non-zero for QoS 1 and 2 and `dup` is
- * only allowed with them.
+ * only allowed with them. The topic is sent as the bytes given (see
+ * [`Layout`]); it must be 1 to 65 535 bytes.
  *
  * # Safety
  * `topic` valid for `topic_len` bytes, `payload` for `payload_len` (or null
@@ -247,9 +248,10 @@ uint32_t rsmqtt_nxd_publish_encode(const uint8_t *topic,
                                    uint32_t *count);
 
 /**
- * Encodes a SUBSCRIBE for one topic filter at `qos` (0..2) with
- * `packet_id` (non-zero) as vectors; `scratch` holds at least
- * [`RSMQTT_NXD_SUB_SCRATCH`] bytes, `out` [`RSMQTT_NXD_SUB_VECTORS`] slots.
+ * Encodes a SUBSCRIBE for one topic filter (bytes as given, 1 to 65 535)
+ * at `qos` (0..2) with `packet_id` (non-zero) as vectors; `scratch` holds
+ * at least [`RSMQTT_NXD_SUB_SCRATCH`] bytes, `out` [`RSMQTT_NXD_SUB_VECTORS`]
+ * slots.
  *
  * # Safety
  * `filter` valid for `filter_len` bytes; `scratch`, `out`, `count` writable.
@@ -328,7 +330,8 @@ uint32_t rsmqtt_nxd_remaining_length_decode(const uint8_t *buf,
 uint32_t rsmqtt_nxd_fixed_header(const uint8_t *buf, uint32_t len, struct RsmqttNxdHeader *header);
 
 /**
- * Decodes a whole CONNACK (`len` bytes from its first byte).
+ * Decodes a whole CONNACK (`len` bytes from its first byte). Reserved bits
+ * of the acknowledge flags are ignored.
  *
  * # Safety
  * `buf` valid for `len` bytes; both outputs writable.
@@ -363,8 +366,8 @@ uint32_t rsmqtt_nxd_suback_decode(const uint8_t *buf,
  * Locates and validates the parts of a received PUBLISH of `packet_len`
  * bytes, given its first `head_len` bytes in `head` (at least the fixed
  * header, topic and packet identifier; the payload need not be there).
- * Checks QoS, DUP with QoS 0, topic name (UTF-8 string rules, no
- * wildcards, not empty), non-zero packet identifier and lengths.
+ * Checks QoS, DUP with QoS 0, a non-empty topic, a non-zero packet
+ * identifier and the lengths (the topic's bytes are not interpreted).
  * [`RSMQTT_NXD_PARTIAL`] when `head` ends before the packet identifier
  * while the packet goes on.
  *
