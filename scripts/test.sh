@@ -197,6 +197,7 @@ fi
 banner "ThreadX port of the NetX face: NetX Duo 6.4.2's own MQTT suite (scripts/netxduo-regression.sh --client rsmqtt)"
 # The codec's unit tests and lints for the target the suite links (-m32).
 cargo test -q --features netx-threadx --lib netx_threadx
+cargo clippy -q -p rsmqtt --features netx-threadx --lib --tests -- -D warnings
 cargo clippy -q -p rsmqtt-staticlib --no-default-features --features netx-threadx --profile threadx \
     --target i686-unknown-linux-gnu -- -D warnings
 # Upstream's test programs with rsmqtt in place of nxd_mqtt_client.c, plus the

@@ -1088,7 +1088,7 @@ mod tests {
         );
         assert_eq!(id, 7);
         assert_eq!(
-            unsafe { rsmqtt_nxd_ack_decode(b"\x40\x02\x00\x00".as_ptr(), 4, &mut id) },
+            unsafe { rsmqtt_nxd_ack_decode([0x40u8, 0x02, 0x00, 0x00].as_ptr(), 4, &mut id) },
             RSMQTT_NXD_MALFORMED
         );
         let mut h = RsmqttNxdHeader::default();
@@ -1097,7 +1097,7 @@ mod tests {
             RSMQTT_NXD_PARTIAL
         );
         assert_eq!(
-            unsafe { rsmqtt_nxd_fixed_header(b"\xf0\x00".as_ptr(), 2, &mut h) },
+            unsafe { rsmqtt_nxd_fixed_header([0xf0u8, 0x00].as_ptr(), 2, &mut h) },
             RSMQTT_NXD_MALFORMED
         );
     }
