@@ -94,6 +94,11 @@ if [ "$what" = test ]; then
     if ! rustup target list --installed 2>/dev/null | grep -qx thumbv7m-none-eabi; then
         rustup target add thumbv7m-none-eabi
     fi
+    # The ThreadX port's codec for -m32 ThreadX/NetX Duo programs (tests/threadx,
+    # scripts/netxduo-regression.sh --client rsmqtt); links with gcc-multilib.
+    if ! rustup target list --installed 2>/dev/null | grep -qx i686-unknown-linux-gnu; then
+        rustup target add i686-unknown-linux-gnu
+    fi
     # The fuzz smoke run needs cargo-fuzz, which drives the nightly toolchain's
     # libFuzzer support; without a nightly toolchain there is nothing to install.
     if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then

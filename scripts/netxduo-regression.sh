@@ -6,8 +6,11 @@
 #
 #   --client original   the upstream addons/mqtt/nxd_mqtt_client.c, compiled
 #                       on its own (validates this harness; the default)
-#   --client rsmqtt     rsmqtt's ThreadX port of the NetX face (does not exist
-#                       yet: fails with an explanation)
+#   --client rsmqtt     rsmqtt's ThreadX port of the NetX face: librsmqtt.a
+#                       (feature netx-threadx) built by cargo for
+#                       $RUST_TARGET (default i686-unknown-linux-gnu, as the
+#                       suite is -m32) plus ports/threadx/ compiled with the
+#                       suite's flags
 #   --client-lib FILE   any prebuilt client library (.a or .so, -m32) ...
 #   --client-include D  ... and the directory holding its nxd_mqtt_client.h
 #   --client-source F   ... and C sources compiled with the suite's flags and
@@ -19,7 +22,18 @@
 #                       the end unless --keep)
 #   --keep              keep the scratch directory (logs, binaries)
 #   --qos2              also build and run publish_qos2 and receive_qos2, which
-#                       upstream leaves out of its CMake list
+#                       upstream leaves out of its CMake list (its original
+#                       client has no QoS 2 publish). Three mistakes in those
+#                       two test programs are corrected in the scratch copy:
+#                       - publish_qos2: its broker expects the client's PUBREL
+#                         as 0x60; MQTT 3.1.1 (Table 2.2) requires 0x62;
+#                       - receive_qos2: the client thread releases
+#                         `packet_ptr`, a variable it never sets;
+#                       - receive_qos2: its broker puts a two-byte length in
+#                         front of the PUBLISH payload (MQTT payloads have
+#                         none), so the payload it checks is 2 bytes longer
+#                         than the message it compares with.
+#   --qos2-as-upstream  like --qos2 but runs the two programs unchanged
 #
 #   configs: upstream's CMake build types (test/cmake/mqtt/CMakeLists.txt):
 #   default_build_coverage secure_build_coverage require_secure_build
@@ -48,6 +62,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 THIRD_PARTY=${RSMQTT_THIRD_PARTY:-$ROOT/../shared/third_party}
 JOBS=${JOBS:-2}
+RUST_TARGET=${RUST_TARGET:-i686-unknown-linux-gnu}
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 CLIENT=original
 CLIENT_LIB=
@@ -71,6 +86,7 @@ while [ $# -gt 0 ]; do
         --work) WORK=${2:?}; shift 2 ;;
         --keep) KEEP=yes; shift ;;
         --qos2) QOS2=yes; shift ;;
+        --qos2-as-upstream) QOS2=upstream; shift ;;
         -h|--help) usage; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) CONFIGS+=("$1"); shift ;;
@@ -78,18 +94,28 @@ while [ $# -gt 0 ]; do
 done
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(default_build_coverage secure_build_coverage require_secure_build)
 
+CLIENT_NAME=$CLIENT
 case "$CLIENT" in
     original) ;;
     rsmqtt)
-        # The NetX face builds today only for POSIX hosts (its own pthread,
-        # host sockets, stand-in tx_api.h/nx_api.h, its own nx_secure_*); it
-        # cannot link into a ThreadX program. Issue 8 adds the ThreadX port
-        # (-DRSMQTT_NETX_PORT=threadx); until then this mode has nothing to run.
-        if ! grep -q 'RSMQTT_NETX_PORT' "$ROOT/CMakeLists.txt" 2>/dev/null; then
-            die "--client rsmqtt needs rsmqtt's ThreadX port of the NetX face (issue 8), which this tree does not have yet (no RSMQTT_NETX_PORT in CMakeLists.txt). Use --client original to check the harness, or --client-lib/--client-include for a prebuilt -m32 client."
-        fi
-        die "--client rsmqtt: the ThreadX port exists now but this script does not build it yet; build librsmqtt.a for i686-unknown-linux-gnu with -DRSMQTT_NETX_PORT=threadx and pass --client-lib/--client-include"
+        # rsmqtt's ThreadX port: the C glue ports/threadx/rsmqtt_nxd_mqtt_threadx.c
+        # is compiled with the suite's flags (NX_SECURE_ENABLE, queue depth...
+        # as each config sets them) next to our nxd_mqtt_client.h, and the
+        # Rust codec is linked as librsmqtt.a built for i686 (the suite is -m32).
+        command -v cargo >/dev/null 2>&1 || die "--client rsmqtt needs cargo (rustup target add $RUST_TARGET)"
+        echo "building librsmqtt.a (netx-threadx, profile threadx, $RUST_TARGET)"
+        (cd "$ROOT" && cargo build -q -p rsmqtt-staticlib --no-default-features --features netx-threadx \
+            --profile threadx --target "$RUST_TARGET") || die "cargo build for $RUST_TARGET failed (rustup target add $RUST_TARGET; gcc-multilib)"
+        CLIENT=library
+        CLIENT_LIB=${CARGO_TARGET_DIR:-$ROOT/target}/$RUST_TARGET/threadx/librsmqtt.a
+        CLIENT_INC=$ROOT/ports/threadx/include
+        CLIENT_SRCS+=("$ROOT/ports/threadx/rsmqtt_nxd_mqtt_threadx.c")
         ;;
+    library) ;;
+    *) die "--client must be original or rsmqtt" ;;
+esac
+case "$CLIENT" in
+    original) ;;
     library)
         [ -f "$CLIENT_LIB" ] || die "--client-lib $CLIENT_LIB: no such file"
         [ -f "$CLIENT_INC/nxd_mqtt_client.h" ] || die "--client-include must name the directory with the client's nxd_mqtt_client.h"
@@ -193,7 +219,7 @@ esac
 MQTT=$SRC/netxduo/test/cmake/mqtt
 cd "$MQTT" || die "no $MQTT"
 
-echo "client under test: $CLIENT${CLIENT_LIB:+ ($CLIENT_LIB)}"
+echo "client under test: $CLIENT_NAME${CLIENT_LIB:+ ($CLIENT_LIB)}"
 echo "sources: $THIRD_PARTY (copied to $SRC)"
 
 # ---- ThreadX and FileX (upstream's libs project: -m32, shared) -------------
@@ -203,6 +229,24 @@ if [ ! -f build/libs/threadx/libthreadx.so ]; then
         die "building libthreadx/libfilex failed (log above)"
     fi
 fi
+
+# The corrections --qos2 applies (see the usage text), each checked to match
+# exactly once so that another NetX Duo version fails loudly here.
+qos2_fix() { # source destination test-name
+    local from=$1 to=$2 t=$3
+    cp "$from" "$to"
+    case "$t" in
+        netx_mqtt_publish_qos2_test)
+            [ "$(grep -c 'byte\[0\] != 0x60' "$to")" = 1 ] || die "$t: PUBREL check not found"
+            sed -i 's/byte\[0\] != 0x60/byte[0] != 0x62/' "$to" ;;
+        netx_mqtt_receive_qos2_test)
+            [ "$(grep -c '^    nx_packet_release(packet_ptr);$' "$to")" = 1 ] || die "$t: stray release not found"
+            [ "$(grep -c 'strlen(MESSAGE_QOS2)) >> 8) & 0xFF;$' "$to")" = 1 ] || die "$t: payload length prefix not found"
+            sed -i -e '/^    nx_packet_release(packet_ptr);$/d' \
+                   -e '/byte\[index++\] = ((strlen(MESSAGE_QOS2)) >> 8) & 0xFF;/d' \
+                   -e '/byte\[index++\] = (strlen(MESSAGE_QOS2)) & 0xFF;/d' "$to" ;;
+    esac
+}
 
 overall=0
 run_test() { # config binary
@@ -259,14 +303,20 @@ for c in "${CONFIGS[@]}"; do
     for t in $tests; do
         run_test "$c" "$B/regression/$t"
     done
-    if [ "$QOS2" = yes ]; then
+    if [ "$QOS2" != no ]; then
         # Same flags and libraries as the listed tests: borrow them from the
         # command ninja used for one of them.
         flags=$(cd "$B" && ninja -t commands regression/netx_mqtt_connect_test |
             grep -E 'netx_mqtt_connect_test\.c\.o -c' | tr ' ' '\n' | grep -E '^-[IDmgf]' | tr '\n' ' ')
         for t in netx_mqtt_publish_qos2_test netx_mqtt_receive_qos2_test; do
+            q2src=$SRC/netxduo/test/regression/mqtt_test/$t.c
+            if [ "$QOS2" = yes ]; then
+                q2src=$WORK/qos2/$t.c
+                mkdir -p "$WORK/qos2"
+                qos2_fix "$SRC/netxduo/test/regression/mqtt_test/$t.c" "$q2src" "$t"
+            fi
             # shellcheck disable=SC2086
-            (cd "$B" && gcc $flags -pthread -o "regression/$t" "$SRC/netxduo/test/regression/mqtt_test/$t.c" \
+            (cd "$B" && gcc $flags -pthread -o "regression/$t" "$q2src" \
                 regression/libtest_utility.so $CLIENT_LINK netxduo/libnetxduo.so \
                 ../libs/threadx/libthreadx.so ../libs/filex/libfilex.so \
                 "-Wl,-rpath,$PWD/regression:$PWD/netxduo:$PWD/../libs/threadx:$PWD/../libs/filex") \
@@ -274,7 +324,7 @@ for c in "${CONFIGS[@]}"; do
             run_test "$c" "$B/regression/$t"
         done
     fi
-    echo "SUMMARY: total=$total pass=$pass fail=$fail n/a=$na ($c, client $CLIENT)"
+    echo "SUMMARY: total=$total pass=$pass fail=$fail n/a=$na ($c, client $CLIENT_NAME)"
     if [ "$fail" -ne 0 ]; then
         overall=1
     fi

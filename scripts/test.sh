@@ -217,6 +217,36 @@ else
     skipped "not root: the threadx tests labelled netns (driver_tcp_echo, netx_secure_mqtt_mtls, demo_mtls, demo_mtls_refused) were not run"
 fi
 
+banner "ThreadX port of the NetX face: NetX Duo 6.4.2's own MQTT suite (scripts/netxduo-regression.sh --client rsmqtt)"
+# The codec's unit tests and lints for the target the suite links (-m32).
+cargo test -q --features netx-threadx --lib netx_threadx
+cargo clippy -q -p rsmqtt --features netx-threadx --lib --tests -- -D warnings
+cargo clippy -q -p rsmqtt-staticlib --no-default-features --features netx-threadx --profile threadx \
+    --target i686-unknown-linux-gnu -- -D warnings
+# Upstream's test programs with rsmqtt in place of nxd_mqtt_client.c, plus the
+# two QoS 2 programs upstream leaves out. Each config must keep its recorded
+# pass count (default/secure: 31 of 36 with 5 N/A; require_secure: 29 of 36
+# with 7 N/A, the most any client can pass there) and fail nothing.
+regression_out=$(mktemp)
+regression_args=(--client rsmqtt --qos2)
+if [ -n "${RSMQTT_THIRD_PARTY:-}" ]; then
+    regression_args+=(--third-party "$RSMQTT_THIRD_PARTY")
+fi
+if ! bash scripts/netxduo-regression.sh "${regression_args[@]}" \
+        default_build_coverage secure_build_coverage require_secure_build | tee "$regression_out"; then
+    echo "netxduo-regression.sh: a test failed or did not build" >&2
+    exit 1
+fi
+for expect in default_build_coverage:31 secure_build_coverage:31 require_secure_build:29; do
+    config=${expect%%:*} want=${expect##*:}
+    got=$(sed -nE "s/^SUMMARY: total=[0-9]+ pass=([0-9]+) fail=0 n\/a=[0-9]+ \($config, client rsmqtt\)$/\1/p" "$regression_out")
+    if [ -z "$got" ] || [ "$got" -lt "$want" ]; then
+        echo "netxduo-regression.sh $config: pass=${got:-?}, expected at least $want with no failure" >&2
+        exit 1
+    fi
+done
+rm -f "$regression_out"
+
 banner "demo command (scripts/demo.sh, cargo profile $CMAKE_CARGO_PROFILE)"
 RSMQTT_CARGO_PROFILE="$CMAKE_CARGO_PROFILE" RSMQTT_DEMO_BUILD_DIR="$BUILD_DIR-demo" bash scripts/demo.sh
 

@@ -12,6 +12,8 @@
 //! - [`logging`]: routes `log` records to a C callback.
 //! - `netx` (std): NetX Duo's `nxd_mqtt_client_*` API over the engine's Rust API, with
 //!   the NetX Secure subset backed by rustls.
+//! - `netx_threadx` (feature `netx-threadx`): the codec the ThreadX port of
+//!   the NetX face calls from its C glue (no ThreadX/NetX symbol in Rust).
 //! - [`version`]: the library version for C.
 //!
 //! The C exports of the POSIX transports (`Plaintext_*`, `Tls_*`, ...) and of
@@ -34,6 +36,8 @@ pub mod ffi;
 pub mod logging;
 #[cfg(feature = "std")]
 pub mod netx;
+#[cfg(feature = "netx-threadx")]
+pub mod netx_threadx;
 #[cfg(feature = "std")]
 #[allow(unsafe_code)] // sockets, rustls and the transport exports
 pub mod transport;
