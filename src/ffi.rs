@@ -16,6 +16,25 @@ pub const fn fits_slice<T>(count: usize) -> bool {
     size == 0 || count <= isize::MAX as usize / size
 }
 
+/// Borrows `length` bytes at `pointer`, as every face reads the byte ranges
+/// C hands over: a zero length is an empty slice (whatever the pointer);
+/// NULL with a non-zero length, or a length no slice can have
+/// ([`fits_slice`]), is `None`. A slice is never built from NULL.
+///
+/// # Safety
+/// A non-NULL `pointer` must be valid for reads of `length` bytes for `'a`.
+#[inline]
+pub unsafe fn c_bytes<'a, T>(pointer: *const T, length: usize) -> Option<&'a [u8]> {
+    if length == 0 {
+        Some(&[])
+    } else if pointer.is_null() || !fits_slice::<u8>(length) {
+        None
+    } else {
+        // SAFETY: non-NULL, bounded and, by the caller's contract, readable.
+        Some(unsafe { core::slice::from_raw_parts(pointer.cast::<u8>(), length) })
+    }
+}
+
 /// Runs `body`; if it panics, logs the panic and returns `on_panic` instead.
 ///
 /// `on_panic` should be the API's generic failure code (for coreMQTT

@@ -51,7 +51,7 @@ use crate::engine::connect;
 use crate::engine::publish::{self, Publish};
 use crate::engine::records::StateRecords;
 use crate::engine::{keepalive, process, subscribe};
-use crate::ffi::guard;
+use crate::ffi::{c_bytes, guard};
 
 /// The values of coreMQTT's configuration macros, for
 /// [`rsmqtt_coremqtt_config_set`]. Each field carries the macro's name.
@@ -156,22 +156,6 @@ unsafe fn ctx(p: *mut MQTTContext_t) -> Option<Ctx> {
     NonNull::new(p).map(|p| unsafe { Ctx::new(p) })
 }
 
-/// A byte slice from a C pointer and length: `Some(&[])` for length 0,
-/// `None` for NULL with a non-zero length.
-///
-/// # Safety
-/// A non-NULL `p` points to `len` readable bytes that outlive `'a`.
-unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
-    if len == 0 {
-        Some(&[])
-    } else if p.is_null() || !crate::ffi::fits_slice::<u8>(len) {
-        None
-    } else {
-        // SAFETY: per this function's contract; the length is bounded.
-        Some(unsafe { core::slice::from_raw_parts(p, len) })
-    }
-}
-
 /// A C string field: `None` when the pointer is NULL (field absent).
 ///
 /// # Safety
@@ -181,7 +165,7 @@ unsafe fn optional(p: *const c_char, len: u16) -> Option<&'static [u8]> {
         None
     } else {
         // SAFETY: non-NULL, with `len` bytes per the caller's contract.
-        unsafe { bytes(p.cast(), usize::from(len)) }
+        unsafe { c_bytes(p, usize::from(len)) }
     }
 }
 
@@ -419,8 +403,8 @@ pub unsafe extern "C" fn MQTT_Connect(
                 None => None,
                 Some(w) => {
                     let (Some(topic), Some(payload), Some(qos)) = (
-                        bytes(w.pTopicName.cast(), usize::from(w.topicNameLength)),
-                        bytes(w.pPayload.cast(), w.payloadLength),
+                        c_bytes(w.pTopicName, usize::from(w.topicNameLength)),
+                        c_bytes(w.pPayload, w.payloadLength),
                         MQTTQoS::from_raw(w.qos),
                     ) else {
                         log::error!(
@@ -488,8 +472,8 @@ pub unsafe extern "C" fn MQTT_Publish(
         // SAFETY: the caller's topic and payload, valid for the call.
         let (topic, payload) = unsafe {
             (
-                bytes(info.pTopicName.cast(), usize::from(info.topicNameLength)),
-                bytes(info.pPayload.cast(), info.payloadLength),
+                c_bytes(info.pTopicName, usize::from(info.topicNameLength)),
+                c_bytes(info.pPayload, info.payloadLength),
             )
         };
         let (Some(topic), Some(payload), Some(qos)) = (topic, payload, MQTTQoS::from_raw(info.qos))
@@ -524,13 +508,8 @@ unsafe fn filter_at<'a>(
     let entry = unsafe { &*list.add(i) };
     // SAFETY: per this function's contract; `filters_ok` rejected NULL filters
     // with a length.
-    let filter = unsafe {
-        bytes(
-            entry.pTopicFilter.cast(),
-            usize::from(entry.topicFilterLength),
-        )
-    }
-    .unwrap_or(&[]);
+    let filter =
+        unsafe { c_bytes(entry.pTopicFilter, usize::from(entry.topicFilterLength)) }.unwrap_or(&[]);
     // UNSUBSCRIBE ignores the QoS field, which C code may leave unset.
     let qos = match kind {
         SubscriptionKind::Subscribe => MQTTQoS::from_raw(entry.qos).unwrap_or(MQTTQoS::MQTTQoS0),

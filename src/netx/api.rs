@@ -30,22 +30,7 @@ use super::client::{socket_addr, Client, Will};
 use super::client_block::*;
 use super::nx_types::*;
 use super::threadx::{CHAR, TX_MUTEX, UCHAR, UINT, ULONG, USHORT};
-use crate::ffi::guard;
-
-/// Bytes at `ptr` as a slice (empty for length 0).
-///
-/// # Safety
-/// `ptr` is valid for `len` bytes when `len > 0`.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
-    if len == 0 {
-        return Some(&[]);
-    }
-    if ptr.is_null() || !crate::ffi::fits_slice::<u8>(len) {
-        return None;
-    }
-    // SAFETY: caller contract; the length is bounded.
-    Some(unsafe { core::slice::from_raw_parts(ptr, len) })
-}
+use crate::ffi::{c_bytes, guard};
 
 /// Looks up the client or returns `NXD_MQTT_CLIENT_NOT_RUNNING`.
 macro_rules! client_or_return {

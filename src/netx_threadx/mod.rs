@@ -22,7 +22,8 @@
 use core::slice;
 
 use crate::wire::{
-    self, length, string, Connect, ConnectReturnCode, Packet, PacketType, PublishParts, QoS, Will,
+    self, length, raw, string, Connect, ConnectReturnCode, Packet, PacketType, PublishParts, QoS,
+    Will,
 };
 
 /// Success.
@@ -140,15 +141,8 @@ pub struct RsmqttNxdPublishInfo {
 /// # Safety
 /// A non-null `ptr` must be valid for `len` bytes for `'a`.
 unsafe fn bytes<'a>(ptr: *const u8, len: u32) -> Option<&'a [u8]> {
-    if len == 0 {
-        return Some(&[]);
-    }
-    if ptr.is_null() {
-        return None;
-    }
-    let len = usize::try_from(len).ok()?;
-    // SAFETY: non-null and valid for `len` bytes by this function's contract.
-    Some(unsafe { slice::from_raw_parts(ptr, len) })
+    // SAFETY: forwarded contract.
+    unsafe { crate::ffi::c_bytes(ptr, usize::try_from(len).ok()?) }
 }
 
 /// Like [`bytes`] but the text must be an MQTT UTF-8 string.
@@ -312,7 +306,7 @@ pub unsafe extern "C" fn rsmqtt_nxd_connect_encode(
 
 /// Builds a packet whose variable part is `[u16 id] [u16-prefixed binary field] [tail]`
 /// or, for PUBLISH, `[u16-prefixed topic] [u16 id] payload`, as vectors: the
-/// fixed header (its remaining length encoded by [`length::encode`]) and the
+/// fixed header (written by [`raw::RawWriter`]) and the
 /// small fields in `scratch`, the topic/filter and payload referenced.
 ///
 /// NetX Duo's API takes topics and filters as bytes plus a length and its
@@ -344,14 +338,6 @@ impl Layout<'_> {
     }
 }
 
-/// Appends `bytes` to `buf` at `*at`.
-fn push(buf: &mut [u8], at: &mut usize, bytes: &[u8]) -> Option<()> {
-    let end = at.checked_add(bytes.len())?;
-    buf.get_mut(*at..end)?.copy_from_slice(bytes);
-    *at = end;
-    Some(())
-}
-
 /// # Safety
 /// `scratch` writable for `scratch_len` bytes; `out` for `out_len` elements;
 /// `count` for one. The vectors point into `scratch` and the layout's data.
@@ -372,38 +358,33 @@ unsafe fn encode_layout(
     let Some(remaining) = layout.remaining() else {
         return RSMQTT_NXD_INVALID;
     };
-    let mut len_bytes = [0u8; length::MAX_LEN_BYTES];
-    let Ok(n) = length::encode(remaining, &mut len_bytes) else {
-        return RSMQTT_NXD_INVALID;
-    };
-    // Fixed header, then the small fields in wire order.
-    let mut small = [0u8; 1 + length::MAX_LEN_BYTES + 2 + 2 + 1];
-    let mut at = 0usize;
-    let id = layout.packet_id.map(u16::to_be_bytes);
-    let field_prefix = field_len.to_be_bytes();
-    let head = (|| {
-        push(&mut small, &mut at, &[layout.first])?;
-        push(&mut small, &mut at, len_bytes.get(..n)?)?;
+    // Fixed header, then the small fields in wire order, through the one
+    // raw writer; `head` is where the field (topic or filter) goes.
+    let mut small = [0u8; raw::FIXED_HEADER_MAX_LEN + 2 + 2 + 1];
+    let mut w = raw::RawWriter::new(&mut small);
+    let head = (|| -> Result<usize, raw::RawError> {
+        w.fixed_header(layout.first, remaining)?;
         if layout.field_first {
-            push(&mut small, &mut at, &field_prefix)?;
-            let head = at;
-            if let Some(id) = &id {
-                push(&mut small, &mut at, id)?;
+            w.u16(field_len)?;
+            let head = w.position();
+            if let Some(id) = layout.packet_id {
+                w.u16(id)?;
             }
-            Some(head)
+            Ok(head)
         } else {
-            if let Some(id) = &id {
-                push(&mut small, &mut at, id)?;
+            if let Some(id) = layout.packet_id {
+                w.u16(id)?;
             }
-            push(&mut small, &mut at, &field_prefix)?;
-            let head = at;
+            w.u16(field_len)?;
+            let head = w.position();
             if let Some(q) = layout.tail {
-                push(&mut small, &mut at, &[q])?;
+                w.byte(q)?;
             }
-            Some(head)
+            Ok(head)
         }
     })();
-    let Some(head) = head else {
+    let at = w.position();
+    let Ok(head) = head else {
         return RSMQTT_NXD_INVALID;
     };
     let Ok(scratch_len) = usize::try_from(scratch_len) else {

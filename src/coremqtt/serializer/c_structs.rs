@@ -3,21 +3,7 @@
 
 use super::*;
 
-/// Borrows `length` bytes at `pointer`. NULL is an empty slice when `length`
-/// is 0 and `None` otherwise: a slice is never built from NULL.
-///
-/// # Safety
-/// A non-NULL `pointer` must be valid for reads of `length` bytes for `'a`.
-pub unsafe fn c_bytes<'a, T>(pointer: *const T, length: usize) -> Option<&'a [u8]> {
-    if pointer.is_null() {
-        (length == 0).then_some(&[][..])
-    } else if length > isize::MAX as usize {
-        None
-    } else {
-        // SAFETY: non-NULL and, by the caller's contract, readable.
-        Some(unsafe { core::slice::from_raw_parts(pointer.cast::<u8>(), length) })
-    }
-}
+pub use crate::ffi::c_bytes;
 
 /// Borrows the buffer of an `MQTTFixedBuffer_t`; `None` when its pointer is
 /// NULL.

@@ -263,8 +263,8 @@ unsafe fn mqtt_client_login_set(
         }
         // SAFETY: caller contract.
         let (Some(user), Some(pass)) = (
-            unsafe { bytes(username as *const u8, username_length as usize) },
-            unsafe { bytes(password as *const u8, password_length as usize) },
+            unsafe { c_bytes(username as *const u8, username_length as usize) },
+            unsafe { c_bytes(password as *const u8, password_length as usize) },
         ) else {
             return NXD_MQTT_INVALID_PARAMETER;
         };
@@ -369,8 +369,8 @@ unsafe fn mqtt_client_will_message_set(
         }
         // SAFETY: caller contract.
         let (Some(topic), Some(message)) = (
-            unsafe { bytes(will_topic, will_topic_length as usize) },
-            unsafe { bytes(will_message, will_message_length as usize) },
+            unsafe { c_bytes(will_topic, will_topic_length as usize) },
+            unsafe { c_bytes(will_message, will_message_length as usize) },
         ) else {
             return NXD_MQTT_INVALID_PARAMETER;
         };

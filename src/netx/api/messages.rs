@@ -59,8 +59,8 @@ unsafe fn mqtt_client_publish(
         }
         // SAFETY: caller contract.
         let (Some(topic), Some(payload)) = (
-            unsafe { bytes(topic_name as *const u8, topic_name_length as usize) },
-            unsafe { bytes(message as *const u8, message_length as usize) },
+            unsafe { c_bytes(topic_name as *const u8, topic_name_length as usize) },
+            unsafe { c_bytes(message as *const u8, message_length as usize) },
         ) else {
             return NXD_MQTT_INVALID_PARAMETER;
         };
@@ -143,7 +143,8 @@ unsafe fn mqtt_client_subscribe(
             return NXD_MQTT_INVALID_PARAMETER;
         }
         // SAFETY: caller contract.
-        let Some(filter) = (unsafe { bytes(topic_name as *const u8, topic_name_length as usize) })
+        let Some(filter) =
+            (unsafe { c_bytes(topic_name as *const u8, topic_name_length as usize) })
         else {
             return NXD_MQTT_INVALID_PARAMETER;
         };
@@ -201,7 +202,8 @@ unsafe fn mqtt_client_unsubscribe(
             return NXD_MQTT_INVALID_PARAMETER;
         }
         // SAFETY: caller contract.
-        let Some(filter) = (unsafe { bytes(topic_name as *const u8, topic_name_length as usize) })
+        let Some(filter) =
+            (unsafe { c_bytes(topic_name as *const u8, topic_name_length as usize) })
         else {
             return NXD_MQTT_INVALID_PARAMETER;
         };
