@@ -189,77 +189,55 @@ fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQT
     MQTTStatus::MQTTNoMemory
 }
 
-/// What the engine keeps of a decoded packet once the borrow of the buffer
-/// ends: the application's callbacks run with no borrow alive.
-enum Received {
-    Publish {
-        qos: QoS,
-        retain: bool,
-        dup: bool,
-        packet_id: u16,
-        topic: core::ops::Range<usize>,
-        payload: core::ops::Range<usize>,
-    },
-    Ack(MQTTPubAckType, u16),
-    SubAck {
-        packet_id: u16,
-        refused: bool,
-    },
-    UnsubAck(u16),
-    PingResp,
-}
-
 /// Where `part` starts within `whole` (both from the same buffer).
 fn offset_in(whole: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+    (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize)
 }
 
-/// Decodes the complete packet at the start of `buf` with `wire`.
+/// Decodes the complete packet at the start of `buf` with `wire` into
+/// `event` (packet identifier, SUBACK refusal, PUBLISH fields as positions
+/// in `buf`): what the engine keeps of the packet once the borrow of the
+/// buffer ends, since the application's callbacks run with no borrow alive.
 ///
 /// Only the decoders of packets a client can receive are called (not the
 /// generic [`wire::decode`]), so a firmware image carries no CONNECT or
 /// SUBSCRIBE decoder.
-fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
+fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wire::Error> {
     let packet = buf
         .get(..header.packet_len())
         .ok_or(wire::Error::Truncated)?;
     let body = packet.get(header.header_len..).unwrap_or_default();
-    Ok(match header.packet_type {
+    match header.packet_type {
         PacketType::Publish => {
             let (p, _) = wire::Publish::decode(packet)?;
             let topic = offset_in(buf, p.topic.as_bytes());
             let payload = offset_in(buf, p.payload);
-            Received::Publish {
+            event.packet_id = p.packet_id;
+            event.publish = Some(IncomingPublish {
                 qos: p.qos,
                 retain: p.retain,
                 dup: p.dup,
-                packet_id: p.packet_id,
-                topic: topic..topic.saturating_add(p.topic.len()),
-                payload: payload..payload.saturating_add(p.payload.len()),
-            }
+                topic: topic..topic.wrapping_add(p.topic.len()),
+                payload: payload..payload.wrapping_add(p.payload.len()),
+            });
         }
-        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
-            let ack = match header.packet_type {
-                PacketType::PubAck => MQTTPubAckType::MQTTPuback,
-                PacketType::PubRec => MQTTPubAckType::MQTTPubrec,
-                PacketType::PubRel => MQTTPubAckType::MQTTPubrel,
-                _ => MQTTPubAckType::MQTTPubcomp,
-            };
-            Received::Ack(ack, ack::id_only_body(header.packet_type, body)?)
+        // One decoder for the five packets that carry only an identifier.
+        PacketType::PubAck
+        | PacketType::PubRec
+        | PacketType::PubRel
+        | PacketType::PubComp
+        | PacketType::UnsubAck => {
+            event.packet_id = ack::id_only_body(header.packet_type, body)?;
         }
         // A byte loop, not `contains` (which links `memchr`; see wire::string).
         #[allow(clippy::manual_contains)]
         PacketType::SubAck => {
             let (a, _) = SubAck::decode(packet)?;
-            Received::SubAck {
-                packet_id: a.packet_id,
-                refused: a.return_codes.iter().any(|&code| code == 0x80),
-            }
+            event.packet_id = a.packet_id;
+            event.refused = a.return_codes.iter().any(|&code| code == 0x80);
         }
-        PacketType::UnsubAck => Received::UnsubAck(ack::id_only_body(PacketType::UnsubAck, body)?),
         PacketType::PingResp => {
             PingResp::decode(packet)?;
-            Received::PingResp
         }
         other => {
             return Err(wire::Error::UnexpectedPacketType {
@@ -267,7 +245,8 @@ fn decode(buf: &[u8], header: &FixedHeader) -> Result<Received, wire::Error> {
                 actual: other,
             })
         }
-    })
+    }
+    Ok(())
 }
 
 /// Handles one complete packet at the start of the network buffer.
@@ -276,73 +255,66 @@ fn handle_packet<P: Port>(
     header: FixedHeader,
     manage_keep_alive: bool,
 ) -> Result<(), Error> {
-    let frame = Frame {
-        first_byte: (header.packet_type as u8) << 4 | header.flags,
-        header_len: header.header_len,
-        remaining_len: header.remaining_length,
+    let ty = header.packet_type;
+    let mut event = Event {
+        frame: Frame {
+            first_byte: (ty as u8) << 4 | header.flags,
+            header_len: header.header_len,
+            remaining_len: header.remaining_length,
+        },
+        packet_id: 0,
+        refused: false,
+        publish: None,
     };
-    let received = match decode(ctx.buffer(), &header) {
-        Ok(received) => received,
-        Err(e) => {
-            log::error!("malformed {:?} from the server: {e}", header.packet_type);
-            return Err(Error::Malformed(e));
+    if let Err(e) = decode(ctx.buffer(), &header, &mut event) {
+        return Err(malformed(ty, e));
+    }
+    let status = match ty {
+        PacketType::Publish => incoming_publish(ctx, &event),
+        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
+            publish_ack(ctx, &event, ack_type(ty))
         }
-    };
-    match received {
-        Received::Publish {
-            qos,
-            retain,
-            dup,
-            packet_id,
-            topic,
-            payload,
-        } => {
-            let publish = IncomingPublish {
-                qos,
-                retain,
-                dup,
-                topic,
-                payload,
-            };
-            ok_if_success(incoming_publish(ctx, frame, packet_id, publish))
-        }
-        Received::Ack(ack, id) => ok_if_success(publish_ack(ctx, frame, ack, id)),
-        Received::PingResp => {
+        PacketType::PingResp => {
             *ctx.session().waiting_ping = false;
             if !manage_keep_alive {
-                notify(ctx, frame, 0, false, None);
+                ctx.deliver(&event);
             }
-            Ok(())
+            MQTTStatus::MQTTSuccess
         }
-        // A refused filter is news for the application, not a loop error.
-        Received::SubAck { packet_id, refused } => {
-            if refused {
-                log::warn!("SUBSCRIBE {packet_id}: a topic filter was refused by the server");
+        // SUBACK and UNSUBACK. A refused filter is news for the application,
+        // not a loop error.
+        _ => {
+            if event.refused {
+                log::warn!(
+                    "SUBSCRIBE {}: a topic filter was refused by the server",
+                    event.packet_id
+                );
             }
-            notify(ctx, frame, packet_id, refused, None);
-            Ok(())
+            ctx.deliver(&event);
+            MQTTStatus::MQTTSuccess
         }
-        Received::UnsubAck(packet_id) => {
-            notify(ctx, frame, packet_id, false, None);
-            Ok(())
-        }
-    }
+    };
+    ok_if_success(status)
 }
 
-/// Delivers one packet to the application.
-fn notify<P: Port>(
-    ctx: &mut P,
-    frame: Frame,
-    packet_id: u16,
-    refused: bool,
-    publish: Option<IncomingPublish>,
-) {
-    ctx.deliver(&Event {
-        frame,
-        packet_id,
-        refused,
-        publish,
-    });
+/// A packet `wire` refused: logged, and the loop's error.
+#[cold]
+#[inline(never)]
+fn malformed(ty: PacketType, e: wire::Error) -> Error {
+    log::error!("malformed {ty:?} from the server: {e}");
+    Error::Malformed(e)
+}
+
+/// The acknowledgement type of PUBACK, PUBREC, PUBREL or PUBCOMP: the
+/// packet types 4 to 7 are the acknowledgement types 0 to 3 in the same
+/// order, so this is a subtraction.
+fn ack_type(ty: PacketType) -> MQTTPubAckType {
+    match ty {
+        PacketType::PubAck => MQTTPubAckType::MQTTPuback,
+        PacketType::PubRec => MQTTPubAckType::MQTTPubrec,
+        PacketType::PubRel => MQTTPubAckType::MQTTPubrel,
+        _ => MQTTPubAckType::MQTTPubcomp,
+    }
 }
 
 /// The coreMQTT QoS of a `wire` QoS.
@@ -356,12 +328,11 @@ pub(crate) fn mqtt_qos(qos: QoS) -> MQTTQoS {
 
 /// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
 /// acknowledge it.
-fn incoming_publish<P: Port>(
-    ctx: &mut P,
-    frame: Frame,
-    id: u16,
-    publish: IncomingPublish,
-) -> MQTTStatus {
+fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
+    let Some(publish) = &event.publish else {
+        return MQTTStatus::MQTTBadResponse;
+    };
+    let id = event.packet_id;
     let qos = mqtt_qos(publish.qos);
     let mut duplicate = false;
     if qos != MQTTQoS::MQTTQoS0 && ctx.records().incoming.is_empty() {
@@ -407,7 +378,7 @@ fn incoming_publish<P: Port>(
         }
     }
     if !duplicate {
-        notify(ctx, frame, id, false, Some(publish));
+        ctx.deliver(event);
     }
     match qos {
         MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
@@ -417,7 +388,8 @@ fn incoming_publish<P: Port>(
 }
 
 /// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
-fn publish_ack<P: Port>(ctx: &mut P, frame: Frame, ack: MQTTPubAckType, id: u16) -> MQTTStatus {
+fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: MQTTPubAckType) -> MQTTStatus {
+    let id = event.packet_id;
     if ack == MQTTPubAckType::MQTTPubrel && !ctx.records().incoming.iter().any(|r| r.packetId == id)
     {
         log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
@@ -434,7 +406,7 @@ fn publish_ack<P: Port>(ctx: &mut P, frame: Frame, ack: MQTTPubAckType, id: u16)
         // The broker has the publish now: a stored copy is no longer needed.
         ctx.clear(id);
     }
-    notify(ctx, frame, id, false, None);
+    ctx.deliver(event);
     match state {
         MQTTPublishState::MQTTPubRelSend => send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true),
         MQTTPublishState::MQTTPubCompSend => send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, true),

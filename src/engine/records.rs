@@ -85,6 +85,111 @@ pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPubl
     }
 }
 
+/// What sending or receiving one acknowledgement does to a state record:
+/// one row of [`ACK_STEPS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AckStep {
+    /// The state the publish enters.
+    pub new: MQTTPublishState,
+    /// The QoS the acknowledgement belongs to: a PUBACK only to QoS 1,
+    /// PUBREC/PUBREL/PUBCOMP only to QoS 2.
+    pub qos: MQTTQoS,
+    /// Whether it concerns one of our outgoing publishes (else one of the
+    /// server's).
+    pub outgoing: bool,
+    /// The states it may leave, one bit per `MQTTPublishState` value.
+    pub from: u16,
+}
+
+/// The bit of each state in [`AckStep::from`].
+const fn bits(states: &[MQTTPublishState]) -> u16 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < states.len() {
+        mask |= 1 << states[i] as u16;
+        i += 1;
+    }
+    mask
+}
+
+/// The acknowledgement transitions of MQTT 3.1.1 4.3, indexed by
+/// `ack * 2 + op` (`MQTT_SEND` is 0): one table instead of a match per
+/// question, so the state machine is this data plus [`apply_ack`].
+///
+/// The self-transitions cover a session resumption: the server resends a
+/// QoS 2 publish we already answered with PUBREC (`MQTTPubRelPending`),
+/// resends a PUBREL we already answered (`MQTTPubCompSend`), or we resend a
+/// PUBREL (`MQTTPubCompPending`). A PUBACK or PUBCOMP completes the exchange
+/// from any state that waits for or owes one of them.
+pub const ACK_STEPS: [AckStep; 8] = {
+    use MQTTPublishState::*;
+    const DONE_FROM: u16 = bits(&[
+        MQTTPubAckSend,
+        MQTTPubAckPending,
+        MQTTPubCompSend,
+        MQTTPubCompPending,
+    ]);
+    const fn step(new: MQTTPublishState, qos: MQTTQoS, outgoing: bool, from: u16) -> AckStep {
+        AckStep {
+            new,
+            qos,
+            outgoing,
+            from,
+        }
+    }
+    [
+        // PUBACK sent for the server's QoS 1 publish / received for ours.
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS1, false, DONE_FROM),
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS1, true, DONE_FROM),
+        // We send PUBREC for an incoming publish, then wait for its PUBREL;
+        // we receive PUBREC for an outgoing publish and owe a PUBREL.
+        step(
+            MQTTPubRelPending,
+            MQTTQoS::MQTTQoS2,
+            false,
+            bits(&[MQTTPubRecSend, MQTTPubRelPending]),
+        ),
+        step(
+            MQTTPubRelSend,
+            MQTTQoS::MQTTQoS2,
+            true,
+            bits(&[MQTTPubRecPending]),
+        ),
+        // We send PUBREL for an outgoing publish, then wait for PUBCOMP; we
+        // receive PUBREL for an incoming publish and owe a PUBCOMP.
+        step(
+            MQTTPubCompPending,
+            MQTTQoS::MQTTQoS2,
+            true,
+            bits(&[MQTTPubRelSend, MQTTPubCompPending]),
+        ),
+        step(
+            MQTTPubCompSend,
+            MQTTQoS::MQTTQoS2,
+            false,
+            bits(&[MQTTPubRelPending, MQTTPubCompSend]),
+        ),
+        // PUBCOMP sent for the server's QoS 2 publish / received for ours.
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS2, false, DONE_FROM),
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS2, true, DONE_FROM),
+    ]
+};
+
+/// The row of [`ACK_STEPS`] for `ack` travelling in direction `op`.
+pub fn ack_step(ack: MQTTPubAckType, op: MQTTStateOperation) -> AckStep {
+    let index = ack as usize * 2 + op as usize;
+    match ACK_STEPS.get(index) {
+        Some(&step) => step,
+        // Not reached: both enums are in range.
+        None => AckStep {
+            new: MQTTPublishState::MQTTStateNull,
+            qos: MQTTQoS::MQTTQoS0,
+            outgoing: false,
+            from: 0,
+        },
+    }
+}
+
 /// The state a publish enters when the acknowledgement `ack` is sent or
 /// received. `qos` is the record's QoS as stored (a raw integer, since C may
 /// have written it); a PUBACK only belongs to QoS 1 and PUBREC/PUBREL/PUBCOMP
@@ -95,50 +200,18 @@ pub fn calculate_state_ack(
     op: MQTTStateOperation,
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState {
-    use MQTTPublishState::*;
-    let send = op == MQTTStateOperation::MQTT_SEND;
-    let (state, qos_needed) = match ack {
-        MQTTPubAckType::MQTTPuback => (MQTTPublishDone, MQTTQoS::MQTTQoS1),
-        // We send PUBREC for an incoming publish, then wait for its PUBREL;
-        // we receive PUBREC for an outgoing publish and owe a PUBREL.
-        MQTTPubAckType::MQTTPubrec => (
-            if send {
-                MQTTPubRelPending
-            } else {
-                MQTTPubRelSend
-            },
-            MQTTQoS::MQTTQoS2,
-        ),
-        // We send PUBREL for an outgoing publish, then wait for PUBCOMP; we
-        // receive PUBREL for an incoming publish and owe a PUBCOMP.
-        MQTTPubAckType::MQTTPubrel => (
-            if send {
-                MQTTPubCompPending
-            } else {
-                MQTTPubCompSend
-            },
-            MQTTQoS::MQTTQoS2,
-        ),
-        MQTTPubAckType::MQTTPubcomp => (MQTTPublishDone, MQTTQoS::MQTTQoS2),
-    };
-    if qos == qos_needed as MQTTQoSRaw {
-        state
+    let step = ack_step(ack, op);
+    if qos == step.qos as MQTTQoSRaw {
+        step.new
     } else {
-        MQTTStateNull
+        MQTTPublishState::MQTTStateNull
     }
 }
 
 /// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
 /// to one of our outgoing publishes (else to an incoming one).
 pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
-    match ack {
-        // The server answers our publish with these.
-        MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec | MQTTPubAckType::MQTTPubcomp => {
-            op == MQTTStateOperation::MQTT_RECEIVE
-        }
-        // We send PUBREL for our publish; a received one is for the server's.
-        MQTTPubAckType::MQTTPubrel => op == MQTTStateOperation::MQTT_SEND,
-    }
+    ack_step(ack, op).outgoing
 }
 
 /// Whether a publish may move from `current` to `new` when a PUBLISH is sent
@@ -168,25 +241,6 @@ fn publish_transition_valid(
     }
 }
 
-/// Whether a publish may move from `current` to `new` when an acknowledgement
-/// is sent or received. The self-transitions cover a session resumption:
-/// the server resends a QoS 2 publish we already answered with PUBREC
-/// (`MQTTPubRelPending`), resends a PUBREL we already answered
-/// (`MQTTPubCompSend`), or we resend a PUBREL (`MQTTPubCompPending`).
-fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> bool {
-    use MQTTPublishState::*;
-    match current {
-        MQTTPubAckSend | MQTTPubAckPending => new == MQTTPublishDone,
-        MQTTPubRecSend => new == MQTTPubRelPending,
-        MQTTPubRelPending => matches!(new, MQTTPubCompSend | MQTTPubRelPending),
-        MQTTPubCompSend => matches!(new, MQTTPublishDone | MQTTPubCompSend),
-        MQTTPubRecPending => new == MQTTPubRelSend,
-        MQTTPubRelSend => new == MQTTPubCompPending,
-        MQTTPubCompPending => matches!(new, MQTTPublishDone | MQTTPubCompPending),
-        MQTTPublishDone | MQTTPublishSend | MQTTStateNull => false,
-    }
-}
-
 /// An empty slot, as a deleted record is left.
 pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
     packetId: MQTT_PACKET_ID_INVALID,
@@ -195,8 +249,8 @@ pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
 };
 
 /// Slides every used record towards the front, keeping their order, so the
-/// free slots end up at the back.
-pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) {
+/// free slots end up at the back; returns the number of used records.
+pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) -> usize {
     let mut next_free = 0;
     for index in 0..records.len() {
         let Some(&record) = records.get(index) else {
@@ -219,6 +273,7 @@ pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) {
             next_free += 1;
         }
     }
+    next_free
 }
 
 /// Adds a record after the last used slot. `MQTTStateCollision` when the
@@ -252,12 +307,10 @@ fn add_record_at(
     // Everything after the last used slot is free, so only the slots up to
     // it can collide: found from the back first (the free tail is usually
     // short), the collision scan then skips the free tail.
-    let last_used = |records: &[MQTTPubAckInfo_t]| {
-        records
-            .iter()
-            .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
-    };
-    let mut used_end = last_used(records).map_or(0, |last| last + 1);
+    let mut used_end = records
+        .iter()
+        .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
+        .map_or(0, |last| last + 1);
     let used = records.get(..used_end).unwrap_or_default();
     if packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
         || used
@@ -266,24 +319,18 @@ fn add_record_at(
     {
         return Err(MQTTStatus::MQTTStateCollision);
     }
-    if used_end == records.len() && used_end > 0 {
-        compact(records);
-        used_end = last_used(records).map_or(0, |last| last + 1);
+    if used_end == records.len() {
+        used_end = compact(records);
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
-    let slot = used_end;
-    match records.get_mut(slot) {
-        Some(record) => {
-            *record = MQTTPubAckInfo_t {
-                packetId: packet_id,
-                qos: qos as MQTTQoSRaw,
-                publishState: state as MQTTPublishStateRaw,
-            };
-            Ok(slot)
-        }
-        None => Err(MQTTStatus::MQTTNoMemory),
-    }
+    let record = records.get_mut(used_end).ok_or(MQTTStatus::MQTTNoMemory)?;
+    *record = MQTTPubAckInfo_t {
+        packetId: packet_id,
+        qos: qos as MQTTQoSRaw,
+        publishState: state as MQTTPublishStateRaw,
+    };
+    Ok(used_end)
 }
 
 /// Index of the record holding `packet_id` (never matches a free slot).
@@ -456,50 +503,13 @@ impl StateRecords<'_> {
         ack: MQTTPubAckType,
         op: MQTTStateOperation,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        if packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        let records: &mut [MQTTPubAckInfo_t] = if ack_concerns_outgoing(ack, op) {
+        let step = ack_step(ack, op);
+        let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
         } else {
             self.incoming
         };
-        let Some((index, record)) =
-            find(records, packet_id).and_then(|index| Some((index, *records.get(index)?)))
-        else {
-            log::error!("no state record for packet identifier {packet_id}");
-            return Err(MQTTStatus::MQTTBadResponse);
-        };
-        let new = calculate_state_ack(ack, op, record.qos);
-        let current = MQTTPublishState::from_raw(record.publishState);
-        let valid = current.is_some_and(|current| ack_transition_valid(current, new));
-        if !valid {
-            log::error!(
-                "illegal state transition {} -> {} for packet identifier {packet_id}",
-                current.map_or("(invalid)", MQTTPublishState::name),
-                new.name()
-            );
-            return Err(MQTTStatus::MQTTIllegalState);
-        }
-        if current == Some(new) {
-            // A repeated acknowledgement after a session resumption.
-            return Ok(new);
-        }
-        let Some(slot) = records.get_mut(index) else {
-            return Err(MQTTStatus::MQTTBadResponse);
-        };
-        match new {
-            MQTTPublishState::MQTTPublishDone => *slot = FREE_SLOT,
-            MQTTPublishState::MQTTPubRelSend => {
-                *slot = FREE_SLOT;
-                let status = add_record(records, packet_id, MQTTQoS::MQTTQoS2, new);
-                if status != MQTTStatus::MQTTSuccess {
-                    return Err(status);
-                }
-            }
-            _ => slot.publishState = new as MQTTPublishStateRaw,
-        }
-        Ok(new)
+        apply_ack(records, packet_id, step)
     }
 
     /// Frees the record of an outgoing publish whose send failed
@@ -523,6 +533,61 @@ impl StateRecords<'_> {
     }
 }
 
+/// [`StateRecords::update_ack`] on the array `step` concerns: one
+/// function, not generic over anything, for every acknowledgement the engine
+/// or the C state functions send or receive.
+pub fn apply_ack(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    step: AckStep,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    if packet_id == MQTT_PACKET_ID_INVALID {
+        return Err(MQTTStatus::MQTTBadParameter);
+    }
+    let Some(index) = find(records, packet_id) else {
+        log::error!("no state record for packet identifier {packet_id}");
+        return Err(MQTTStatus::MQTTBadResponse);
+    };
+    let Some(slot) = records.get_mut(index) else {
+        return Err(MQTTStatus::MQTTBadResponse);
+    };
+    let current = slot.publishState;
+    // A state outside 0..=10 (C may have written anything) has no bit.
+    let valid = slot.qos == step.qos as MQTTQoSRaw
+        && u32::from(step.from)
+            .checked_shr(u32::from(current))
+            .is_some_and(|mask| mask & 1 != 0);
+    let new = step.new;
+    if !valid {
+        log::error!(
+            "illegal state transition {} -> {} for packet identifier {packet_id}",
+            MQTTPublishState::from_raw(current).map_or("(invalid)", MQTTPublishState::name),
+            if slot.qos == step.qos as MQTTQoSRaw {
+                new
+            } else {
+                MQTTPublishState::MQTTStateNull
+            }
+            .name()
+        );
+        return Err(MQTTStatus::MQTTIllegalState);
+    }
+    if current == new as MQTTPublishStateRaw {
+        // A repeated acknowledgement after a session resumption.
+        return Ok(new);
+    }
+    match new {
+        MQTTPublishState::MQTTPublishDone => *slot = FREE_SLOT,
+        MQTTPublishState::MQTTPubRelSend => {
+            // To the back: PUBRELs are resent in the order their PUBRECs
+            // arrived.
+            *slot = FREE_SLOT;
+            add_record_at(records, packet_id, MQTTQoS::MQTTQoS2, new)?;
+        }
+        _ => slot.publishState = new as MQTTPublishStateRaw,
+    }
+    Ok(new)
+}
+
 /// The next outgoing publish that owes a PUBREL after a session resumption
 /// (state `MQTTPubRelSend` or `MQTTPubCompPending`), from `*cursor` on; 0
 /// when there is none. Call repeatedly with the same cursor.
@@ -543,11 +608,106 @@ pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCu
     )
 }
 
+/// Whether a publish may move from `current` to `new` when an acknowledgement
+/// is sent or received. The self-transitions cover a session resumption:
+/// the server resends a QoS 2 publish we already answered with PUBREC
+/// (`MQTTPubRelPending`), resends a PUBREL we already answered
+/// (`MQTTPubCompSend`), or we resend a PUBREL (`MQTTPubCompPending`).
+#[cfg(test)]
+fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTPubAckSend | MQTTPubAckPending => new == MQTTPublishDone,
+        MQTTPubRecSend => new == MQTTPubRelPending,
+        MQTTPubRelPending => matches!(new, MQTTPubCompSend | MQTTPubRelPending),
+        MQTTPubCompSend => matches!(new, MQTTPublishDone | MQTTPubCompSend),
+        MQTTPubRecPending => new == MQTTPubRelSend,
+        MQTTPubRelSend => new == MQTTPubCompPending,
+        MQTTPubCompPending => matches!(new, MQTTPublishDone | MQTTPubCompPending),
+        MQTTPublishDone | MQTTPublishSend | MQTTStateNull => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{add_record, FREE_SLOT};
-    use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
-    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+    use super::{
+        ack_concerns_outgoing, ack_step, ack_transition_valid, add_record, apply_ack,
+        calculate_state_ack, FREE_SLOT,
+    };
+    use crate::coremqtt::context::{
+        MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
+    };
+    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
+    use crate::coremqtt::state::MQTTStateOperation;
+
+    /// The acknowledgement rules as they read in MQTT 3.1.1 4.3, written
+    /// out case by case: the table must agree with them.
+    fn expected_state(
+        ack: MQTTPubAckType,
+        op: MQTTStateOperation,
+        qos: MQTTQoSRaw,
+    ) -> MQTTPublishState {
+        use MQTTPubAckType::*;
+        use MQTTPublishState::*;
+        let send = op == MQTTStateOperation::MQTT_SEND;
+        let (state, qos_needed) = match ack {
+            MQTTPuback => (MQTTPublishDone, 1),
+            MQTTPubrec if send => (MQTTPubRelPending, 2),
+            MQTTPubrec => (MQTTPubRelSend, 2),
+            MQTTPubrel if send => (MQTTPubCompPending, 2),
+            MQTTPubrel => (MQTTPubCompSend, 2),
+            MQTTPubcomp => (MQTTPublishDone, 2),
+        };
+        if qos == qos_needed {
+            state
+        } else {
+            MQTTStateNull
+        }
+    }
+
+    #[test]
+    fn the_ack_table_follows_the_transition_rules() {
+        use MQTTPubAckType::*;
+        use MQTTStateOperation::*;
+        for ack in [MQTTPuback, MQTTPubrec, MQTTPubrel, MQTTPubcomp] {
+            for op in [MQTT_SEND, MQTT_RECEIVE] {
+                let outgoing = match ack {
+                    MQTTPubrel => op == MQTT_SEND,
+                    _ => op == MQTT_RECEIVE,
+                };
+                assert_eq!(ack_concerns_outgoing(ack, op), outgoing, "{ack:?} {op:?}");
+                assert_eq!(ack_step(ack, op).outgoing, outgoing);
+                for qos in 0..=3 as MQTTQoSRaw {
+                    let new = expected_state(ack, op, qos);
+                    assert_eq!(
+                        calculate_state_ack(ack, op, qos),
+                        new,
+                        "{ack:?} {op:?} {qos}"
+                    );
+                    for current in 0..=20 as MQTTPublishStateRaw {
+                        let valid = MQTTPublishState::from_raw(current)
+                            .is_some_and(|c| ack_transition_valid(c, new));
+                        let mut records = [MQTTPubAckInfo_t {
+                            packetId: 7,
+                            qos,
+                            publishState: current,
+                        }];
+                        let got = apply_ack(&mut records, 7, ack_step(ack, op));
+                        if valid {
+                            assert_eq!(got, Ok(new), "{ack:?} {op:?} qos {qos} from {current}");
+                        } else {
+                            assert_eq!(
+                                got,
+                                Err(MQTTStatus::MQTTIllegalState),
+                                "{ack:?} {op:?} qos {qos} from {current}"
+                            );
+                            assert_eq!(records[0].publishState, current);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> MQTTStatus {
         add_record(
