@@ -109,6 +109,22 @@ impl Config {
         SEND_TIMEOUT_MS.load(Ordering::Relaxed)
     }
 
+    /// `pingresp_timeout_ms` in effect now (one atomic load, for the
+    /// receive loop's keep-alive check).
+    pub fn pingresp_timeout_ms() -> u32 {
+        PINGRESP_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `packet_tx_timeout_ms` in effect now (one atomic load).
+    pub fn packet_tx_timeout_ms() -> u32 {
+        PACKET_TX_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `packet_rx_timeout_ms` in effect now (one atomic load).
+    pub fn packet_rx_timeout_ms() -> u32 {
+        PACKET_RX_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
     /// Makes these values the ones in effect. Each value is independent, so
     /// relaxed ordering is enough: a connection that reads a mix of old and
     /// new values during the switch still sees valid numbers.

@@ -12,6 +12,8 @@ use core::ops::Range;
 
 use crate::wire::QoS;
 
+use crate::coremqtt::context::MQTTPubAckInfo_t;
+
 use super::records::StateRecords;
 
 /// The session's scalar state, as mutable views into wherever the face keeps
@@ -111,6 +113,20 @@ pub trait Port {
 
     /// The QoS 1/2 state records, outgoing and incoming.
     fn records(&mut self) -> StateRecords<'_>;
+
+    /// One of the two record arrays: the outgoing one when `outgoing`, else
+    /// the incoming one. The receive path touches one side per step, and a
+    /// port may give one side more cheaply than both (the coreMQTT face
+    /// need not check two C arrays against each other); the default takes
+    /// it from [`Port::records`].
+    fn record_array(&mut self, outgoing: bool) -> &mut [MQTTPubAckInfo_t] {
+        let records = self.records();
+        if outgoing {
+            records.outgoing
+        } else {
+            records.incoming
+        }
+    }
 
     /// Receives at most `len` bytes into `buffer()[offset..]`: the number of
     /// bytes received, 0 for nothing now, negative for a transport failure.

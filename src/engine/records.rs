@@ -477,14 +477,7 @@ impl StateRecords<'_> {
                 record.publishState = new as MQTTPublishStateRaw;
                 Ok(new)
             }
-            MQTTStateOperation::MQTT_RECEIVE => {
-                // An incoming publish always starts a record: the only
-                // transition from the null state.
-                match add_record(self.incoming, packet_id, qos, new) {
-                    MQTTStatus::MQTTSuccess => Ok(new),
-                    error => Err(error),
-                }
-            }
+            MQTTStateOperation::MQTT_RECEIVE => receive_publish(self.incoming, packet_id, qos),
         }
     }
 
@@ -509,7 +502,11 @@ impl StateRecords<'_> {
         } else {
             self.incoming
         };
-        apply_ack(records, packet_id, step)
+        let result = apply_ack(records, packet_id, step);
+        if result == Err(MQTTStatus::MQTTBadResponse) {
+            log::error!("no state record for packet identifier {packet_id}");
+        }
+        result
     }
 
     /// Frees the record of an outgoing publish whose send failed
@@ -533,6 +530,18 @@ impl StateRecords<'_> {
     }
 }
 
+/// `update_publish(packet_id, MQTT_RECEIVE, qos)` for QoS 1 or 2 on the
+/// incoming records: an incoming publish always starts a record, the only
+/// transition from the null state.
+pub fn receive_publish(
+    incoming: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    qos: MQTTQoS,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    let new = calculate_state_publish(MQTTStateOperation::MQTT_RECEIVE, qos);
+    add_record_at(incoming, packet_id, qos, new).map(|_| new)
+}
+
 /// [`StateRecords::update_ack`] on the array `step` concerns: one
 /// function, not generic over anything, for every acknowledgement the engine
 /// or the C state functions send or receive.
@@ -544,8 +553,8 @@ pub fn apply_ack(
     if packet_id == MQTT_PACKET_ID_INVALID {
         return Err(MQTTStatus::MQTTBadParameter);
     }
+    // No record: the caller logs it (a PUBREL without one is answered).
     let Some(index) = find(records, packet_id) else {
-        log::error!("no state record for packet identifier {packet_id}");
         return Err(MQTTStatus::MQTTBadResponse);
     };
     let Some(slot) = records.get_mut(index) else {
