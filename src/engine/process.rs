@@ -24,7 +24,7 @@
 use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
-use crate::wire::{self, ack, FixedHeader, PacketType, PingResp, QoS, SubAck};
+use crate::wire::{self, ack, FixedHeader, PacketType, QoS, SubAck};
 
 use super::config::Config;
 use super::error::Error;
@@ -214,7 +214,7 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wir
     let body = packet.get(header.header_len..).unwrap_or_default();
     match header.packet_type {
         PacketType::Publish => {
-            let (p, _) = wire::Publish::decode(packet)?;
+            let p = wire::Publish::from_body(header.flags, body)?;
             let topic = offset_in(buf, p.topic.as_bytes());
             let payload = offset_in(buf, p.payload);
             event.packet_id = p.packet_id;
@@ -237,13 +237,18 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wir
         // A byte loop, not `contains` (which links `memchr`; see wire::string).
         #[allow(clippy::manual_contains)]
         PacketType::SubAck => {
-            let (a, _) = SubAck::decode(packet)?;
+            let a = SubAck::from_body(body)?;
             event.packet_id = a.packet_id;
             event.refused = a.return_codes.iter().any(|&code| code == 0x80);
         }
-        PacketType::PingResp => {
-            PingResp::decode(packet)?;
+        // PINGRESP has no body (MQTT 3.1.1 3.13).
+        PacketType::PingResp if !body.is_empty() => {
+            return Err(wire::Error::WrongRemainingLength {
+                packet_type: PacketType::PingResp,
+                actual: body.len(),
+            })
         }
+        PacketType::PingResp => {}
         other => {
             return Err(wire::Error::UnexpectedPacketType {
                 expected: PacketType::Publish,
@@ -340,17 +345,18 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
     let id = event.packet_id;
     let qos = mqtt_qos(publish.qos);
     let mut duplicate = false;
-    if qos != MQTTQoS::MQTTQoS0 && ctx.record_array(false).is_empty() {
-        // coreMQTT's status for this case: the publish is dropped unanswered.
-        log::error!(
-            "QoS {} PUBLISH {id} dropped: no incoming records (MQTT_InitStatefulQoS)",
-            qos as u32
-        );
-        return MQTTStatus::MQTTRecvFailed;
-    }
     if qos != MQTTQoS::MQTTQoS0 {
+        let incoming = ctx.record_array(false);
+        if incoming.is_empty() {
+            // coreMQTT's status for this case: the publish is dropped unanswered.
+            log::error!(
+                "QoS {} PUBLISH {id} dropped: no incoming records (MQTT_InitStatefulQoS)",
+                qos as u32
+            );
+            return MQTTStatus::MQTTRecvFailed;
+        }
         // Packet identifier 0 cannot reach here: `wire` refuses it.
-        match records::receive_publish(ctx.record_array(false), id, qos) {
+        match records::receive_publish(incoming, id, qos) {
             Ok(_) => {}
             // A QoS 1 id we still hold (our PUBACK was not sent, e.g. the
             // connection was cut) and the DUP flag clear: a re-delivery always
@@ -460,5 +466,74 @@ pub fn send_ack<P: Port>(
     match records::apply_ack(ctx.record_array(step.outgoing), id, step) {
         Ok(_) => MQTTStatus::MQTTSuccess,
         Err(e) => record_error(id, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::wire::{self, FixedHeader, PacketType, PingResp, SubAck};
+
+    /// `decode` skips the second fixed-header parse of `wire`'s packet
+    /// decoders: their body decoders must give the same answers, refusals
+    /// included.
+    #[test]
+    fn body_decoders_agree_with_the_packet_decoders() {
+        let cases: &[&[u8]] = &[
+            b"\x30\x05\x00\x01a hi",        // QoS 0
+            b"\x32\x07\x00\x01a\x00\x07hi", // QoS 1, id 7
+            b"\x3d\x07\x00\x01a\x00\x07hi", // QoS 2, DUP, RETAIN
+            b"\x36\x05\x00\x01a\x00\x07",   // QoS 3
+            b"\x38\x03\x00\x01a",           // DUP with QoS 0
+            b"\x32\x05\x00\x01a\x00\x00",   // packet id 0
+            b"\x30\x04\x00\x02\xc3\x28",    // topic not UTF-8
+            b"\x30\x04\x00\x02a\x00",       // NUL in the topic
+            b"\x30\x04\x00\x02a+",          // wildcard in the topic
+            b"\x30\x02\x00\x05",            // topic longer than the body
+            b"\x32\x03\x00\x01a",           // no room for the id
+            b"\x90\x03\x00\x05\x01",        // SUBACK granted QoS 1
+            b"\x90\x04\x00\x05\x80\x02",    // one refused
+            b"\x90\x02\x00\x05",            // no return codes
+            b"\x90\x03\x00\x05\x03",        // return code 3
+            b"\x90\x03\x00\x00\x01",        // packet id 0
+        ];
+        for &bytes in cases {
+            let header = FixedHeader::peek(bytes).unwrap();
+            let body = &bytes[header.header_len..header.packet_len()];
+            match header.packet_type {
+                PacketType::Publish => assert_eq!(
+                    wire::Publish::from_body(header.flags, body),
+                    wire::Publish::decode(bytes).map(|(p, _)| p),
+                    "{bytes:x?}"
+                ),
+                _ => assert_eq!(
+                    SubAck::from_body(body),
+                    SubAck::decode(bytes).map(|(a, _)| a),
+                    "{bytes:x?}"
+                ),
+            }
+        }
+        // PINGRESP: the check in `decode` is PingResp's.
+        let mut event = super::Event {
+            frame: super::Frame {
+                first_byte: 0xd0,
+                header_len: 2,
+                remaining_len: 1,
+            },
+            packet_id: 0,
+            refused: false,
+            publish: None,
+        };
+        let long = b"\xd0\x01\x00";
+        let header = FixedHeader::peek(long).unwrap();
+        assert_eq!(
+            super::decode(long, &header, &mut event),
+            PingResp::decode(long).map(|_| ())
+        );
+        assert!(super::decode(
+            b"\xd0\x00",
+            &FixedHeader::peek(b"\xd0\x00").unwrap(),
+            &mut event
+        )
+        .is_ok());
     }
 }

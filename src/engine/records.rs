@@ -253,22 +253,21 @@ pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
 pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) -> usize {
     let mut next_free = 0;
     for index in 0..records.len() {
-        let Some(&record) = records.get(index) else {
+        let Some(slot) = records.get_mut(index) else {
             break;
         };
+        let record = *slot;
         if record.packetId != MQTT_PACKET_ID_INVALID {
-            if index != next_free {
-                if let Some(slot) = records.get_mut(next_free) {
-                    // Field by field: a whole-struct assignment here compiles
-                    // to a call to memmove, which firmware would otherwise
-                    // not link at all (1.5 KB on a Cortex-M4).
-                    slot.packetId = record.packetId;
-                    slot.qos = record.qos;
-                    slot.publishState = record.publishState;
-                }
-                if let Some(slot) = records.get_mut(index) {
-                    *slot = FREE_SLOT;
-                }
+            // Freed first, then written at `next_free` (which is `index`
+            // itself while no hole was met): no branch for that case.
+            *slot = FREE_SLOT;
+            if let Some(slot) = records.get_mut(next_free) {
+                // Field by field: a whole-struct assignment here compiles
+                // to a call to memmove, which firmware would otherwise
+                // not link at all (1.5 KB on a Cortex-M4).
+                slot.packetId = record.packetId;
+                slot.qos = record.qos;
+                slot.publishState = record.publishState;
             }
             next_free += 1;
         }

@@ -79,6 +79,14 @@ impl<'a> Publish<'a> {
         }
     }
 
+    /// Decodes the body of a PUBLISH (the `remaining_length` bytes after a
+    /// fixed header already parsed, e.g. by [`super::FixedHeader::peek`]),
+    /// with the header's `flags`: [`Publish::decode`] without parsing the
+    /// fixed header a second time.
+    pub fn from_body(flags: u8, body: &'a [u8]) -> Result<Self, Error> {
+        <Self as Body>::decode_body(flags, body)
+    }
+
     /// Bytes of the encoded packet before the payload: fixed header, topic
     /// and packet identifier.
     pub fn header_len(&self) -> usize {
