@@ -342,14 +342,17 @@ pub fn find(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
         .position(|record| record.packetId == packet_id)
 }
 
-/// The next record at or after `*cursor` whose state is one of `states`;
-/// advances the cursor past it and returns its packet identifier, or 0 and
-/// the cursor at the end when there is none.
-fn select(records: &[MQTTPubAckInfo_t], states: &[MQTTPublishState], cursor: &mut usize) -> u16 {
+/// The next record at or after `*cursor` whose state is in `states` (one
+/// bit per `MQTTPublishState` value, as [`AckStep::from`]); advances the
+/// cursor past it and returns its packet identifier, or 0 and the cursor at
+/// the end when there is none.
+fn select(records: &[MQTTPubAckInfo_t], states: u16, cursor: &mut usize) -> u16 {
     while let Some(record) = records.get(*cursor) {
         *cursor += 1;
-        let wanted = MQTTPublishState::from_raw(record.publishState)
-            .is_some_and(|state| states.contains(&state));
+        // A state outside 0..=10 (C may have written anything) has no bit.
+        let wanted = u32::from(states)
+            .checked_shr(u32::from(record.publishState))
+            .is_some_and(|mask| mask & 1 != 0);
         if wanted && record.packetId != MQTT_PACKET_ID_INVALID {
             return record.packetId;
         }
@@ -601,7 +604,8 @@ pub fn apply_ack(
 /// when there is none. Call repeatedly with the same cursor.
 pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
     use MQTTPublishState::*;
-    select(outgoing, &[MQTTPubRelSend, MQTTPubCompPending], cursor)
+    const STATES: u16 = bits(&[MQTTPubRelSend, MQTTPubCompPending]);
+    select(outgoing, STATES, cursor)
 }
 
 /// The next outgoing publish to send again after a session resumption
@@ -609,11 +613,8 @@ pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCur
 /// from `*cursor` on; 0 when there is none.
 pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
     use MQTTPublishState::*;
-    select(
-        outgoing,
-        &[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending],
-        cursor,
-    )
+    const STATES: u16 = bits(&[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending]);
+    select(outgoing, STATES, cursor)
 }
 
 /// Whether a publish may move from `current` to `new` when an acknowledgement
