@@ -103,12 +103,6 @@ impl Config {
         }
     }
 
-    /// `send_timeout_ms` in effect now: one atomic load, for the send loop
-    /// that runs for every packet ([`Config::current`] loads all seven).
-    pub fn send_timeout_ms() -> u32 {
-        SEND_TIMEOUT_MS.load(Ordering::Relaxed)
-    }
-
     /// `pingresp_timeout_ms` in effect now (one atomic load, for the
     /// receive loop's keep-alive check).
     pub fn pingresp_timeout_ms() -> u32 {
@@ -123,6 +117,12 @@ impl Config {
     /// `packet_rx_timeout_ms` in effect now (one atomic load).
     pub fn packet_rx_timeout_ms() -> u32 {
         PACKET_RX_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `send_timeout_ms` in effect now: one atomic load, for the send loop
+    /// that runs for every packet ([`Config::current`] loads all seven).
+    pub fn send_timeout_ms() -> u32 {
+        SEND_TIMEOUT_MS.load(Ordering::Relaxed)
     }
 
     /// Makes these values the ones in effect. Each value is independent, so
