@@ -214,33 +214,6 @@ pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> boo
     ack_step(ack, op).outgoing
 }
 
-/// Whether a publish may move from `current` to `new` when a PUBLISH is sent
-/// or received. An outgoing publish leaves `MQTTPublishSend` (set by the
-/// reservation) for the matching pending state; a resend after a session
-/// resumption stays in its pending state; an incoming publish starts a new
-/// record.
-fn publish_transition_valid(
-    current: MQTTPublishState,
-    new: MQTTPublishState,
-    op: MQTTStateOperation,
-    qos: MQTTQoS,
-) -> bool {
-    use MQTTPublishState::*;
-    match current {
-        MQTTStateNull => {
-            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
-        }
-        MQTTPublishSend => match qos {
-            MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
-            MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
-            MQTTQoS::MQTTQoS0 => false,
-        },
-        MQTTPubAckPending => new == MQTTPubAckPending,
-        MQTTPubRecPending => new == MQTTPubRecPending,
-        _ => false,
-    }
-}
-
 /// An empty slot, as a deleted record is left.
 pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
     packetId: MQTT_PACKET_ID_INVALID,
@@ -466,14 +439,22 @@ impl StateRecords<'_> {
                 if record.qos != qos as MQTTQoSRaw {
                     return Err(MQTTStatus::MQTTBadParameter);
                 }
-                let current = MQTTPublishState::from_raw(record.publishState)
-                    .ok_or(MQTTStatus::MQTTIllegalState)?;
-                if !publish_transition_valid(current, new, op, qos) {
-                    log::error!(
-                        "illegal state transition {} -> {} for outgoing publish {packet_id}",
-                        current.name(),
-                        new.name()
-                    );
+                // A send leaves the reservation's `MQTTPublishSend` for the
+                // pending state of its QoS; a resend after a session
+                // resumption stays in that pending state (the record's QoS
+                // was checked, so `new` is the one pending state it can be
+                // in).
+                let current = record.publishState;
+                if current != MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+                    && current != new as MQTTPublishStateRaw
+                {
+                    if let Some(current) = MQTTPublishState::from_raw(current) {
+                        log::error!(
+                            "illegal state transition {} -> {} for outgoing publish {packet_id}",
+                            current.name(),
+                            new.name()
+                        );
+                    }
                     return Err(MQTTStatus::MQTTIllegalState);
                 }
                 record.publishState = new as MQTTPublishStateRaw;
@@ -637,11 +618,40 @@ fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> boo
     }
 }
 
+/// Whether a publish may move from `current` to `new` when a PUBLISH is sent
+/// or received. An outgoing publish leaves `MQTTPublishSend` (set by the
+/// reservation) for the matching pending state; a resend after a session
+/// resumption stays in its pending state; an incoming publish starts a new
+/// record.
+#[cfg(test)]
+fn publish_transition_valid(
+    current: MQTTPublishState,
+    new: MQTTPublishState,
+    op: MQTTStateOperation,
+    qos: MQTTQoS,
+) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTStateNull => {
+            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
+        }
+        MQTTPublishSend => match qos {
+            MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
+            MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
+            MQTTQoS::MQTTQoS0 => false,
+        },
+        MQTTPubAckPending => new == MQTTPubAckPending,
+        MQTTPubRecPending => new == MQTTPubRecPending,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{
         ack_concerns_outgoing, ack_step, ack_transition_valid, add_record, apply_ack,
-        calculate_state_ack, FREE_SLOT,
+        calculate_state_ack, calculate_state_publish, publish_transition_valid, StateRecords,
+        FREE_SLOT,
     };
     use crate::coremqtt::context::{
         MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
@@ -671,6 +681,39 @@ mod tests {
             state
         } else {
             MQTTStateNull
+        }
+    }
+
+    #[test]
+    fn a_sent_publish_follows_the_transition_rules() {
+        use MQTTStateOperation::MQTT_SEND;
+        for qos in [MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2] {
+            let new = calculate_state_publish(MQTT_SEND, qos);
+            for current in 0..=20 as MQTTPublishStateRaw {
+                let valid = MQTTPublishState::from_raw(current)
+                    .is_some_and(|c| publish_transition_valid(c, new, MQTT_SEND, qos));
+                let mut outgoing = [MQTTPubAckInfo_t {
+                    packetId: 7,
+                    qos: qos as MQTTQoSRaw,
+                    publishState: current,
+                }];
+                let mut records = StateRecords {
+                    outgoing: &mut outgoing,
+                    incoming: &mut [],
+                };
+                let got = records.update_publish(7, MQTT_SEND, qos);
+                if valid {
+                    assert_eq!(got, Ok(new), "{qos:?} from {current}");
+                    assert_eq!(outgoing[0].publishState, new as MQTTPublishStateRaw);
+                } else {
+                    assert_eq!(
+                        got,
+                        Err(MQTTStatus::MQTTIllegalState),
+                        "{qos:?} from {current}"
+                    );
+                    assert_eq!(outgoing[0].publishState, current);
+                }
+            }
         }
     }
 
