@@ -214,8 +214,8 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wir
     let body = packet.get(header.header_len..).unwrap_or_default();
     match header.packet_type {
         PacketType::Publish => {
-            let p = wire::Publish::from_body(header.flags, body)?;
-            let topic = offset_in(buf, p.topic.as_bytes());
+            let p = wire::PublishBody::decode(header.flags, body)?;
+            let topic = offset_in(buf, p.topic);
             let payload = offset_in(buf, p.payload);
             event.packet_id = p.packet_id;
             event.publish = Some(IncomingPublish {
@@ -501,8 +501,15 @@ mod tests {
             let body = &bytes[header.header_len..header.packet_len()];
             match header.packet_type {
                 PacketType::Publish => assert_eq!(
-                    wire::Publish::from_body(header.flags, body),
-                    wire::Publish::decode(bytes).map(|(p, _)| p),
+                    wire::PublishBody::decode(header.flags, body),
+                    wire::Publish::decode(bytes).map(|(p, _)| wire::PublishBody {
+                        dup: p.dup,
+                        qos: p.qos,
+                        retain: p.retain,
+                        topic: p.topic.as_bytes(),
+                        packet_id: p.packet_id,
+                        payload: p.payload,
+                    }),
                     "{bytes:x?}"
                 ),
                 _ => assert_eq!(

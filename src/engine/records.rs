@@ -102,14 +102,20 @@ pub struct AckStep {
 }
 
 /// The bit of each state in [`AckStep::from`].
-const fn bits(states: &[MQTTPublishState]) -> u16 {
+const fn bits(mut states: &[MQTTPublishState]) -> u16 {
     let mut mask = 0;
-    let mut i = 0;
-    while i < states.len() {
-        mask |= 1 << states[i] as u16;
-        i += 1;
+    while let [first, rest @ ..] = states {
+        mask |= 1 << *first as u16;
+        states = rest;
     }
     mask
+}
+
+/// Whether the stored `state` is one of `states` (bits as from [`bits`]); a
+/// value outside 0..=10 (C may have written anything) is none of them.
+fn state_in(states: u16, state: MQTTPublishStateRaw) -> bool {
+    let bit = crate::coremqtt::c_enum::to_index(state);
+    bit < 16 && (states >> bit) & 1 != 0
 }
 
 /// The acknowledgement transitions of MQTT 3.1.1 4.3, indexed by
@@ -322,11 +328,7 @@ pub fn find(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
 fn select(records: &[MQTTPubAckInfo_t], states: u16, cursor: &mut usize) -> u16 {
     while let Some(record) = records.get(*cursor) {
         *cursor += 1;
-        // A state outside 0..=10 (C may have written anything) has no bit.
-        let wanted = u32::from(states)
-            .checked_shr(u32::from(record.publishState))
-            .is_some_and(|mask| mask & 1 != 0);
-        if wanted && record.packetId != MQTT_PACKET_ID_INVALID {
+        if state_in(states, record.publishState) && record.packetId != MQTT_PACKET_ID_INVALID {
             return record.packetId;
         }
     }
@@ -544,11 +546,7 @@ pub fn apply_ack(
         return Err(MQTTStatus::MQTTBadResponse);
     };
     let current = slot.publishState;
-    // A state outside 0..=10 (C may have written anything) has no bit.
-    let valid = slot.qos == step.qos as MQTTQoSRaw
-        && u32::from(step.from)
-            .checked_shr(u32::from(current))
-            .is_some_and(|mask| mask & 1 != 0);
+    let valid = slot.qos == step.qos as MQTTQoSRaw && state_in(step.from, current);
     let new = step.new;
     if !valid {
         log::error!(
