@@ -23,14 +23,13 @@
 
 use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::coremqtt::state::MQTTStateOperation;
 use crate::wire::{self, ack, FixedHeader, PacketType, QoS, SubAck};
 
 use super::config::Config;
 use super::error::Error;
 use super::keepalive;
 use super::port::{Event, Frame, IncomingPublish, Port};
-use super::records;
+use super::records::{self, Ack, Direction};
 use super::send::{mark_disconnect_pending, send_bytes};
 
 /// What one loop call achieved.
@@ -315,15 +314,15 @@ fn malformed(ty: PacketType, e: wire::Error) -> Error {
     Error::Malformed(e)
 }
 
-/// The acknowledgement type of PUBACK, PUBREC, PUBREL or PUBCOMP: the
-/// packet types 4 to 7 are the acknowledgement types 0 to 3 in the same
-/// order, so this is a subtraction.
-fn ack_type(ty: PacketType) -> MQTTPubAckType {
+/// The acknowledgement of PUBACK, PUBREC, PUBREL or PUBCOMP: the packet
+/// types 4 to 7 are [`Ack`] 0 to 3 in the same order, so this is a
+/// subtraction.
+fn ack_type(ty: PacketType) -> Ack {
     match ty {
-        PacketType::PubAck => MQTTPubAckType::MQTTPuback,
-        PacketType::PubRec => MQTTPubAckType::MQTTPubrec,
-        PacketType::PubRel => MQTTPubAckType::MQTTPubrel,
-        _ => MQTTPubAckType::MQTTPubcomp,
+        PacketType::PubAck => Ack::PubAck,
+        PacketType::PubRec => Ack::PubRec,
+        PacketType::PubRel => Ack::PubRel,
+        _ => Ack::PubComp,
     }
 }
 
@@ -391,32 +390,32 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
     }
     match qos {
         MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
-        MQTTQoS::MQTTQoS1 => send_ack(ctx, MQTTPubAckType::MQTTPuback, id, true),
-        MQTTQoS::MQTTQoS2 => send_ack(ctx, MQTTPubAckType::MQTTPubrec, id, true),
+        MQTTQoS::MQTTQoS1 => send(ctx, Ack::PubAck, id, true),
+        MQTTQoS::MQTTQoS2 => send(ctx, Ack::PubRec, id, true),
     }
 }
 
 /// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
-fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: MQTTPubAckType) -> MQTTStatus {
+fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: Ack) -> MQTTStatus {
     let id = event.packet_id;
-    let step = records::ack_step(ack, MQTTStateOperation::MQTT_RECEIVE);
+    let step = records::ack_step(ack, Direction::Receive);
     let state = match records::apply_ack(ctx.record_array(step.outgoing), id, step) {
         Ok(state) => state,
         // `wire` refuses identifier 0, so this is "no record for `id`".
-        Err(MQTTStatus::MQTTBadResponse) if ack == MQTTPubAckType::MQTTPubrel => {
+        Err(MQTTStatus::MQTTBadResponse) if ack == Ack::PubRel => {
             log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
-            return send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, false);
+            return send(ctx, Ack::PubComp, id, false);
         }
         Err(e) => return record_error(id, e),
     };
-    if matches!(ack, MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec) {
+    if matches!(ack, Ack::PubAck | Ack::PubRec) {
         // The broker has the publish now: a stored copy is no longer needed.
         ctx.clear(id);
     }
     ctx.deliver(event);
     match state {
-        MQTTPublishState::MQTTPubRelSend => send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true),
-        MQTTPublishState::MQTTPubCompSend => send_ack(ctx, MQTTPubAckType::MQTTPubcomp, id, true),
+        MQTTPublishState::MQTTPubRelSend => send(ctx, Ack::PubRel, id, true),
+        MQTTPublishState::MQTTPubCompSend => send(ctx, Ack::PubComp, id, true),
         _ => MQTTStatus::MQTTSuccess,
     }
 }
@@ -431,25 +430,31 @@ fn record_error(id: u16, e: MQTTStatus) -> MQTTStatus {
 }
 
 /// The four bytes of PUBACK, PUBREC, PUBREL or PUBCOMP for `id`.
-pub fn ack_packet(ack: MQTTPubAckType, id: u16) -> [u8; 4] {
+pub fn ack_packet(ack: Ack, id: u16) -> [u8; 4] {
     let first = match ack {
-        MQTTPubAckType::MQTTPuback => 0x40,
-        MQTTPubAckType::MQTTPubrec => 0x50,
+        Ack::PubAck => 0x40,
+        Ack::PubRec => 0x50,
         // PUBREL carries the flags 0b0010 (MQTT 3.1.1 Table 2.2).
-        MQTTPubAckType::MQTTPubrel => 0x62,
-        MQTTPubAckType::MQTTPubcomp => 0x70,
+        Ack::PubRel => 0x62,
+        Ack::PubComp => 0x70,
     };
     wire::raw::id_packet(first, id)
 }
 
-/// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
-/// `update_record`) moves its state record on.
+/// [`send`] for coreMQTT's acknowledgement type (the session resumption in
+/// `engine::connect` resends PUBRELs with it).
 pub fn send_ack<P: Port>(
     ctx: &mut P,
     ack: MQTTPubAckType,
     id: u16,
     update_record: bool,
 ) -> MQTTStatus {
+    send(ctx, ack.into(), id, update_record)
+}
+
+/// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
+/// `update_record`) moves its state record on.
+pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> MQTTStatus {
     if id == 0 {
         return MQTTStatus::MQTTBadParameter;
     }
@@ -462,7 +467,7 @@ pub fn send_ack<P: Port>(
     if !update_record {
         return MQTTStatus::MQTTSuccess;
     }
-    let step = records::ack_step(ack, MQTTStateOperation::MQTT_SEND);
+    let step = records::ack_step(ack, Direction::Send);
     match records::apply_ack(ctx.record_array(step.outgoing), id, step) {
         Ok(_) => MQTTStatus::MQTTSuccess,
         Err(e) => record_error(id, e),

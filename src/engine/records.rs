@@ -71,6 +71,53 @@ impl MQTTPubAckType {
     }
 }
 
+/// The four acknowledgements of a QoS 1/2 exchange: the engine's own type,
+/// in the order of their packet types (4 to 7) and of coreMQTT's
+/// `MQTTPubAckType` (0 to 3), so that converting either is a cast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Ack {
+    /// PUBACK, answering a QoS 1 PUBLISH.
+    PubAck = 0,
+    /// PUBREC, answering a QoS 2 PUBLISH.
+    PubRec = 1,
+    /// PUBREL, answering a PUBREC.
+    PubRel = 2,
+    /// PUBCOMP, answering a PUBREL.
+    PubComp = 3,
+}
+
+impl From<MQTTPubAckType> for Ack {
+    fn from(ack: MQTTPubAckType) -> Self {
+        match ack {
+            MQTTPubAckType::MQTTPuback => Ack::PubAck,
+            MQTTPubAckType::MQTTPubrec => Ack::PubRec,
+            MQTTPubAckType::MQTTPubrel => Ack::PubRel,
+            MQTTPubAckType::MQTTPubcomp => Ack::PubComp,
+        }
+    }
+}
+
+/// Whether a packet is sent to the server or received from it (the engine's
+/// own type; coreMQTT's `MQTTStateOperation` has the same values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Direction {
+    /// Sent by us.
+    Send = 0,
+    /// Received from the server.
+    Receive = 1,
+}
+
+impl From<MQTTStateOperation> for Direction {
+    fn from(op: MQTTStateOperation) -> Self {
+        match op {
+            MQTTStateOperation::MQTT_SEND => Direction::Send,
+            MQTTStateOperation::MQTT_RECEIVE => Direction::Receive,
+        }
+    }
+}
+
 /// The state a publish enters when it is sent (`MQTT_SEND`) or received
 /// (`MQTT_RECEIVE`) with the given QoS: QoS 0 is done at once, QoS 1 waits
 /// for (or owes) a PUBACK, QoS 2 a PUBREC.
@@ -119,7 +166,7 @@ fn state_in(states: u16, state: MQTTPublishStateRaw) -> bool {
 }
 
 /// The acknowledgement transitions of MQTT 3.1.1 4.3, indexed by
-/// `ack * 2 + op` (`MQTT_SEND` is 0): one table instead of a match per
+/// `ack * 2 + direction` ([`Direction::Send`] is 0): one table instead of a match per
 /// question, so the state machine is this data plus [`apply_ack`].
 ///
 /// The self-transitions cover a session resumption: the server resends a
@@ -181,9 +228,9 @@ pub const ACK_STEPS: [AckStep; 8] = {
     ]
 };
 
-/// The row of [`ACK_STEPS`] for `ack` travelling in direction `op`.
-pub fn ack_step(ack: MQTTPubAckType, op: MQTTStateOperation) -> AckStep {
-    let index = ack as usize * 2 + op as usize;
+/// The row of [`ACK_STEPS`] for `ack` travelling in `direction`.
+pub fn ack_step(ack: Ack, direction: Direction) -> AckStep {
+    let index = ack as usize * 2 + direction as usize;
     match ACK_STEPS.get(index) {
         Some(&step) => step,
         // Not reached: both enums are in range.
@@ -206,7 +253,7 @@ pub fn calculate_state_ack(
     op: MQTTStateOperation,
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState {
-    let step = ack_step(ack, op);
+    let step = ack_step(ack.into(), op.into());
     if qos == step.qos as MQTTQoSRaw {
         step.new
     } else {
@@ -217,7 +264,7 @@ pub fn calculate_state_ack(
 /// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
 /// to one of our outgoing publishes (else to an incoming one).
 pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
-    ack_step(ack, op).outgoing
+    ack_step(ack.into(), op.into()).outgoing
 }
 
 /// An empty slot, as a deleted record is left.
@@ -481,7 +528,7 @@ impl StateRecords<'_> {
         ack: MQTTPubAckType,
         op: MQTTStateOperation,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        let step = ack_step(ack, op);
+        let step = ack_step(ack.into(), op.into());
         let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
         } else {
@@ -726,7 +773,7 @@ mod tests {
                     _ => op == MQTT_RECEIVE,
                 };
                 assert_eq!(ack_concerns_outgoing(ack, op), outgoing, "{ack:?} {op:?}");
-                assert_eq!(ack_step(ack, op).outgoing, outgoing);
+                assert_eq!(ack_step(ack.into(), op.into()).outgoing, outgoing);
                 for qos in 0..=3 as MQTTQoSRaw {
                     let new = expected_state(ack, op, qos);
                     assert_eq!(
@@ -742,7 +789,7 @@ mod tests {
                             qos,
                             publishState: current,
                         }];
-                        let got = apply_ack(&mut records, 7, ack_step(ack, op));
+                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op.into()));
                         if valid {
                             assert_eq!(got, Ok(new), "{ack:?} {op:?} qos {qos} from {current}");
                         } else {
