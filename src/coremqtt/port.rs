@@ -133,6 +133,28 @@ impl Port for Ctx {
         }
     }
 
+    /// One record array without looking at the other: a single slice cannot
+    /// alias, so no overlap check is needed (`records` needs one). With this
+    /// the engine never calls `records`, and firmware links neither it nor
+    /// `arrays_overlap` unless `MQTT_InitStatefulQoS` is used.
+    fn record_array(&mut self, outgoing: bool) -> &mut [MQTTPubAckInfo_t] {
+        let ctx = self.get();
+        let (ptr, len) = if outgoing {
+            (
+                ctx.outgoingPublishRecords,
+                ctx.outgoingPublishRecordMaxCount,
+            )
+        } else {
+            (
+                ctx.incomingPublishRecords,
+                ctx.incomingPublishRecordMaxCount,
+            )
+        };
+        // SAFETY: the context's own pointer and count (see `records`); the
+        // borrow is tied to `&mut self`.
+        unsafe { records(ptr, len) }
+    }
+
     /// Receives into `network buffer[offset .. offset + len]`; a transport
     /// returning more than asked is reported as an error (-1).
     fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {

@@ -14,7 +14,7 @@ use crate::wire::QoS;
 
 use crate::coremqtt::context::MQTTPubAckInfo_t;
 
-use super::records::StateRecords;
+use super::records::{Outgoing, StateRecords};
 
 /// The session's scalar state, as mutable views into wherever the face keeps
 /// it (the coreMQTT face keeps it in `MQTTContext_t`, whose layout C fixes).
@@ -115,10 +115,10 @@ pub trait Port {
     fn records(&mut self) -> StateRecords<'_>;
 
     /// One of the two record arrays: the outgoing one when `outgoing`, else
-    /// the incoming one. The receive path touches one side per step, and a
-    /// port may give one side more cheaply than both (the coreMQTT face
-    /// need not check two C arrays against each other); the default takes
-    /// it from [`Port::records`].
+    /// the incoming one. Every engine step touches one side only, and a port
+    /// may give one side more cheaply than both (the coreMQTT face need not
+    /// check two C arrays against each other); the default takes it from
+    /// [`Port::records`], which the engine then never calls itself.
     fn record_array(&mut self, outgoing: bool) -> &mut [MQTTPubAckInfo_t] {
         let records = self.records();
         if outgoing {
@@ -126,6 +126,11 @@ pub trait Port {
         } else {
             records.incoming
         }
+    }
+
+    /// The outgoing records, for sending a publish.
+    fn outgoing(&mut self) -> Outgoing<'_> {
+        Outgoing(self.record_array(true))
     }
 
     /// Receives at most `len` bytes into `buffer()[offset..]`: the number of

@@ -412,43 +412,19 @@ impl StateRecords<'_> {
         }
     }
 
-    /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
-    /// new record, which [`StateRecords::sent`] then finds without a search.
+    /// [`Outgoing::reserve_slot`] on the outgoing records.
     pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
-        if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        add_record_at(
-            self.outgoing,
-            packet_id,
-            qos,
-            MQTTPublishState::MQTTPublishSend,
-        )
+        Outgoing(self.outgoing).reserve_slot(packet_id, qos)
     }
 
-    /// `update_publish(packet_id, MQTT_SEND, qos)` for a publish whose
-    /// record [`StateRecords::reserve_slot`] put at `slot`: when the slot
-    /// still holds that record in `MQTTPublishSend` with that QoS, it moves
-    /// on at once; otherwise (a resend that reused an older record, or
-    /// `slot` is stale) the full search of `update_publish` runs.
+    /// [`Outgoing::sent`] on the outgoing records.
     pub fn sent(
         &mut self,
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
-        if let Some(record) = slot.and_then(|slot| self.outgoing.get_mut(slot)) {
-            if qos != MQTTQoS::MQTTQoS0
-                && record.packetId == packet_id
-                && record.qos == qos as MQTTQoSRaw
-                && record.publishState == MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
-            {
-                record.publishState = new as MQTTPublishStateRaw;
-                return Ok(new);
-            }
-        }
-        self.update_publish(packet_id, MQTTStateOperation::MQTT_SEND, qos)
+        Outgoing(self.outgoing).sent(slot, packet_id, qos)
     }
 
     /// Records that a PUBLISH was sent or received (`MQTT_UpdateStatePublish`)
@@ -472,43 +448,8 @@ impl StateRecords<'_> {
         if packet_id == MQTT_PACKET_ID_INVALID {
             return Err(MQTTStatus::MQTTBadParameter);
         }
-        let new = calculate_state_publish(op, qos);
         match op {
-            MQTTStateOperation::MQTT_SEND => {
-                // Searched from the back: the record was normally reserved
-                // just before the send, after the last used slot. Packet
-                // identifiers are unique in the array (`add_record` refuses
-                // a second one), so the direction does not change the result.
-                let record = self
-                    .outgoing
-                    .iter_mut()
-                    .rev()
-                    .find(|record| record.packetId == packet_id)
-                    .ok_or(MQTTStatus::MQTTBadParameter)?;
-                if record.qos != qos as MQTTQoSRaw {
-                    return Err(MQTTStatus::MQTTBadParameter);
-                }
-                // A send leaves the reservation's `MQTTPublishSend` for the
-                // pending state of its QoS; a resend after a session
-                // resumption stays in that pending state (the record's QoS
-                // was checked, so `new` is the one pending state it can be
-                // in).
-                let current = record.publishState;
-                if current != MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
-                    && current != new as MQTTPublishStateRaw
-                {
-                    if let Some(current) = MQTTPublishState::from_raw(current) {
-                        log::error!(
-                            "illegal state transition {} -> {} for outgoing publish {packet_id}",
-                            current.name(),
-                            new.name()
-                        );
-                    }
-                    return Err(MQTTStatus::MQTTIllegalState);
-                }
-                record.publishState = new as MQTTPublishStateRaw;
-                Ok(new)
-            }
+            MQTTStateOperation::MQTT_SEND => Outgoing(self.outgoing).publish_sent(packet_id, qos),
             MQTTStateOperation::MQTT_RECEIVE => receive_publish(self.incoming, packet_id, qos),
         }
     }
@@ -545,8 +486,106 @@ impl StateRecords<'_> {
     /// (`MQTT_RemoveStateRecord`). `MQTTBadParameter` when there is no such
     /// record or it is not a QoS 1/2 record.
     pub fn remove_outgoing(&mut self, packet_id: u16) -> MQTTStatus {
-        let Some(record) = find(self.outgoing, packet_id).and_then(|i| self.outgoing.get_mut(i))
-        else {
+        Outgoing(self.outgoing).remove(packet_id)
+    }
+}
+
+/// The outgoing records alone: everything sending a publish touches.
+/// [`crate::engine::Port::outgoing`] gives it without borrowing the incoming
+/// array as well (which the coreMQTT face would first have to check against
+/// this one for overlap).
+pub struct Outgoing<'a>(pub &'a mut [MQTTPubAckInfo_t]);
+
+impl Outgoing<'_> {
+    /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
+    /// new record, which [`Outgoing::sent`] then finds without a search.
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        add_record_at(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
+    }
+
+    /// [`Outgoing::publish_sent`] for a publish whose record
+    /// [`Outgoing::reserve_slot`] put at `slot`: when the slot still holds
+    /// that record in `MQTTPublishSend` with that QoS, it moves on at once;
+    /// otherwise (a resend that reused an older record, or `slot` is stale)
+    /// the full search runs.
+    pub fn sent(
+        &mut self,
+        slot: Option<usize>,
+        packet_id: u16,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        if let Some(record) = slot.and_then(|slot| self.0.get_mut(slot)) {
+            if qos != MQTTQoS::MQTTQoS0
+                && record.packetId == packet_id
+                && record.qos == qos as MQTTQoSRaw
+                && record.publishState == MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+            {
+                record.publishState = new as MQTTPublishStateRaw;
+                return Ok(new);
+            }
+        }
+        self.publish_sent(packet_id, qos)
+    }
+
+    /// `update_publish(packet_id, MQTT_SEND, qos)`
+    /// ([`StateRecords::update_publish`]): QoS 0 → `MQTTPublishDone`,
+    /// identifier 0 or no reserved record with that QoS →
+    /// `MQTTBadParameter`, a forbidden transition → `MQTTIllegalState`.
+    pub fn publish_sent(
+        &mut self,
+        packet_id: u16,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 {
+            return Ok(MQTTPublishState::MQTTPublishDone);
+        }
+        if packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        // Searched from the back: the record was normally reserved
+        // just before the send, after the last used slot. Packet
+        // identifiers are unique in the array (`add_record` refuses
+        // a second one), so the direction does not change the result.
+        let record = self
+            .0
+            .iter_mut()
+            .rev()
+            .find(|record| record.packetId == packet_id)
+            .ok_or(MQTTStatus::MQTTBadParameter)?;
+        if record.qos != qos as MQTTQoSRaw {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        // A send leaves the reservation's `MQTTPublishSend` for the
+        // pending state of its QoS; a resend after a session
+        // resumption stays in that pending state (the record's QoS
+        // was checked, so `new` is the one pending state it can be
+        // in).
+        let current = record.publishState;
+        if current != MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+            && current != new as MQTTPublishStateRaw
+        {
+            if let Some(current) = MQTTPublishState::from_raw(current) {
+                log::error!(
+                    "illegal state transition {} -> {} for outgoing publish {packet_id}",
+                    current.name(),
+                    new.name()
+                );
+            }
+            return Err(MQTTStatus::MQTTIllegalState);
+        }
+        record.publishState = new as MQTTPublishStateRaw;
+        Ok(new)
+    }
+
+    /// Frees the record of a publish whose send failed
+    /// ([`StateRecords::remove_outgoing`]).
+    pub fn remove(&mut self, packet_id: u16) -> MQTTStatus {
+        let Some(record) = find(self.0, packet_id).and_then(|i| self.0.get_mut(i)) else {
             return MQTTStatus::MQTTBadParameter;
         };
         let qos_ok = matches!(
