@@ -33,7 +33,7 @@ pub fn send<'a, P: Port>(
         Err(e) => return e,
     };
     if kind == SubscriptionKind::Subscribe
-        && ctx.records().incoming.is_empty()
+        && ctx.record_array(false).is_empty()
         && (0..count).any(|i| filter(i).qos != MQTTQoS::MQTTQoS0)
     {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
