@@ -32,7 +32,12 @@ pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), S
 /// [`send_vectors`], inlined into its caller: for the one path that runs for
 /// every message (`MQTT_Publish`), where the call and the unknown vector
 /// count cost more than the loop's own work.
-#[inline(always)]
+///
+/// Built for size (`cfg(rsmqtt_small)`, set by build.rs for opt-level "s"
+/// and "z") it is not forced inline: `MQTT_Publish` then calls the one
+/// out-of-line copy that every other packet uses, instead of carrying a
+/// second copy of the loop.
+#[cfg_attr(not(rsmqtt_small), inline(always))]
 pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::send_timeout_ms();
     let mut total: usize = vectors.iter().map(|v| v.len()).sum();
