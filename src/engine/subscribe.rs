@@ -79,29 +79,32 @@ pub fn send<'a, P: Port>(
         let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
         let end = next.saturating_add(fit).min(count);
         let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
-        let mut vectors: [&[u8]; BATCH_VECTORS_CAP] = [&[]; BATCH_VECTORS_CAP];
-        let mut slots = vectors.iter_mut();
-        let mut used = 0;
-        if !started {
-            if let Some(slot) = slots.next() {
-                *slot = header;
-                used += 1;
-            }
-        }
+        // Slot 0 holds the header, sent with the first batch only; each
+        // filter then takes `per_filter` slots.
+        let mut vectors: [&[u8]; BATCH_VECTORS_CAP] = [header; BATCH_VECTORS_CAP];
+        let mut used = 1;
         for (len, i) in lengths.iter_mut().zip(next..end) {
             let f = filter(i);
             *len = raw::field_len(f.filter);
             let len: &[u8; 2] = len;
-            let qos = QOS_BYTES.get(f.qos as usize..).unwrap_or_default();
-            let parts: [&[u8]; 3] = [len, f.filter, qos.get(..1).unwrap_or_default()];
-            for part in parts.iter().take(per_filter) {
-                if let Some(slot) = slots.next() {
-                    *slot = *part;
-                    used += 1;
-                }
+            // Three slots written, `per_filter` kept: an UNSUBSCRIBE's third
+            // slot is overwritten by the next filter or left past `used`.
+            if let Some([len_slot, filter_slot, qos_slot]) = vectors
+                .get_mut(used..)
+                .and_then(|rest| rest.first_chunk_mut())
+            {
+                *len_slot = len;
+                *filter_slot = f.filter;
+                *qos_slot = QOS_BYTES
+                    .get(f.qos as usize..)
+                    .and_then(|q| q.get(..1))
+                    .unwrap_or_default();
             }
+            used += per_filter;
         }
-        let batch = vectors.get_mut(..used).unwrap_or_default();
+        let batch = vectors
+            .get_mut(usize::from(started)..used)
+            .unwrap_or_default();
         if let Err(status) = send_batch(ctx, batch, &mut started) {
             log::error!("{kind:?} {packet_id}: send failed");
             return status;
