@@ -1,10 +1,9 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
-use crate::coremqtt::serializer::{self, Connect, Will};
+use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::coremqtt::state::MQTTStateOperation;
-use crate::wire::length::{self, MAX_LEN_BYTES};
 use crate::wire::{self, raw, ConnectReturnCode};
 
 use super::config::Config;
@@ -115,13 +114,6 @@ fn connect_remaining(p: &Connect<'_>, fields: &[Option<&[u8]>; 5]) -> Result<usi
 /// CONNECT's fixed header and its payload.
 const CONNECT_VARIABLE_HEADER_LEN: usize = 10;
 
-/// The first byte of a CONNECT (3.1.1).
-const CONNECT_FIRST_BYTE: u8 = 0x10;
-
-/// Most bytes before a CONNECT's payload: type byte, remaining length and
-/// variable header.
-const CONNECT_HEAD_MAX_LEN: usize = 1 + MAX_LEN_BYTES + CONNECT_VARIABLE_HEADER_LEN;
-
 fn send_connect<P: Port>(
     ctx: &mut P,
     p: &Connect<'_>,
@@ -129,24 +121,22 @@ fn send_connect<P: Port>(
     fields: &[Option<&[u8]>; 5],
     remaining: usize,
 ) -> Result<(), MQTTStatus> {
-    let mut header = [0u8; CONNECT_HEAD_MAX_LEN];
+    let mut header = [0u8; CONNECT_FIXED_HEADER_MAX_SIZE];
     let header_len = serializer::connect_fixed_header(&mut header, p, will, remaining)?;
 
-    // Each string is a two-byte length and the caller's bytes, unchanged.
+    // Each string is a two-byte length and the caller's bytes, unchanged;
+    // the header is slot 0.
     let mut lengths = [[0u8; 2]; 5];
+    let mut vectors: [&[u8]; 11] = [header.get(..header_len).unwrap_or_default(); 11];
+    let mut used = 1;
     for (len, field) in lengths.iter_mut().zip(fields) {
-        *len = raw::field_len(field.unwrap_or_default());
-    }
-    let mut vectors: [&[u8]; 11] = [&[]; 11];
-    let mut used = 0;
-    let mut slots = vectors.iter_mut();
-    if let Some(slot) = slots.next() {
-        *slot = header.get(..header_len).unwrap_or_default();
-        used = 1;
-    }
-    for (field, len) in fields.iter().zip(&lengths) {
         let Some(field) = field else { continue };
-        if let (Some(len_slot), Some(field_slot)) = (slots.next(), slots.next()) {
+        *len = raw::field_len(field);
+        let len: &[u8; 2] = len;
+        if let Some([len_slot, field_slot]) = vectors
+            .get_mut(used..)
+            .and_then(|rest| rest.first_chunk_mut())
+        {
             *len_slot = len;
             *field_slot = field;
             used += 2;
@@ -157,9 +147,6 @@ fn send_connect<P: Port>(
         MQTTStatus::MQTTSendFailed
     })
 }
-
-/// Protocol level 4: MQTT 3.1.1 (3.1.2.2).
-const PROTOCOL_LEVEL: u8 = 4;
 
 /// Waits for the CONNACK. With `timeout_ms` > 0 the wait for its first byte
 /// lasts that long; with 0 the transport is polled
