@@ -438,26 +438,22 @@ pub unsafe extern "C" fn MQTT_Publish(
         if !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
+        // A PUBLISH's C struct is the will's: the same reader (one copy of
+        // the checks in firmware), used in place.
         // SAFETY: the caller's topic and payload, valid for the call.
-        let (topic, payload) = unsafe {
-            (
-                c_bytes(info.pTopicName, usize::from(info.topicNameLength)),
-                c_bytes(info.pPayload, info.payloadLength),
-            )
-        };
-        let (Some(topic), Some(payload), Some(qos)) = (topic, payload, MQTTQoS::from_raw(info.qos))
-        else {
+        let read = unsafe { c_will(info) };
+        let Some(w) = read.as_ref() else {
             log::error!(
                 "MQTT_Publish: NULL topic or payload with a non-zero length, or invalid QoS"
             );
             return MQTTStatus::MQTTBadParameter;
         };
         let p = Publish {
-            qos,
-            retain: info.retain,
+            qos: w.qos,
+            retain: w.retain,
             dup: info.dup,
-            topic,
-            payload,
+            topic: w.topic,
+            payload: w.payload,
         };
         publish::publish(&mut ctx, &p, packetId)
     })
