@@ -157,7 +157,7 @@ fn receive_connack<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    let cfg = Config::current();
+    let max_polls = Config::max_connack_receive_retry_count();
     let entry = ctx.now();
     let mut polls = 0u32;
     let mut first = [0u8; 1];
@@ -174,7 +174,7 @@ fn receive_connack<P: Port>(
             ctx.now().wrapping_sub(entry) >= timeout_ms
         } else {
             polls += 1;
-            polls > cfg.max_connack_receive_retry_count
+            polls > max_polls
         };
         if give_up {
             log::error!("no CONNACK received (timeout {timeout_ms} ms)");
@@ -188,13 +188,14 @@ fn receive_connack<P: Port>(
         );
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
+    let stall_ms = Config::recv_polling_timeout_ms();
     let mut rest = [0u8; 3];
-    recv_exact(ctx, &mut rest[..1], cfg.recv_polling_timeout_ms)?;
+    recv_exact(ctx, &mut rest[..1], stall_ms)?;
     if rest[0] != 2 {
         log::error!("CONNACK remaining length {} instead of 2", rest[0]);
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    recv_exact(ctx, &mut rest[1..], cfg.recv_polling_timeout_ms)?;
+    recv_exact(ctx, &mut rest[1..], stall_ms)?;
     // The CONNACK's two bytes checked here rather than through `wire`'s
     // generic packet decoder (same checks, same errors, no framing of a
     // packet whose first two bytes are already known).

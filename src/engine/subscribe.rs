@@ -66,7 +66,7 @@ pub fn send<'a, P: Port>(
         Err(e) => return e,
     };
 
-    let max = Config::current().sub_unsub_vectors();
+    let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();
     // Batches of at most `max` vectors: the header and as many whole filters
     // as fit, then whole filters only. The length bytes of a batch live in
