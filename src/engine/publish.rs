@@ -93,7 +93,8 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // `head`; a short topic and the packet identifier follow them there, so
     // that the three go out in one piece: one transport call fewer per
     // publish (a system call on a socket) for the price of copying a few
-    // dozen bytes. Longer topics go out as their own vector. The remaining
+    // dozen bytes. Longer topics (and, built for size, every topic: see
+    // `COALESCED_TOPIC_MAX`) go out as their own vector. The remaining
     // length was checked above and the header fits, so these writes cannot
     // fail.
     let id_bytes = packet_id.to_be_bytes();
@@ -108,7 +109,8 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     let header_len = w.position();
     // Writes nothing past the header when the topic and identifier do not
     // fit (a partly written topic is never sent).
-    let coalesced = w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
+    let coalesced =
+        COALESCED_TOPIC_MAX > 0 && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
     let head_len = w.position();
 
     if qos1_or_2 {
@@ -156,9 +158,23 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     MQTTStatus::MQTTSuccess
 }
 
-/// Largest fixed header, topic and packet identifier sent as one piece (a
-/// topic of up to 64 bytes); longer topics go out as their own vector.
-const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + 64 + 2;
+/// Longest topic sent in one piece with the fixed header and the packet
+/// identifier; longer topics go out as their own vector.
+#[cfg(not(rsmqtt_small))]
+const COALESCED_TOPIC_MAX: usize = 64;
+
+/// Built for size (`cfg(rsmqtt_small)`, set by build.rs for opt-level "s"
+/// and "z") no topic is copied: the copy needs a buffer of some 70 bytes,
+/// and clearing that (safe Rust cannot leave it uninitialised) is a call to
+/// `__aeabi_memclr4`, which a firmware image then links for this alone
+/// (about 170 bytes). The publish goes out as coreMQTT sends it: header,
+/// topic, packet identifier and payload as four vectors.
+#[cfg(rsmqtt_small)]
+const COALESCED_TOPIC_MAX: usize = 0;
+
+/// The buffer for the fixed header, topic length, and (coalesced) topic
+/// and packet identifier.
+const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + COALESCED_TOPIC_MAX + 2;
 
 /// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
 const DUP_FLAG: u8 = 0x08;
