@@ -110,7 +110,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // Writes nothing past the header when the topic and identifier do not
     // fit (a partly written topic is never sent).
     let coalesced =
-        COALESCED_TOPIC_MAX > 0 && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
+        cfg!(not(rsmqtt_small)) && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
     let head_len = w.position();
 
     if qos1_or_2 {
