@@ -12,7 +12,7 @@ use super::keepalive::require_connected;
 use super::port::{Link, Port};
 use super::process::send_ack;
 use super::records;
-use super::send::{send_bytes, send_vectors};
+use super::send::{clock, send_bytes, send_vectors};
 
 /// The first byte of a CONNACK.
 const CONNACK_FIRST_BYTE: u8 = 0x20;
@@ -71,7 +71,7 @@ pub fn connect_reporting<P: Port>(
     if !session_present {
         forget_session(ctx);
     }
-    let now = ctx.now();
+    let now = clock(ctx);
     let c = ctx.session();
     *c.link = Link::UP;
     *c.keep_alive_s = p.keep_alive_seconds;
@@ -158,7 +158,7 @@ fn receive_connack<P: Port>(
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
     let max_polls = Config::max_connack_receive_retry_count();
-    let entry = ctx.now();
+    let entry = clock(ctx);
     let mut polls = 0u32;
     let mut first = [0u8; 1];
     loop {
@@ -171,7 +171,7 @@ fn receive_connack<P: Port>(
             break;
         }
         let give_up = if timeout_ms > 0 {
-            ctx.now().wrapping_sub(entry) >= timeout_ms
+            clock(ctx).wrapping_sub(entry) >= timeout_ms
         } else {
             polls += 1;
             polls > max_polls
@@ -233,14 +233,14 @@ fn malformed(e: wire::Error) -> Error {
 /// Fills `dst`, allowing `stall_ms` without data between pieces.
 fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
     let mut filled = 0;
-    let mut last = ctx.now();
+    let mut last = clock(ctx);
     while filled < dst.len() {
         let got = ctx.recv_into(dst.get_mut(filled..).unwrap_or_default());
         if got < 0 {
             log::error!("transport recv failed with {got}");
             return Err(MQTTStatus::MQTTRecvFailed);
         }
-        let now = ctx.now();
+        let now = clock(ctx);
         if got > 0 {
             filled += got as usize;
             last = now;

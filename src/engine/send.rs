@@ -44,7 +44,7 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
     // Bytes not yet taken by the transport; `size - total` went out.
     let mut total = size;
     let mut first = 0usize;
-    let start = ctx.now();
+    let start = clock(ctx);
     while total > 0 {
         // Skip what is fully sent, including empty vectors.
         while vectors.get(first).is_some_and(|v| v.is_empty()) {
@@ -66,7 +66,7 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         // One clock reading per transport call: the time of a call that made
         // progress is also the time the timeout below is measured at (no
         // transport call lies between the two).
-        let now = ctx.now();
+        let now = clock(ctx);
         if progress > 0 {
             total -= progress;
             *ctx.session().last_tx = now;
@@ -94,6 +94,14 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         }
     }
     Ok(())
+}
+
+/// The port's clock. Built for size (`cfg(rsmqtt_small)`, see build.rs)
+/// one out-of-line copy serves every caller: each inlined reading is a
+/// NULL check and an indirect call of the application's clock.
+#[cfg_attr(rsmqtt_small, inline(never))]
+pub(crate) fn clock<P: Port>(ctx: &mut P) -> u32 {
+    ctx.now()
 }
 
 /// Sends one contiguous buffer.
