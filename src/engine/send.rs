@@ -98,8 +98,10 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
 
 /// The port's clock. Built for size (`cfg(rsmqtt_small)`, see build.rs)
 /// one out-of-line copy serves every caller: each inlined reading is a
-/// NULL check and an indirect call of the application's clock.
+/// NULL check and an indirect call of the application's clock. Otherwise
+/// always inlined, as the port's own `now` is on the per-message path.
 #[cfg_attr(rsmqtt_small, inline(never))]
+#[cfg_attr(not(rsmqtt_small), inline(always))]
 pub(crate) fn clock<P: Port>(ctx: &mut P) -> u32 {
     ctx.now()
 }
