@@ -31,7 +31,6 @@
 //! application's `core_mqtt_config.h` by `src/c/core_mqtt_config_shim.c` or
 //! directly with [`rsmqtt_coremqtt_config_set`].
 
-use core::ffi::c_char;
 use core::ptr::NonNull;
 
 use super::context::{
@@ -40,7 +39,7 @@ use super::context::{
     MQTTRetrievePacketForRetransmit, MQTTStorePacketForRetransmit,
 };
 use super::port::{arrays_overlap, Ctx};
-use super::serializer::{c_client_id, Connect, Subscription, SubscriptionKind, Will};
+use super::serializer::{c_connect, c_will, Subscription, SubscriptionKind};
 use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
@@ -154,19 +153,6 @@ pub unsafe extern "C" fn rsmqtt_coremqtt_config_get(
 unsafe fn ctx(p: *mut MQTTContext_t) -> Option<Ctx> {
     // SAFETY: forwarded from the caller (see above).
     NonNull::new(p).map(|p| unsafe { Ctx::new(p) })
-}
-
-/// A C string field: `None` when the pointer is NULL (field absent).
-///
-/// # Safety
-/// As for [`bytes`].
-unsafe fn optional(p: *const c_char, len: u16) -> Option<&'static [u8]> {
-    if p.is_null() {
-        None
-    } else {
-        // SAFETY: non-NULL, with `len` bytes per the caller's contract.
-        unsafe { c_bytes(p, usize::from(len)) }
-    }
 }
 
 /// Initialises a context with its transport, clock, event callback and
@@ -392,49 +378,32 @@ pub unsafe extern "C" fn MQTT_Connect(
         if pSessionPresent.is_null() || !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
+        // The serializer's readers of the same structs: one copy of this
+        // code in firmware that also links `MQTT_SerializeConnect`. The
+        // results are used in place (by reference), never moved: a move of
+        // these structs is a `memcpy` call, which a minimal firmware would
+        // link for this alone.
         // SAFETY: the strings are the caller's, valid for the call with the
         // lengths it gives (coreMQTT's contract); NULL means absent.
-        let (params, will) = unsafe {
-            let Some(client_id) = c_client_id(info.pClientIdentifier, info.clientIdentifierLength)
-            else {
+        let params = unsafe { c_connect(info) };
+        // SAFETY: as above.
+        let will = will.map(|w| unsafe { c_will(w) });
+        let Some(params) = params.as_ref() else {
+            return MQTTStatus::MQTTBadParameter;
+        };
+        let will = match will.as_ref() {
+            None => None,
+            Some(Some(w)) => Some(w),
+            Some(None) => {
+                log::error!("MQTT_Connect: will with a NULL topic or payload, or an invalid QoS");
                 return MQTTStatus::MQTTBadParameter;
-            };
-            let will = match will {
-                None => None,
-                Some(w) => {
-                    let (Some(topic), Some(payload), Some(qos)) = (
-                        c_bytes(w.pTopicName, usize::from(w.topicNameLength)),
-                        c_bytes(w.pPayload, w.payloadLength),
-                        MQTTQoS::from_raw(w.qos),
-                    ) else {
-                        log::error!(
-                            "MQTT_Connect: will with a NULL topic or payload, or an invalid QoS"
-                        );
-                        return MQTTStatus::MQTTBadParameter;
-                    };
-                    Some(Will {
-                        qos,
-                        retain: w.retain,
-                        topic,
-                        payload,
-                    })
-                }
-            };
-            let params = Connect {
-                clean_session: info.cleanSession,
-                keep_alive_seconds: info.keepAliveSeconds,
-                client_id,
-                user_name: optional(info.pUserName, info.userNameLength),
-                password: optional(info.pPassword, info.passwordLength),
-            };
-            (params, will)
+            }
         };
         // As coreMQTT: once a CONNACK with valid flags arrived its
         // session-present bit is written, also when the connection then
         // fails (a refused CONNACK writes false).
         let mut seen = None;
-        let result =
-            connect::connect_reporting(&mut ctx, &params, will.as_ref(), timeoutMs, &mut seen);
+        let result = connect::connect_reporting(&mut ctx, params, will, timeoutMs, &mut seen);
         if let Some(session_present) = seen {
             // SAFETY: checked non-NULL; a writable bool of the caller.
             unsafe { pSessionPresent.write(session_present) };
@@ -469,26 +438,22 @@ pub unsafe extern "C" fn MQTT_Publish(
         if !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
+        // A PUBLISH's C struct is the will's: the same reader (one copy of
+        // the checks in firmware), used in place.
         // SAFETY: the caller's topic and payload, valid for the call.
-        let (topic, payload) = unsafe {
-            (
-                c_bytes(info.pTopicName, usize::from(info.topicNameLength)),
-                c_bytes(info.pPayload, info.payloadLength),
-            )
-        };
-        let (Some(topic), Some(payload), Some(qos)) = (topic, payload, MQTTQoS::from_raw(info.qos))
-        else {
+        let read = unsafe { c_will(info) };
+        let Some(w) = read.as_ref() else {
             log::error!(
                 "MQTT_Publish: NULL topic or payload with a non-zero length, or invalid QoS"
             );
             return MQTTStatus::MQTTBadParameter;
         };
         let p = Publish {
-            qos,
-            retain: info.retain,
+            qos: w.qos,
+            retain: w.retain,
             dup: info.dup,
-            topic,
-            payload,
+            topic: w.topic,
+            payload: w.payload,
         };
         publish::publish(&mut ctx, &p, packetId)
     })

@@ -125,6 +125,24 @@ impl Config {
         SEND_TIMEOUT_MS.load(Ordering::Relaxed)
     }
 
+    /// `recv_polling_timeout_ms` in effect now (one atomic load; an unused
+    /// load of [`Config::current`] is not optimised away, being atomic).
+    pub fn recv_polling_timeout_ms() -> u32 {
+        RECV_POLLING_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `max_connack_receive_retry_count` in effect now (one atomic load).
+    pub fn max_connack_receive_retry_count() -> u32 {
+        MAX_CONNACK_RECEIVE_RETRY_COUNT.load(Ordering::Relaxed)
+    }
+
+    /// [`Config::sub_unsub_vectors`] of the value in effect now (one atomic
+    /// load).
+    pub fn sub_unsub_vectors_now() -> usize {
+        (SUB_UNSUB_MAX_VECTORS.load(Ordering::Relaxed) as usize)
+            .clamp(SUB_UNSUB_VECTORS_MIN, SUB_UNSUB_VECTORS_CAP)
+    }
+
     /// Makes these values the ones in effect. Each value is independent, so
     /// relaxed ordering is enough: a connection that reads a mix of old and
     /// new values during the switch still sees valid numbers.

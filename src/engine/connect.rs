@@ -3,7 +3,7 @@
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::wire::{ConnAck, ConnectReturnCode};
+use crate::wire::{self, raw, ConnectReturnCode};
 
 use super::config::Config;
 use super::error::Error;
@@ -11,7 +11,7 @@ use super::keepalive::require_connected;
 use super::port::{Link, Port};
 use super::process::send_ack;
 use super::records;
-use super::send::{send_bytes, send_vectors};
+use super::send::{clock, send_bytes, send_vectors};
 
 /// The first byte of a CONNACK.
 const CONNACK_FIRST_BYTE: u8 = 0x20;
@@ -43,7 +43,16 @@ pub fn connect_reporting<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    let (remaining, _) = serializer::connect_packet_size(p, will)?;
+    // The payload strings in the order of 3.1.3: client id, will topic,
+    // will message, user name, password; `None` is a field left out.
+    let fields: [Option<&[u8]>; 5] = [
+        Some(p.client_id),
+        will.map(|w| w.topic),
+        will.map(|w| w.payload),
+        p.user_name,
+        p.password,
+    ];
+    let remaining = connect_remaining(p, &fields)?;
     match require_connected(ctx) {
         Some(MQTTStatus::MQTTStatusNotConnected) => {}
         None => return Err(MQTTStatus::MQTTStatusConnected.into()),
@@ -52,7 +61,7 @@ pub fn connect_reporting<P: Port>(
     // Bytes left over from an earlier connection mean nothing on this one.
     *ctx.session().held = 0;
 
-    send_connect(ctx, p, will, remaining)?;
+    send_connect(ctx, p, will, &fields, remaining)?;
     let session_present = receive_connack(ctx, timeout_ms, seen)?;
     if p.clean_session && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
@@ -61,7 +70,7 @@ pub fn connect_reporting<P: Port>(
     if !session_present {
         forget_session(ctx);
     }
-    let now = ctx.now();
+    let now = clock(ctx);
     let c = ctx.session();
     *c.link = Link::UP;
     *c.keep_alive_s = p.keep_alive_seconds;
@@ -77,43 +86,59 @@ pub fn connect_reporting<P: Port>(
     Ok(session_present)
 }
 
+/// The CONNECT's remaining length, checked as `MQTT_GetConnectPacketSize`
+/// checks it (an empty client identifier needs a clean session; no string
+/// and no will message over 65,535 bytes): computed here in one pass over the
+/// fields the packet is then sent from, instead of by the serializer's size
+/// function and again while building the vectors.
+fn connect_remaining(p: &Connect<'_>, fields: &[Option<&[u8]>; 5]) -> Result<usize, MQTTStatus> {
+    if p.client_id.is_empty() && !p.clean_session {
+        log::error!("CONNECT: a zero-length client identifier requires clean session");
+        return Err(MQTTStatus::MQTTBadParameter);
+    }
+    let mut remaining = CONNECT_VARIABLE_HEADER_LEN;
+    for field in fields.iter().flatten() {
+        if field.len() > usize::from(u16::MAX) {
+            log::error!("CONNECT: a string or the will message exceeds 65535 bytes");
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        // At most 10 + 5 * 65,537 bytes: no overflow, and the remaining
+        // length takes at most three bytes.
+        remaining += 2 + field.len();
+    }
+    Ok(remaining)
+}
+
+/// Protocol name, level, flags and keep alive (3.1.2): the bytes between a
+/// CONNECT's fixed header and its payload.
+const CONNECT_VARIABLE_HEADER_LEN: usize = 10;
+
 fn send_connect<P: Port>(
     ctx: &mut P,
     p: &Connect<'_>,
     will: Option<&Will<'_>>,
+    fields: &[Option<&[u8]>; 5],
     remaining: usize,
 ) -> Result<(), MQTTStatus> {
     let mut header = [0u8; CONNECT_FIXED_HEADER_MAX_SIZE];
     let header_len = serializer::connect_fixed_header(&mut header, p, will, remaining)?;
 
-    // Each string is a two-byte length and the caller's bytes, unchanged, in
-    // the order of 3.1.3: client id, will topic, will message, user, password.
-    let fields: [Option<&[u8]>; 5] = [
-        Some(p.client_id),
-        will.map(|w| w.topic),
-        will.map(|w| w.payload),
-        p.user_name,
-        p.password,
-    ];
-    // By reference: `zip(fields)` would move the array into an iterator, a
-    // 40-byte copy that firmware compiles to the only `memcpy` call a
-    // minimal application has.
-    let lengths: [[u8; 2]; 5] = core::array::from_fn(|i| {
-        crate::wire::raw::field_len(fields.get(i).copied().flatten().unwrap_or_default())
-    });
-    let mut vectors: [&[u8]; 11] = [&[]; 11];
-    let mut used = 0;
-    if let Some((first, rest)) = vectors.split_first_mut() {
-        *first = header.get(..header_len).unwrap_or_default();
-        used = 1;
-        let mut slots = rest.chunks_exact_mut(2);
-        for (field, len) in fields.iter().zip(&lengths) {
-            let Some(field) = field else { continue };
-            if let Some([len_slot, field_slot]) = slots.next() {
-                *len_slot = len;
-                *field_slot = field;
-                used += 2;
-            }
+    // Each string is a two-byte length and the caller's bytes, unchanged;
+    // the header is slot 0.
+    let mut lengths = [[0u8; 2]; 5];
+    let mut vectors: [&[u8]; 11] = [header.get(..header_len).unwrap_or_default(); 11];
+    let mut used = 1;
+    for (len, field) in lengths.iter_mut().zip(fields) {
+        let Some(field) = field else { continue };
+        *len = raw::field_len(field);
+        let len: &[u8; 2] = len;
+        if let Some([len_slot, field_slot]) = vectors
+            .get_mut(used..)
+            .and_then(|rest| rest.first_chunk_mut())
+        {
+            *len_slot = len;
+            *field_slot = field;
+            used += 2;
         }
     }
     send_vectors(ctx, vectors.get_mut(..used).unwrap_or_default()).map_err(|e| {
@@ -131,8 +156,8 @@ fn receive_connack<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    let cfg = Config::current();
-    let entry = ctx.now();
+    let max_polls = Config::max_connack_receive_retry_count();
+    let entry = clock(ctx);
     let mut polls = 0u32;
     let mut first = [0u8; 1];
     loop {
@@ -145,10 +170,10 @@ fn receive_connack<P: Port>(
             break;
         }
         let give_up = if timeout_ms > 0 {
-            ctx.now().wrapping_sub(entry) >= timeout_ms
+            clock(ctx).wrapping_sub(entry) >= timeout_ms
         } else {
             polls += 1;
-            polls > cfg.max_connack_receive_retry_count
+            polls > max_polls
         };
         if give_up {
             log::error!("no CONNACK received (timeout {timeout_ms} ms)");
@@ -162,47 +187,59 @@ fn receive_connack<P: Port>(
         );
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
+    let stall_ms = Config::recv_polling_timeout_ms();
     let mut rest = [0u8; 3];
-    recv_exact(ctx, &mut rest[..1], cfg.recv_polling_timeout_ms)?;
+    recv_exact(ctx, &mut rest[..1], stall_ms)?;
     if rest[0] != 2 {
         log::error!("CONNACK remaining length {} instead of 2", rest[0]);
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    recv_exact(ctx, &mut rest[1..], cfg.recv_polling_timeout_ms)?;
+    recv_exact(ctx, &mut rest[1..], stall_ms)?;
+    // The CONNACK's two bytes checked here rather than through `wire`'s
+    // generic packet decoder (same checks, same errors, no framing of a
+    // packet whose first two bytes are already known).
+    let [_, flags, code] = rest;
+    if flags & 0xfe != 0 {
+        return Err(malformed(wire::Error::InvalidConnAckFlags(flags)));
+    }
     // The acknowledge flags are valid (reserved bits zero): the session-present
     // bit is reported whatever the return code says.
-    if rest[1] & 0xfe == 0 {
-        *seen = Some(rest[1] & 0x01 != 0);
-    }
-    let (ack, _) = match ConnAck::decode(&[CONNACK_FIRST_BYTE, 2, rest[1], rest[2]]) {
-        Ok(decoded) => decoded,
-        Err(e) => {
-            log::error!("malformed CONNACK: {e}");
-            return Err(Error::Malformed(e));
+    let session_present = flags != 0;
+    *seen = Some(session_present);
+    let return_code = ConnectReturnCode::from_u8(code).map_err(malformed)?;
+    if return_code != ConnectReturnCode::Accepted {
+        if session_present {
+            // [MQTT-3.2.2-4]: a refused connection never has a session.
+            return Err(malformed(wire::Error::SessionPresentWithError));
         }
-    };
-    if ack.return_code != ConnectReturnCode::Accepted {
         log::error!(
             "connection refused by the server: {:?} (return code {})",
-            ack.return_code,
-            ack.return_code as u8
+            return_code,
+            code
         );
-        return Err(Error::Refused(ack.return_code));
+        return Err(Error::Refused(return_code));
     }
-    Ok(ack.session_present)
+    Ok(session_present)
+}
+
+/// A CONNACK that breaks MQTT 3.1.1.
+#[cold]
+fn malformed(e: wire::Error) -> Error {
+    log::error!("malformed CONNACK: {e}");
+    Error::Malformed(e)
 }
 
 /// Fills `dst`, allowing `stall_ms` without data between pieces.
 fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
     let mut filled = 0;
-    let mut last = ctx.now();
+    let mut last = clock(ctx);
     while filled < dst.len() {
         let got = ctx.recv_into(dst.get_mut(filled..).unwrap_or_default());
         if got < 0 {
             log::error!("transport recv failed with {got}");
             return Err(MQTTStatus::MQTTRecvFailed);
         }
-        let now = ctx.now();
+        let now = clock(ctx);
         if got > 0 {
             filled += got as usize;
             last = now;

@@ -7,7 +7,8 @@ use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{send_vectors, send_vectors_inline};
-use crate::wire::{self, raw};
+use crate::wire::length::MAX_REMAINING_LENGTH;
+use crate::wire::raw::{self, RawWriter};
 
 /// An outgoing PUBLISH, as safe views of the caller's data.
 #[derive(Clone, Copy, Debug)]
@@ -52,10 +53,24 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         );
         return MQTTStatus::MQTTBadParameter;
     }
-    let remaining = match serializer::publish_packet_size(p.qos, p.topic.len(), p.payload.len()) {
-        Ok((remaining, _)) => remaining,
-        Err(e) => return e,
-    };
+    // `MQTT_GetPublishPacketSize`'s checks (`serializer::publish_packet_size`,
+    // same statuses), on the sizes this function sends from: a topic of 1 to
+    // 65,535 bytes, and (coreMQTT's limit) the whole packet, not only its
+    // remaining length, at most 268,435,455 bytes.
+    let id_len = if qos1_or_2 { 2 } else { 0 };
+    let remaining = (2 + id_len + p.topic.len()).saturating_add(p.payload.len());
+    if p.topic.is_empty()
+        || p.topic.len() > usize::from(u16::MAX)
+        || remaining.saturating_add(1 + raw::remaining_length_size(remaining))
+            > MAX_REMAINING_LENGTH
+    {
+        log::error!(
+            "MQTT_Publish: topic of {} bytes or payload of {} bytes out of bounds",
+            p.topic.len(),
+            p.payload.len()
+        );
+        return MQTTStatus::MQTTBadParameter;
+    }
     if let Some(refusal) = require_connected(ctx) {
         return refusal;
     }
@@ -74,39 +89,47 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         }
     }
 
-    // The fixed header is written to the front of `head`; a short topic and
-    // the packet identifier follow it there, so that the three go out in one
-    // piece: one transport call fewer per publish (a system call on a
-    // socket) for the price of copying a few dozen bytes. Longer topics go
-    // out as their own vector.
-    let mut head = [0u8; COALESCED_HEAD_CAP];
-    let header_len = match head.split_first_chunk_mut().map(|(start, _)| {
-        raw::publish_head(
-            start,
-            serializer::publish_type_byte(p.qos, p.retain, p.dup),
-            remaining,
-            p.topic.len() as u16,
-        )
-    }) {
-        Some(Ok(len)) => len,
-        Some(Err(e)) => return release(ctx, reserved, packet_id, e.into()),
-        None => return release(ctx, reserved, packet_id, MQTTStatus::MQTTNoMemory),
-    };
+    // The fixed header and the topic's length are written to the front of
+    // `head`; a short topic and the packet identifier follow them there, so
+    // that the three go out in one piece: one transport call fewer per
+    // publish (a system call on a socket) for the price of copying a few
+    // dozen bytes. Longer topics (and, built for size, every topic: see
+    // `COALESCED_TOPIC_MAX`) go out as their own vector. The remaining
+    // length was checked above and the header fits, so these writes cannot
+    // fail.
     let id_bytes = packet_id.to_be_bytes();
-    let id_part: &[u8] = if qos1_or_2 { &id_bytes } else { &[] };
+    let id_part = id_bytes.get(..id_len).unwrap_or_default();
+    let mut head = [0u8; COALESCED_HEAD_CAP];
+    let mut w = RawWriter::new(&mut head);
+    let _ = w.fixed_header(
+        serializer::publish_type_byte(p.qos, p.retain, p.dup),
+        remaining,
+    );
+    let _ = w.u16(p.topic.len() as u16);
+    let header_len = w.position();
+    // Writes nothing past the header when the topic and identifier do not
+    // fit (a partly written topic is never sent).
+    let coalesced =
+        cfg!(not(rsmqtt_small)) && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
+    let head_len = w.position();
 
     if qos1_or_2 {
+        // The store callback gets the publish as it would be retransmitted:
+        // with DUP set, as coreMQTT stores it, so that the copy the
+        // application keeps is already a valid retransmission. The bytes
+        // sent below keep the caller's DUP: the flag is set on the header
+        // only for the callback.
+        let first = head[0];
+        head[0] = first | DUP_FLAG;
         let header = head.get(..header_len).unwrap_or_default();
-        if store_with_dup(ctx, packet_id, header, [p.topic, id_part, p.payload]) == Some(false) {
+        let stored = ctx.store(packet_id, &[header, p.topic, id_part, p.payload]);
+        head[0] = first;
+        if stored == Some(false) {
             log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
             return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
         }
     }
-    let head_len = header_len + p.topic.len() + id_part.len();
-    let result = if head_len <= head.len() {
-        let topic_end =
-            header_len + wire::copy_into(head.get_mut(header_len..).unwrap_or_default(), p.topic);
-        wire::copy_into(head.get_mut(topic_end..).unwrap_or_default(), id_part);
+    let result = if coalesced {
         send_vectors_inline(
             ctx,
             &mut [head.get(..head_len).unwrap_or_default(), p.payload],
@@ -135,34 +158,23 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     MQTTStatus::MQTTSuccess
 }
 
-/// Offers the publish to the store callback as it would be retransmitted:
-/// with DUP (bit 3 of the first byte) set, as coreMQTT stores it, so that the
-/// copy the application keeps is already a valid retransmission. The bytes
-/// sent now keep the caller's DUP; only the header copy handed to the store
-/// differs.
-fn store_with_dup<P: Port>(
-    ctx: &mut P,
-    packet_id: u16,
-    header: &[u8],
-    [topic, id, payload]: [&[u8]; 3],
-) -> Option<bool> {
-    let mut dup_header = [0u8; raw::PUBLISH_HEAD_MAX_LEN];
-    let len = wire::copy_into(&mut dup_header, header);
-    dup_header[0] |= DUP_FLAG;
-    ctx.store(
-        packet_id,
-        &[
-            dup_header.get(..len).unwrap_or_default(),
-            topic,
-            id,
-            payload,
-        ],
-    )
-}
+/// Longest topic sent in one piece with the fixed header and the packet
+/// identifier; longer topics go out as their own vector.
+#[cfg(not(rsmqtt_small))]
+const COALESCED_TOPIC_MAX: usize = 64;
 
-/// Largest fixed header, topic and packet identifier sent as one piece (a
-/// topic of up to 64 bytes); longer topics go out as their own vector.
-const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + 64 + 2;
+/// Built for size (`cfg(rsmqtt_small)`, set by build.rs for opt-level "s"
+/// and "z") no topic is copied: the copy needs a buffer of some 70 bytes,
+/// and clearing that (safe Rust cannot leave it uninitialised) is a call to
+/// `__aeabi_memclr4`, which a firmware image then links for this alone
+/// (about 170 bytes). The publish goes out as coreMQTT sends it: header,
+/// topic, packet identifier and payload as four vectors.
+#[cfg(rsmqtt_small)]
+const COALESCED_TOPIC_MAX: usize = 0;
+
+/// The buffer for the fixed header, topic length, and (coalesced) topic
+/// and packet identifier.
+const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + COALESCED_TOPIC_MAX + 2;
 
 /// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
 const DUP_FLAG: u8 = 0x08;

@@ -32,13 +32,19 @@ pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), S
 /// [`send_vectors`], inlined into its caller: for the one path that runs for
 /// every message (`MQTT_Publish`), where the call and the unknown vector
 /// count cost more than the loop's own work.
-#[inline(always)]
+///
+/// Built for size (`cfg(rsmqtt_small)`, set by build.rs for opt-level "s"
+/// and "z") it is not forced inline: `MQTT_Publish` then calls the one
+/// out-of-line copy that every other packet uses, instead of carrying a
+/// second copy of the loop.
+#[cfg_attr(not(rsmqtt_small), inline(always))]
 pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::send_timeout_ms();
-    let mut total: usize = vectors.iter().map(|v| v.len()).sum();
-    let mut sent = 0usize;
+    let size: usize = vectors.iter().map(|v| v.len()).sum();
+    // Bytes not yet taken by the transport; `size - total` went out.
+    let mut total = size;
     let mut first = 0usize;
-    let start = ctx.now();
+    let start = clock(ctx);
     while total > 0 {
         // Skip what is fully sent, including empty vectors.
         while vectors.get(first).is_some_and(|v| v.is_empty()) {
@@ -48,29 +54,24 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
             break;
         };
         let result = ctx.send_once(pending);
-        if result < 0 {
-            log::error!("transport send failed with {result} after {sent} bytes");
-            mark_disconnect_pending(ctx);
-            return Err(SendError::Transport(result));
-        }
         let mut progress = result.unsigned_abs() as usize;
-        if progress > total {
-            log::error!("transport send reported {progress} bytes with only {total} pending");
+        if result < 0 || progress > total {
+            log::error!(
+                "transport send returned {result} after {} bytes with {total} pending",
+                size - total
+            );
             mark_disconnect_pending(ctx);
-            return Err(SendError::Transport(-1));
+            return Err(SendError::Transport(result.min(-1)));
         }
         // One clock reading per transport call: the time of a call that made
         // progress is also the time the timeout below is measured at (no
         // transport call lies between the two).
-        let mut now = None;
+        let now = clock(ctx);
         if progress > 0 {
             total -= progress;
-            sent += progress;
-            let after = ctx.now();
-            now = Some(after);
-            *ctx.session().last_tx = after;
+            *ctx.session().last_tx = now;
             // Advance through the vectors by the number of bytes taken.
-            for v in vectors.get_mut(first..).unwrap_or_default().iter_mut() {
+            for v in pending.iter_mut() {
                 if progress == 0 {
                     break;
                 }
@@ -83,7 +84,8 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         // `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call it needs
         // while the clock stands still (without writev each vector is one
         // call, so `>=` would fail every multi-vector packet).
-        if total > 0 && now.unwrap_or_else(|| ctx.now()).wrapping_sub(start) > timeout {
+        if total > 0 && now.wrapping_sub(start) > timeout {
+            let sent = size - total;
             log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
             if sent > 0 {
                 mark_disconnect_pending(ctx);
@@ -92,6 +94,16 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         }
     }
     Ok(())
+}
+
+/// The port's clock. Built for size (`cfg(rsmqtt_small)`, see build.rs)
+/// one out-of-line copy serves every caller: each inlined reading is a
+/// NULL check and an indirect call of the application's clock. Otherwise
+/// always inlined, as the port's own `now` is on the per-message path.
+#[cfg_attr(rsmqtt_small, inline(never))]
+#[cfg_attr(not(rsmqtt_small), inline(always))]
+pub(crate) fn clock<P: Port>(ctx: &mut P) -> u32 {
+    ctx.now()
 }
 
 /// Sends one contiguous buffer.

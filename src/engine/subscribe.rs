@@ -6,8 +6,9 @@ use crate::coremqtt::serializer::{
     self, Subscription, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
 };
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::wire::length::MAX_REMAINING_LENGTH;
 
-use super::config::{Config, SUB_UNSUB_VECTORS_CAP};
+use super::config::Config;
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
@@ -28,14 +29,30 @@ pub fn send<'a, P: Port>(
         log::error!("{kind:?}: packet identifier 0");
         return MQTTStatus::MQTTBadParameter;
     }
-    let remaining = match serializer::subscription_packet_size((0..count).map(filter), kind) {
-        Ok((remaining, _)) => remaining,
-        Err(e) => return e,
-    };
-    if kind == SubscriptionKind::Subscribe
-        && ctx.record_array(false).is_empty()
-        && (0..count).any(|i| filter(i).qos != MQTTQoS::MQTTQoS0)
-    {
+    let subscribe = kind == SubscriptionKind::Subscribe;
+    // Per filter: its length prefix and the filter, and for SUBSCRIBE the
+    // QoS byte. The same number counts the filter's vectors in a batch and
+    // (with the filter's own length) its bytes in the packet.
+    let per_filter: usize = if subscribe { 3 } else { 2 };
+    // One pass over the filters: `MQTT_GetSubscribePacketSize`'s checks
+    // (`serializer::subscription_packet_size`, with the same statuses) and
+    // whether any subscription needs incoming records.
+    let mut remaining: usize = 2;
+    let mut wants_qos1_or_2 = false;
+    for i in 0..count {
+        let f = filter(i);
+        if f.filter.is_empty() || f.filter.len() > usize::from(u16::MAX) {
+            log::error!("{kind:?}: subscription #{i} has an empty or oversized topic filter");
+            return MQTTStatus::MQTTBadParameter;
+        }
+        remaining = remaining.saturating_add(f.filter.len() + per_filter);
+        wants_qos1_or_2 |= f.qos != MQTTQoS::MQTTQoS0;
+    }
+    if count == 0 || remaining > MAX_REMAINING_LENGTH {
+        log::error!("{kind:?}: no filters, or a packet over the MQTT limit");
+        return MQTTStatus::MQTTBadParameter;
+    }
+    if subscribe && wants_qos1_or_2 && ctx.record_array(false).is_empty() {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
         return MQTTStatus::MQTTBadParameter;
     }
@@ -49,59 +66,57 @@ pub fn send<'a, P: Port>(
         Err(e) => return e,
     };
 
-    let max = Config::current().sub_unsub_vectors();
-    let per_filter = if kind == SubscriptionKind::Subscribe {
-        3
-    } else {
-        2
-    };
+    let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();
     // Batches of at most `max` vectors: the header and as many whole filters
-    // as fit, then whole filters only. The length and QoS bytes of a batch
-    // live in arrays the batch's vectors borrow, so each batch is prepared
-    // in full before it is sent.
+    // as fit, then whole filters only. The length bytes of a batch live in
+    // an array the batch's vectors borrow, so each batch is prepared in full
+    // before it is sent.
     let mut next: usize = 0;
     let mut started = false;
-    loop {
+    while next < count {
         let header_slots = usize::from(!started);
         let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
         let end = next.saturating_add(fit).min(count);
         let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
+        // Slot 0 holds the header, sent with the first batch only; each
+        // filter then takes `per_filter` slots.
+        let mut vectors: [&[u8]; BATCH_VECTORS_CAP] = [header; BATCH_VECTORS_CAP];
+        let mut used = 1;
         for (len, i) in lengths.iter_mut().zip(next..end) {
-            *len = raw::field_len(filter(i).filter);
-        }
-        let mut vectors: [&[u8]; SUB_UNSUB_VECTORS_CAP] = [&[]; SUB_UNSUB_VECTORS_CAP];
-        let mut slots = vectors.iter_mut();
-        let mut used = 0;
-        if !started {
-            if let Some(slot) = slots.next() {
-                *slot = header;
-                used += 1;
-            }
-        }
-        for (len, i) in lengths.iter().zip(next..end) {
             let f = filter(i);
-            let qos = QOS_BYTES.get(f.qos as usize..).unwrap_or_default();
-            let parts: [&[u8]; 3] = [len, f.filter, qos.get(..1).unwrap_or_default()];
-            for part in parts.iter().take(per_filter) {
-                if let Some(slot) = slots.next() {
-                    *slot = *part;
-                    used += 1;
-                }
+            *len = raw::field_len(f.filter);
+            let len: &[u8; 2] = len;
+            // Three slots written, `per_filter` kept: an UNSUBSCRIBE's third
+            // slot is overwritten by the next filter or left past `used`.
+            if let Some([len_slot, filter_slot, qos_slot]) = vectors
+                .get_mut(used..)
+                .and_then(|rest| rest.first_chunk_mut())
+            {
+                *len_slot = len;
+                *filter_slot = f.filter;
+                *qos_slot = QOS_BYTES
+                    .get(f.qos as usize..)
+                    .and_then(|q| q.get(..1))
+                    .unwrap_or_default();
             }
+            used += per_filter;
         }
-        let batch = vectors.get_mut(..used).unwrap_or_default();
+        let batch = vectors
+            .get_mut(usize::from(started)..used)
+            .unwrap_or_default();
         if let Err(status) = send_batch(ctx, batch, &mut started) {
             log::error!("{kind:?} {packet_id}: send failed");
             return status;
         }
         next = end;
-        if next >= count {
-            break;
-        }
     }
     MQTTStatus::MQTTSuccess
 }
+
+/// Most vectors one batch holds: the header and [`BATCH_FILTERS_CAP`]
+/// filters of three vectors each.
+const BATCH_VECTORS_CAP: usize = 1 + 3 * BATCH_FILTERS_CAP;
 
 /// The requested-QoS byte of a SUBSCRIBE filter (MQTT 3.1.1 3.8.3), by QoS:
 /// the vectors borrow it from here instead of from a per-batch array.

@@ -308,6 +308,58 @@ fn malformed_connack_carries_the_wire_reason() {
 }
 
 #[test]
+fn connack_reasons_match_the_wire_decoder() {
+    // The engine checks the CONNACK's two bytes itself; every pair must give
+    // the error `wire`'s CONNACK decoder gives (or success), reported in the
+    // same order of checks.
+    for flags in 0..=255u8 {
+        for code in 0..=7u8 {
+            let mut port = MemoryPort::new();
+            port.broker_sends(&[0x20, 2, flags, code]);
+            let mut seen = None;
+            let result =
+                connect::connect_reporting(&mut port, &params(false), None, 1000, &mut seen);
+            let expected = match wire::ConnAck::decode(&[0x20, 2, flags, code]) {
+                Err(e) => Err(super::Error::Malformed(e)),
+                Ok((ack, _)) if ack.return_code != ConnectReturnCode::Accepted => {
+                    Err(super::Error::Refused(ack.return_code))
+                }
+                Ok((ack, _)) => Ok(ack.session_present),
+            };
+            assert_eq!(result, expected, "flags {flags:#04x}, code {code}");
+            let flags_valid = flags & 0xfe == 0;
+            assert_eq!(
+                seen,
+                flags_valid.then_some(flags == 1),
+                "flags {flags:#04x}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stored_copy_of_an_uncoalesced_publish_has_dup_set() {
+    // A topic too long for the coalescing buffer: the header goes out as
+    // its own vector, DUP set for the store callback only.
+    let topic = [b'b'; 100];
+    let mut port = connected(true);
+    let p = publish::Publish {
+        qos: MQTTQoS::MQTTQoS1,
+        retain: false,
+        dup: false,
+        topic: &topic,
+        payload: b"z",
+    };
+    assert_eq!(publish::publish(&mut port, &p, 5), MQTTStatus::MQTTSuccess);
+    let mut expected = vec![0x32, 2 + 100 + 2 + 1, 0, 100];
+    expected.extend(topic);
+    expected.extend([0, 5, b'z']);
+    assert_eq!(port.take_sent(), expected);
+    expected[0] |= 0x08;
+    assert_eq!(port.stored.get(&5), Some(&expected));
+}
+
+#[test]
 fn qos1_publish_goes_out_and_its_puback_completes_it() {
     let mut port = connected(true);
     let p = publish::Publish {
