@@ -329,19 +329,18 @@ fn add_record_at(
     // `MQTT_PublishToResend` cursor, which would then skip the publishes
     // that moved and never resend them (coreMQTT compacts first).
     //
-    // Everything after the last used slot is free, so only the slots up to
-    // it can collide: found from the back first (the free tail is usually
-    // short), the collision scan then skips the free tail.
-    let mut used_end = records
-        .iter()
-        .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
-        .map_or(0, |last| last + 1);
-    let used = records.get(..used_end).unwrap_or_default();
-    if packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
-        || used
-            .iter()
-            .fold(false, |hit, record| hit | (record.packetId == packet_id))
-    {
+    // One pass finds both the end of the used slots and a collision: a used
+    // slot holding `packet_id`, or for identifier 0 (which coreMQTT reports
+    // as a collision with a free slot) any free slot at all.
+    let mut used_end = 0;
+    let mut hit = false;
+    for (index, record) in records.iter().enumerate() {
+        hit |= record.packetId == packet_id;
+        if record.packetId != MQTT_PACKET_ID_INVALID {
+            used_end = index + 1;
+        }
+    }
+    if hit {
         return Err(MQTTStatus::MQTTStateCollision);
     }
     if used_end == records.len() {
