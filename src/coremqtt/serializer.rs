@@ -187,7 +187,8 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
             }
             Err(status) => return status,
         }
-        match serialize_connect(out, &connect, will.as_ref()) {
+        // Sized and checked above, and `out` holds a packet of that size.
+        match connect::write_connect(out, &connect, will.as_ref(), remainingLength) {
             Ok(_) => MQTTSuccess,
             Err(status) => status,
         }
@@ -268,7 +269,8 @@ unsafe fn serialize_subscription_c(
         }
         Err(status) => return status,
     }
-    match serialize_subscription(out, kind, subscriptions, packetId) {
+    // Sized and checked above (packet identifier, buffer size).
+    match subscribe::write_subscription(out, kind, subscriptions, packetId, remainingLength) {
         Ok(_) => MQTTSuccess,
         Err(status) => status,
     }

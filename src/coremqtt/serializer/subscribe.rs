@@ -107,6 +107,20 @@ where
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
+    write_subscription(out, kind, subscriptions, packet_id, remaining)
+}
+
+/// Writes a SUBSCRIBE or UNSUBSCRIBE whose remaining length
+/// `subscription_packet_size` gave for these subscriptions (so its checks
+/// have passed), without computing it again; `MQTTNoMemory` if `out` is too
+/// small.
+pub(crate) fn write_subscription<'a>(
+    out: &mut [u8],
+    kind: SubscriptionKind,
+    subscriptions: impl Iterator<Item = Subscription<'a>>,
+    packet_id: u16,
+    remaining: usize,
+) -> Result<usize, MQTTStatus> {
     let header = subscription_header(out, kind, remaining, packet_id)?;
     let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
     for subscription in subscriptions {
