@@ -488,6 +488,81 @@ fn check_publish_remaining(
     }
 }
 
+/// Shared body of `MQTT_SerializePublish` (`pHeaderSize` NULL: the whole
+/// packet, payload included) and `MQTT_SerializePublishHeader` (`header_only`:
+/// everything but the payload, its size stored in `*pHeaderSize`), with
+/// coreMQTT's order of checks for each. One copy for both exports.
+///
+/// # Safety
+/// As for the exported functions.
+#[inline(never)]
+unsafe fn serialize_publish_c(
+    pPublishInfo: *const MQTTPublishInfo_t,
+    packetId: u16,
+    remainingLength: usize,
+    pFixedBuffer: *const MQTTFixedBuffer_t,
+    pHeaderSize: *mut usize,
+    header_only: bool,
+) -> MQTTStatus {
+    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
+    let (Some(fixed), Some(info)) = (unsafe { pFixedBuffer.as_ref() }, unsafe {
+        pPublishInfo.as_ref()
+    }) else {
+        return MQTTBadParameter;
+    };
+    if header_only && pHeaderSize.is_null() {
+        return MQTTBadParameter;
+    }
+    // SAFETY: the buffer is writable for its size (caller contract).
+    let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
+        return MQTTBadParameter;
+    };
+    let payload: &[u8] = if header_only {
+        &[]
+    } else {
+        // SAFETY: the payload is valid for its length (caller contract).
+        match unsafe { c_bytes(info.pPayload, info.payloadLength) } {
+            Some(payload) => payload,
+            None => {
+                log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
+                return MQTTBadParameter;
+            }
+        }
+    };
+    // SAFETY: the topic is valid for its length (caller contract).
+    let header = match unsafe { c_publish_header(info) } {
+        Ok(header) => header,
+        Err(status) => return status,
+    };
+    if let Err(status) = check_publish(&header, packetId) {
+        return status;
+    }
+    // The room needed: the whole packet, or without its payload. A remaining
+    // length that overflows is "no memory" for the whole packet and a bad
+    // parameter for the header alone (coreMQTT's two checks).
+    let payload_part = if header_only { info.payloadLength } else { 0 };
+    match packet_size(remainingLength).and_then(|size| size.checked_sub(payload_part)) {
+        Some(size) if size <= out.len() => {}
+        None if header_only => return MQTTBadParameter,
+        _ => return MQTTNoMemory,
+    }
+    if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
+        return status;
+    }
+    // Everything is validated and the remaining length is the real one:
+    // write without computing the size again.
+    match write_publish(out, &header, packetId, remainingLength, payload) {
+        Ok(written) => {
+            if header_only {
+                // SAFETY: checked non-NULL above.
+                unsafe { pHeaderSize.write(written) };
+            }
+            MQTTSuccess
+        }
+        Err(status) => status,
+    }
+}
+
 /// Serializes a PUBLISH packet, payload included, into `pFixedBuffer`.
 ///
 /// Returns `MQTTBadParameter` for NULL arguments, a NULL payload with a
@@ -506,40 +581,16 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
     pFixedBuffer: *const MQTTFixedBuffer_t,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(fixed), Some(info)) = (unsafe { pFixedBuffer.as_ref() }, unsafe {
-            pPublishInfo.as_ref()
-        }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the payload is valid for its length (caller contract).
-        let Some(payload) = (unsafe { c_bytes(info.pPayload, info.payloadLength) }) else {
-            log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
-            return MQTTBadParameter;
-        };
-        // SAFETY: the topic is valid for its length (caller contract).
-        let header = match unsafe { c_publish_header(info) } {
-            Ok(header) => header,
-            Err(status) => return status,
-        };
-        if let Err(status) = check_publish(&header, packetId) {
-            return status;
-        }
-        if does_not_fit(remainingLength, out.len()) {
-            return MQTTNoMemory;
-        }
-        if let Err(status) = check_publish_remaining(&header, payload.len(), remainingLength) {
-            return status;
-        }
-        // Everything is validated and the remaining length is the real one:
-        // write without computing the size again.
-        match write_publish(out, &header, packetId, remainingLength, payload) {
-            Ok(_) => MQTTSuccess,
-            Err(status) => status,
+        // SAFETY: forwarded contract.
+        unsafe {
+            serialize_publish_c(
+                pPublishInfo,
+                packetId,
+                remainingLength,
+                pFixedBuffer,
+                core::ptr::null_mut(),
+                false,
+            )
         }
     })
 }
@@ -615,43 +666,16 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeader(
     pHeaderSize: *mut usize,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(fixed), Some(info), false) = (
-            unsafe { pFixedBuffer.as_ref() },
-            unsafe { pPublishInfo.as_ref() },
-            pHeaderSize.is_null(),
-        ) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the topic is valid for its length (caller contract).
-        let header = match unsafe { c_publish_header(info) } {
-            Ok(header) => header,
-            Err(status) => return status,
-        };
-        if let Err(status) = check_publish(&header, packetId) {
-            return status;
-        }
-        let header_size =
-            packet_size(remainingLength).and_then(|size| size.checked_sub(info.payloadLength));
-        match header_size {
-            Some(size) if size > out.len() => return MQTTNoMemory,
-            Some(_) => {}
-            None => return MQTTBadParameter,
-        }
-        if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
-            return status;
-        }
-        match write_publish(out, &header, packetId, remainingLength, &[]) {
-            Ok(written) => {
-                // SAFETY: checked non-NULL above.
-                unsafe { pHeaderSize.write(written) };
-                MQTTSuccess
-            }
-            Err(status) => status,
+        // SAFETY: forwarded contract.
+        unsafe {
+            serialize_publish_c(
+                pPublishInfo,
+                packetId,
+                remainingLength,
+                pFixedBuffer,
+                pHeaderSize,
+                true,
+            )
         }
     })
 }
