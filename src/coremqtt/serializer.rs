@@ -82,6 +82,98 @@ pub use subscribe::*;
 // The C API
 // ---------------------------------------------------------------------------
 
+/// What [`connect_c`] does with the CONNECT it read from C.
+enum ConnectJob<'a> {
+    /// `MQTT_GetConnectPacketSize`: store the remaining length and size.
+    Size {
+        remaining_out: &'a mut usize,
+        size_out: &'a mut usize,
+    },
+    /// `MQTT_SerializeConnect`: write it, if `remaining` is its real
+    /// remaining length.
+    Serialize {
+        fixed: &'a MQTTFixedBuffer_t,
+        remaining: usize,
+    },
+}
+
+/// Shared body of `MQTT_GetConnectPacketSize` and `MQTT_SerializeConnect`
+/// (one copy of the C struct reading and the sizing for both), with
+/// coreMQTT's order of checks for each.
+///
+/// # Safety
+/// As for the exported functions.
+#[inline(never)]
+unsafe fn connect_c(
+    pConnectInfo: *const MQTTConnectInfo_t,
+    pWillInfo: *const MQTTPublishInfo_t,
+    job: Option<ConnectJob<'_>>,
+) -> MQTTStatus {
+    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
+    let (Some(info), Some(job)) = (unsafe { pConnectInfo.as_ref() }, job) else {
+        return MQTTBadParameter;
+    };
+    // SAFETY: NULL is checked by `as_ref`.
+    let will_info = unsafe { pWillInfo.as_ref() };
+    let mut out: &mut [u8] = &mut [];
+    if let ConnectJob::Serialize { fixed, remaining } = job {
+        // SAFETY: the buffer is writable for its size (caller contract).
+        let Some(buffer) = (unsafe { c_fixed_buffer(fixed) }) else {
+            return MQTTBadParameter;
+        };
+        if will_info.is_some_and(|will| will.pTopicName.is_null()) {
+            log_error(format_args!("the will topic must not be NULL"));
+            return MQTTBadParameter;
+        }
+        if does_not_fit(remaining, buffer.len()) {
+            return MQTTNoMemory;
+        }
+        out = buffer;
+    }
+    // SAFETY: string pointers valid for their lengths (caller contract).
+    let Some(connect) = (unsafe { c_connect(info) }) else {
+        return MQTTBadParameter;
+    };
+    let will = match will_info {
+        None => None,
+        // SAFETY: as above.
+        Some(will_info) => match unsafe { c_will(will_info) } {
+            Some(will) => Some(will),
+            None => return MQTTBadParameter,
+        },
+    };
+    let (remaining, size) = match connect_packet_size(&connect, will.as_ref()) {
+        Ok(sizes) => sizes,
+        Err(status) => return status,
+    };
+    match job {
+        ConnectJob::Size {
+            remaining_out,
+            size_out,
+        } => {
+            *remaining_out = remaining;
+            *size_out = size;
+            MQTTSuccess
+        }
+        ConnectJob::Serialize {
+            remaining: expected,
+            ..
+        } if expected != remaining => {
+            log_error(format_args!(
+                "remainingLength does not match the CONNECT parameters"
+            ));
+            MQTTBadParameter
+        }
+        // Sized and checked above, and `out` holds a packet of that size.
+        ConnectJob::Serialize { .. } => {
+            match connect::write_connect(out, &connect, will.as_ref(), remaining) {
+                Ok(_) => MQTTSuccess,
+                Err(status) => status,
+            }
+        }
+    }
+}
+
 /// Computes the remaining length and total size of a CONNECT packet.
 ///
 /// Returns `MQTTBadParameter` for a NULL argument, a missing client
@@ -98,34 +190,17 @@ pub unsafe extern "C" fn MQTT_GetConnectPacketSize(
     pPacketSize: *mut usize,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), false, false) = (
-            unsafe { pConnectInfo.as_ref() },
-            pRemainingLength.is_null(),
-            pPacketSize.is_null(),
-        ) else {
-            return MQTTBadParameter;
+        // SAFETY: NULL is checked by `as_mut`; the caller guarantees the
+        // out-pointers are writable.
+        let job = match unsafe { (pRemainingLength.as_mut(), pPacketSize.as_mut()) } {
+            (Some(remaining_out), Some(size_out)) => Some(ConnectJob::Size {
+                remaining_out,
+                size_out,
+            }),
+            _ => None,
         };
-        // SAFETY: string pointers valid for their lengths (caller contract).
-        let Some(connect) = (unsafe { c_connect(info) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: as above.
-        let will = match unsafe { pWillInfo.as_ref() } {
-            None => None,
-            Some(will_info) => match unsafe { c_will(will_info) } {
-                Some(will) => Some(will),
-                None => return MQTTBadParameter,
-            },
-        };
-        // SAFETY: both out-pointers checked non-NULL above.
-        unsafe {
-            put_sizes(
-                connect_packet_size(&connect, will.as_ref()),
-                pRemainingLength,
-                pPacketSize,
-            )
-        }
+        // SAFETY: forwarded contract.
+        unsafe { connect_c(pConnectInfo, pWillInfo, job) }
     })
 }
 
@@ -147,51 +222,12 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
         // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), Some(fixed)) = (unsafe { pConnectInfo.as_ref() }, unsafe {
-            pFixedBuffer.as_ref()
-        }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: NULL is checked by `as_ref`.
-        let will_info = unsafe { pWillInfo.as_ref() };
-        if will_info.is_some_and(|will| will.pTopicName.is_null()) {
-            log_error(format_args!("the will topic must not be NULL"));
-            return MQTTBadParameter;
-        }
-        if does_not_fit(remainingLength, out.len()) {
-            return MQTTNoMemory;
-        }
-        // SAFETY: string pointers valid for their lengths (caller contract).
-        let (Some(connect), will) = (
-            unsafe { c_connect(info) },
-            will_info.map(|w| unsafe { c_will(w) }),
-        ) else {
-            return MQTTBadParameter;
-        };
-        let will = match will {
-            None => None,
-            Some(Some(will)) => Some(will),
-            Some(None) => return MQTTBadParameter,
-        };
-        match connect_packet_size(&connect, will.as_ref()) {
-            Ok((remaining, _)) if remaining == remainingLength => {}
-            Ok(_) => {
-                log_error(format_args!(
-                    "remainingLength does not match the CONNECT parameters"
-                ));
-                return MQTTBadParameter;
-            }
-            Err(status) => return status,
-        }
-        // Sized and checked above, and `out` holds a packet of that size.
-        match connect::write_connect(out, &connect, will.as_ref(), remainingLength) {
-            Ok(_) => MQTTSuccess,
-            Err(status) => status,
-        }
+        let job = unsafe { pFixedBuffer.as_ref() }.map(|fixed| ConnectJob::Serialize {
+            fixed,
+            remaining: remainingLength,
+        });
+        // SAFETY: forwarded contract.
+        unsafe { connect_c(pConnectInfo, pWillInfo, job) }
     })
 }
 
