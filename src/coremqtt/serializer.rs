@@ -231,7 +231,100 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
     })
 }
 
-/// Shared body of the SUBSCRIBE/UNSUBSCRIBE size functions.
+/// What [`subscription_c`] does with the SUBSCRIBE or UNSUBSCRIBE it read
+/// from C.
+enum SubscriptionJob<'a> {
+    /// The size functions: store the remaining length and size.
+    Size {
+        remaining_out: &'a mut usize,
+        size_out: &'a mut usize,
+    },
+    /// The serializers: write it, if `remaining` is its real remaining
+    /// length.
+    Serialize {
+        fixed: &'a MQTTFixedBuffer_t,
+        packet_id: u16,
+        remaining: usize,
+    },
+}
+
+/// Shared body of `MQTT_GetSubscribePacketSize`, `MQTT_SerializeSubscribe`
+/// and their UNSUBSCRIBE twins (one copy of the list reading and the sizing
+/// for all four), with coreMQTT's order of checks for each.
+///
+/// # Safety
+/// Pointers NULL or valid, as for the exported functions.
+#[inline(never)]
+unsafe fn subscription_c(
+    pSubscriptionList: *const MQTTSubscribeInfo_t,
+    subscriptionCount: usize,
+    kind: SubscriptionKind,
+    job: Option<SubscriptionJob<'_>>,
+) -> MQTTStatus {
+    let (Some(job), false) = (job, pSubscriptionList.is_null()) else {
+        return MQTTBadParameter;
+    };
+    let mut out: &mut [u8] = &mut [];
+    if let SubscriptionJob::Serialize {
+        fixed,
+        packet_id,
+        remaining,
+    } = job
+    {
+        // SAFETY: the buffer is writable for its size (caller contract).
+        let Some(buffer) = (unsafe { c_fixed_buffer(fixed) }) else {
+            return MQTTBadParameter;
+        };
+        if subscriptionCount == 0 || packet_id == 0 {
+            return MQTTBadParameter;
+        }
+        if does_not_fit(remaining, buffer.len()) {
+            return MQTTNoMemory;
+        }
+        out = buffer;
+    }
+    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
+    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
+        return MQTTBadParameter;
+    };
+    // SAFETY: the filters are valid for their lengths (caller contract).
+    let subscriptions = match unsafe { c_subscriptions(list, kind) } {
+        Ok(subscriptions) => subscriptions,
+        Err(status) => return status,
+    };
+    let (remaining, size) = match subscription_packet_size(subscriptions.clone(), kind) {
+        Ok(sizes) => sizes,
+        Err(status) => return status,
+    };
+    match job {
+        SubscriptionJob::Size {
+            remaining_out,
+            size_out,
+        } => {
+            *remaining_out = remaining;
+            *size_out = size;
+            MQTTSuccess
+        }
+        SubscriptionJob::Serialize {
+            remaining: expected,
+            ..
+        } if expected != remaining => {
+            log_error(format_args!(
+                "remainingLength does not match the subscription list"
+            ));
+            MQTTBadParameter
+        }
+        // Sized and checked above (packet identifier, buffer size).
+        SubscriptionJob::Serialize { packet_id, .. } => {
+            match subscribe::write_subscription(out, kind, subscriptions, packet_id, remaining) {
+                Ok(_) => MQTTSuccess,
+                Err(status) => status,
+            }
+        }
+    }
+}
+
+/// The SUBSCRIBE/UNSUBSCRIBE size functions.
 ///
 /// # Safety
 /// Pointers NULL or valid, as for the exported functions.
@@ -242,22 +335,20 @@ unsafe fn get_subscription_size(
     pPacketSize: *mut usize,
     kind: SubscriptionKind,
 ) -> MQTTStatus {
-    if pSubscriptionList.is_null() || pRemainingLength.is_null() || pPacketSize.is_null() {
-        return MQTTBadParameter;
-    }
-    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
-    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
-        return MQTTBadParameter;
+    // SAFETY: NULL is checked by `as_mut`; the caller guarantees the
+    // out-pointers are writable.
+    let job = match unsafe { (pRemainingLength.as_mut(), pPacketSize.as_mut()) } {
+        (Some(remaining_out), Some(size_out)) => Some(SubscriptionJob::Size {
+            remaining_out,
+            size_out,
+        }),
+        _ => None,
     };
-    // SAFETY: the filters are valid for their lengths (caller contract).
-    let result = unsafe { c_subscriptions(list, kind) }
-        .and_then(|subscriptions| subscription_packet_size(subscriptions, kind));
-    // SAFETY: both out-pointers checked non-NULL above.
-    unsafe { put_sizes(result, pRemainingLength, pPacketSize) }
+    // SAFETY: forwarded contract.
+    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
 }
 
-/// Shared body of `MQTT_SerializeSubscribe` and `MQTT_SerializeUnsubscribe`,
-/// with coreMQTT's order of checks.
+/// `MQTT_SerializeSubscribe` and `MQTT_SerializeUnsubscribe`.
 ///
 /// # Safety
 /// Pointers NULL or valid, as for the exported functions.
@@ -270,46 +361,13 @@ unsafe fn serialize_subscription_c(
     kind: SubscriptionKind,
 ) -> MQTTStatus {
     // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-    let Some(fixed) = (unsafe { pFixedBuffer.as_ref() }) else {
-        return MQTTBadParameter;
-    };
-    if pSubscriptionList.is_null() {
-        return MQTTBadParameter;
-    }
-    // SAFETY: the buffer is writable for its size (caller contract).
-    let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-        return MQTTBadParameter;
-    };
-    if subscriptionCount == 0 || packetId == 0 {
-        return MQTTBadParameter;
-    }
-    if does_not_fit(remainingLength, out.len()) {
-        return MQTTNoMemory;
-    }
-    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
-    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
-        return MQTTBadParameter;
-    };
-    // SAFETY: the filters are valid for their lengths (caller contract).
-    let subscriptions = match unsafe { c_subscriptions(list, kind) } {
-        Ok(subscriptions) => subscriptions,
-        Err(status) => return status,
-    };
-    match subscription_packet_size(subscriptions.clone(), kind) {
-        Ok((remaining, _)) if remaining == remainingLength => {}
-        Ok(_) => {
-            log_error(format_args!(
-                "remainingLength does not match the subscription list"
-            ));
-            return MQTTBadParameter;
-        }
-        Err(status) => return status,
-    }
-    // Sized and checked above (packet identifier, buffer size).
-    match subscribe::write_subscription(out, kind, subscriptions, packetId, remainingLength) {
-        Ok(_) => MQTTSuccess,
-        Err(status) => status,
-    }
+    let job = unsafe { pFixedBuffer.as_ref() }.map(|fixed| SubscriptionJob::Serialize {
+        fixed,
+        packet_id: packetId,
+        remaining: remainingLength,
+    });
+    // SAFETY: forwarded contract.
+    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
 }
 
 /// Computes the remaining length and total size of a SUBSCRIBE packet.
