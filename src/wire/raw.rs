@@ -111,7 +111,7 @@ impl<'a> RawWriter<'a> {
         // the sum cannot overflow past `pos`'s check).
         let end = self
             .pos
-            .checked_add(usize::from(len) + 2)
+            .checked_add(usize::from(len).saturating_add(2))
             .ok_or(RawError::NoRoom)?;
         let target = self.buf.get_mut(self.pos..end).ok_or(RawError::NoRoom)?;
         let Some((head, tail)) = target.split_first_chunk_mut::<2>() else {

@@ -95,7 +95,7 @@ fn next_level<'a>(rest: &mut Option<&'a [u8]>) -> Option<&'a [u8]> {
     let bytes = (*rest)?;
     match bytes.iter().position(|&byte| byte == b'/') {
         Some(at) => {
-            *rest = bytes.get(at + 1..);
+            *rest = bytes.get(at.saturating_add(1)..);
             bytes.get(..at)
         }
         None => {
