@@ -1086,39 +1086,46 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         let (Some(packet), Some(recv)) = (unsafe { pIncomingPacket.as_mut() }, readFunc) else {
             return MQTTBadParameter;
         };
-        // Reads the header a byte at a time and decodes what it has after
-        // each byte, with the decoder of
-        // MQTT_ProcessIncomingPacketTypeAndLength: the type byte is checked
-        // before any length byte is read, and a length still open reads one
-        // more byte, at most four (as coreMQTT does: a fourth with the
-        // continuation bit fails without reading a fifth).
-        let mut header = [0u8; 1 + length::MAX_LEN_BYTES];
+        // SAFETY: transport contract is the caller's.
+        let type_byte = match unsafe { recv_byte(recv, pNetworkContext) } {
+            Ok(Some(byte)) => byte,
+            Ok(None) => return MQTTNoDataAvailable,
+            Err(()) => return MQTTRecvFailed,
+        };
+        packet.r#type = type_byte;
+        if !incoming_packet_valid(type_byte) {
+            log_error(format_args!(
+                "invalid incoming packet type {type_byte:#04x}"
+            ));
+            return MQTTBadResponse;
+        }
+        // Read the length bytes until one without the continuation bit, at
+        // most four (as coreMQTT does: a fourth with the bit set fails
+        // without reading a fifth); `wire` decodes them.
+        let mut digits = [0u8; length::MAX_LEN_BYTES];
         let mut used = 0usize;
-        loop {
+        let remaining = loop {
             // SAFETY: transport contract is the caller's.
-            let byte = match (unsafe { recv_byte(recv, pNetworkContext) }, used) {
-                (Ok(Some(byte)), _) => byte,
-                (Ok(None), 0) => return MQTTNoDataAvailable,
-                (Err(()), 0) => return MQTTRecvFailed,
+            let digit = match unsafe { recv_byte(recv, pNetworkContext) } {
+                Ok(Some(byte)) => byte,
                 _ => return MQTTBadResponse,
             };
-            let Some(slot) = header.get_mut(used) else {
+            let Some(slot) = digits.get_mut(used) else {
                 return MQTTBadResponse;
             };
-            *slot = byte;
-            if used == 0 {
-                packet.r#type = byte;
-            }
+            *slot = digit;
             used += 1;
-            match decode_fixed_header(header.get(..used).unwrap_or_default()) {
-                Ok(decoded) => {
-                    packet.remainingLength = decoded.remaining_length;
-                    return MQTTSuccess;
+            match length::decode(digits.get(..used).unwrap_or_default()) {
+                Ok((remaining, _)) => break remaining,
+                Err(crate::wire::Error::Incomplete { .. }) => {}
+                Err(e) => {
+                    log_error(format_args!("invalid remaining length: {e}"));
+                    return MQTTBadResponse;
                 }
-                Err(MQTTNeedMoreBytes) => {}
-                Err(status) => return status,
             }
-        }
+        };
+        packet.remainingLength = remaining;
+        MQTTSuccess
     })
 }
 
