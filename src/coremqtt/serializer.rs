@@ -288,11 +288,8 @@ unsafe fn subscription_c(
         return MQTTBadParameter;
     };
     // SAFETY: the filters are valid for their lengths (caller contract).
-    let subscriptions = match unsafe { c_subscriptions(list, kind) } {
-        Ok(subscriptions) => subscriptions,
-        Err(status) => return status,
-    };
-    let (remaining, size) = match subscription_packet_size(subscriptions.clone(), kind) {
+    let subscriptions = unsafe { c_subscriptions(list, kind) };
+    let (remaining, size) = match checked_subscription_size(subscriptions.clone(), kind) {
         Ok(sizes) => sizes,
         Err(status) => return status,
     };
