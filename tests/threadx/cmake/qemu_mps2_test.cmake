@@ -1,0 +1,40 @@
+cmake_minimum_required(VERSION 3.13)
+# The CTest threadx/qemu_mps2_qos012 (registered by tests/threadx/CMakeLists.txt):
+#
+#   cmake -DSOURCE=<tests/threadx/qemu_mps2> -DBINARY=<scratch build dir>
+#         -DTHIRD_PARTY=<upstream sources> -DGENERATOR=<generator>
+#         [-DMAKE_PROGRAM=<ninja/make>] -DRSMQTT_ROOT=<repository>
+#         -P qemu_mps2_test.cmake
+#
+# configures the Cortex-M3 image's own project with the arm-none-eabi
+# toolchain file (afresh each run, as a new firmware project would: a kept
+# cache would keep flags from an older toolchain file), builds it, and runs
+# it in QEMU against a Mosquitto that scripts/with-broker.sh starts.
+foreach(var SOURCE BINARY THIRD_PARTY GENERATOR RSMQTT_ROOT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "qemu_mps2_test.cmake: -D${var}=... missing")
+  endif()
+endforeach()
+
+set(configure_command "${CMAKE_COMMAND}" -S "${SOURCE}" -B "${BINARY}" -G "${GENERATOR}"
+    "-DCMAKE_TOOLCHAIN_FILE=${SOURCE}/toolchain-arm-none-eabi-gcc.cmake"
+    "-DRSMQTT_THIRD_PARTY=${THIRD_PARTY}")
+if(MAKE_PROGRAM)
+  list(APPEND configure_command "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+
+file(REMOVE_RECURSE "${BINARY}")
+foreach(step configure build run)
+  if(step STREQUAL "configure")
+    execute_process(COMMAND ${configure_command} RESULT_VARIABLE result)
+  elseif(step STREQUAL "build")
+    execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY}" RESULT_VARIABLE result)
+  else()
+    execute_process(COMMAND bash "${RSMQTT_ROOT}/scripts/with-broker.sh"
+                            bash "${SOURCE}/run-qemu.sh" "${BINARY}/threadx_mps2.elf" "${BINARY}/uart.log"
+                    RESULT_VARIABLE result)
+  endif()
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "threadx/qemu_mps2_qos012: ${step} failed: ${result}")
+  endif()
+endforeach()
