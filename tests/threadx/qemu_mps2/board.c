@@ -50,6 +50,7 @@ VOID PendSV_Handler(VOID);
 #define SYST_CVR REG32(0xE000E018UL)
 #define NVIC_ISER0 REG32(0xE000E100UL)
 #define NVIC_ICER0 REG32(0xE000E180UL)
+#define NVIC_ICPR0 REG32(0xE000E280UL)
 #define NVIC_IPR ((volatile uint8_t *)0xE000E400UL)
 
 #define SYST_CSR_ENABLE (1u << 0)
@@ -130,6 +131,10 @@ void board_exit(int status)
 void board_irq_enable(unsigned irq, unsigned priority)
 {
     NVIC_IPR[irq] = (uint8_t)priority;
+    /* Forget what the line did before the device was set up (QEMU's LAN9118
+       drives it high, its idle level for active-low, until IRQ_CFG says
+       active-high). */
+    NVIC_ICPR0 = 1u << irq;
     NVIC_ISER0 = 1u << irq;
 }
 

@@ -540,7 +540,7 @@ static UINT link_enable(NX_INTERFACE *interface)
     {
         return NX_NOT_SUCCESSFUL;
     }
-    INT_STS = INT_RSFL;
+    /* A frame that came in since RXEN already set RSFL: it interrupts now. */
     INT_EN = INT_RSFL;
     board_irq_enable(BOARD_ETHERNET_IRQ, ETHERNET_IRQ_PRIORITY);
     interface->nx_interface_link_up = NX_TRUE;
