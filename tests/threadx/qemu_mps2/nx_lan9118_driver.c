@@ -426,6 +426,7 @@ static UINT send_frame(NX_IP_DRIVER *request, UINT ethertype, UINT broadcast)
     NX_PACKET *part;
     ULONG frame_length;
     ULONG needed = 0;
+    ULONG total = 0;
     UINT segments = 0;
     UCHAR *header;
     UINT status = NX_SUCCESS;
@@ -454,16 +455,26 @@ static UINT send_frame(NX_IP_DRIVER *request, UINT ethertype, UINT broadcast)
     header[13] = (UCHAR)ethertype;
     frame_length = packet->nx_packet_length;
 
-    /* FIFO space: each segment is two command words plus its data words. */
+    /* FIFO space: each segment is two command words plus its data words.
+       An empty buffer in the chain is no segment (a segment of size 0 would
+       take the next command word for data). */
     for (part = packet; part != NX_NULL; part = part->nx_packet_next)
     {
         ULONG size = (ULONG)(part->nx_packet_append_ptr - part->nx_packet_prepend_ptr);
-        needed += 8u + (((uintptr_t)part->nx_packet_prepend_ptr & 3u) + size + 3u) / 4u * 4u;
-        segments++;
+        if (size > 0u)
+        {
+            needed += 8u + (((uintptr_t)part->nx_packet_prepend_ptr & 3u) + size + 3u) / 4u * 4u;
+            total += size;
+            segments++;
+        }
     }
 
     TX_DISABLE
-    if (TX_FIFO_INF_DATA_FREE(TX_FIFO_INF) < needed)
+    if (total != frame_length)
+    {
+        status = NX_NOT_SUCCESSFUL; /* the chain does not hold nx_packet_length bytes */
+    }
+    else if (TX_FIFO_INF_DATA_FREE(TX_FIFO_INF) < needed)
     {
         status = NX_NOT_SUCCESSFUL; /* the chip sends as fast as it is fed: never seen under QEMU */
     }
@@ -471,9 +482,14 @@ static UINT send_frame(NX_IP_DRIVER *request, UINT ethertype, UINT broadcast)
     {
         UINT index = 0;
         driver.tx_tag++;
-        for (part = packet; part != NX_NULL; part = part->nx_packet_next, index++)
+        for (part = packet; part != NX_NULL; part = part->nx_packet_next)
         {
+            ULONG size = (ULONG)(part->nx_packet_append_ptr - part->nx_packet_prepend_ptr);
             uint32_t flags = 0;
+            if (size == 0u)
+            {
+                continue;
+            }
             if (index == 0u)
             {
                 flags |= TX_CMD_A_FIRST_SEGMENT;
@@ -482,8 +498,8 @@ static UINT send_frame(NX_IP_DRIVER *request, UINT ethertype, UINT broadcast)
             {
                 flags |= TX_CMD_A_LAST_SEGMENT;
             }
-            tx_segment(part->nx_packet_prepend_ptr,
-                       (ULONG)(part->nx_packet_append_ptr - part->nx_packet_prepend_ptr), flags, frame_length);
+            tx_segment(part->nx_packet_prepend_ptr, size, flags, frame_length);
+            index++;
         }
     }
     TX_RESTORE
