@@ -36,6 +36,11 @@
 #define SECONDS(s) ((ULONG)(s) * TX_TIMER_TICKS_PER_SECOND)
 #define POOL_PACKETS 24u
 #define POOL_PAYLOAD 1536u /* a full Ethernet frame, two bytes in, with its CRC */
+/* The MQTT client's own pool, of small packets: an MQTT packet longer than
+   one becomes a chain, which NetX hands to the driver as it is when it fits
+   in a TCP segment (the driver sends each buffer as one FIFO segment). */
+#define MQTT_POOL_PACKETS 48u
+#define MQTT_POOL_PAYLOAD 256u
 #define EV_MESSAGE 1u
 /* The whole run takes a few seconds; a hang ends here, not at the test's
    timeout. */
@@ -47,12 +52,14 @@
 #define APP_PRIORITY 4u
 
 static NX_PACKET_POOL pool;
+static NX_PACKET_POOL mqtt_pool;
 static NX_IP ip;
 static NXD_MQTT_CLIENT client;
 static TX_THREAD app_thread;
 static TX_EVENT_FLAGS_GROUP app_events;
 static TX_TIMER watchdog;
 static UCHAR pool_memory[POOL_PACKETS * (POOL_PAYLOAD + sizeof(NX_PACKET))] __attribute__((aligned(4)));
+static UCHAR mqtt_pool_memory[MQTT_POOL_PACKETS * (MQTT_POOL_PAYLOAD + sizeof(NX_PACKET))] __attribute__((aligned(4)));
 static ULONG ip_stack[2048 / sizeof(ULONG)];
 static ULONG arp_cache[512 / sizeof(ULONG)];
 static ULONG app_stack[4096 / sizeof(ULONG)];
@@ -173,6 +180,58 @@ static void publish(UINT qos, const char *payload)
     }
 }
 
+/* A QoS 1 message larger than a pool packet and than a TCP segment: sent
+   as a packet chain, it comes back split over several segments that the
+   client puts together. */
+#define LARGE_TOPIC TOPIC_PREFIX "large"
+#define LARGE_SIZE 4000u
+static UCHAR large_out[LARGE_SIZE];
+static UCHAR large_in[LARGE_SIZE];
+
+static void large_round_trip(void)
+{
+    char topic[64];
+    UINT topic_length, payload_length, status, i;
+    ULONG events;
+    ULONG deadline;
+
+    for (i = 0; i < LARGE_SIZE; i++)
+    {
+        large_out[i] = (UCHAR)(i * 7u + i / 251u);
+    }
+    status = nxd_mqtt_client_publish(&client, LARGE_TOPIC, sizeof LARGE_TOPIC - 1u, (CHAR *)large_out, LARGE_SIZE,
+                                     NX_FALSE, 1, SECONDS(5));
+    if (status != NXD_MQTT_SUCCESS)
+    {
+        fail("nxd_mqtt_client_publish (large)", status);
+    }
+    deadline = tx_time_get() + SECONDS(10);
+    for (;;)
+    {
+        status = nxd_mqtt_client_message_get(&client, (UCHAR *)topic, sizeof topic, &topic_length, large_in,
+                                             sizeof large_in, &payload_length);
+        if (status == NXD_MQTT_SUCCESS)
+        {
+            break;
+        }
+        if (status != NXD_MQTT_NO_MESSAGE)
+        {
+            fail("nxd_mqtt_client_message_get (large)", status);
+        }
+        if ((LONG)(deadline - tx_time_get()) <= 0)
+        {
+            fail("the large message did not come back within 10 s", 0);
+        }
+        (void)tx_event_flags_get(&app_events, EV_MESSAGE, TX_OR_CLEAR, &events, deadline - tx_time_get());
+    }
+    if (topic_length != sizeof LARGE_TOPIC - 1u || memcmp(topic, LARGE_TOPIC, topic_length) != 0 ||
+        payload_length != LARGE_SIZE || memcmp(large_in, large_out, LARGE_SIZE) != 0)
+    {
+        fail("the large message came back different", payload_length);
+    }
+    printf("received QoS 1 on " LARGE_TOPIC ": %u bytes, as sent\r\n", payload_length);
+}
+
 /* Bytes never touched at the bottom of a thread's stack (ThreadX fills a
    new thread's stack with TX_STACK_FILL). */
 static ULONG stack_unused(const TX_THREAD *thread)
@@ -221,7 +280,7 @@ static void app_entry(ULONG unused)
     }
     printf("network up: IP address 10.0.2.15, gateway 10.0.2.2\r\n");
 
-    status = nxd_mqtt_client_create(&client, "mqtt", CLIENT_ID, sizeof CLIENT_ID - 1u, &ip, &pool, mqtt_stack,
+    status = nxd_mqtt_client_create(&client, "mqtt", CLIENT_ID, sizeof CLIENT_ID - 1u, &ip, &mqtt_pool, mqtt_stack,
                                     sizeof mqtt_stack, MQTT_PRIORITY, NX_NULL, 0);
     if (status != NXD_MQTT_SUCCESS)
     {
@@ -281,6 +340,12 @@ static void app_entry(ULONG unused)
     }
     printf("each message received exactly once\r\n");
 
+    large_round_trip();
+    if (!transmit_queue_drained(5))
+    {
+        fail("the large QoS 1 publish was not acknowledged", 0);
+    }
+
     status = nxd_mqtt_client_unsubscribe(&client, TOPIC_FILTER, sizeof TOPIC_FILTER - 1u);
     if (status != NXD_MQTT_SUCCESS)
     {
@@ -313,19 +378,25 @@ static void app_entry(ULONG unused)
     }
     /* TCP's last segments (FIN, ACK) go out through the pool too. */
     tx_thread_sleep(SECONDS(1) / 2u);
-    printf("packet pool: %lu of %lu packets free\r\n", pool.nx_packet_pool_available, pool.nx_packet_pool_total);
-    if (pool.nx_packet_pool_available != pool.nx_packet_pool_total)
+    printf("packet pools: IP %lu of %lu packets free, MQTT %lu of %lu\r\n", pool.nx_packet_pool_available,
+           pool.nx_packet_pool_total, mqtt_pool.nx_packet_pool_available, mqtt_pool.nx_packet_pool_total);
+    if (pool.nx_packet_pool_available != pool.nx_packet_pool_total ||
+        mqtt_pool.nx_packet_pool_available != mqtt_pool.nx_packet_pool_total)
     {
         fail("pool packets not released", 0);
     }
     nx_lan9118_driver_stats(&stats);
-    printf("lan9118: %lu frames sent, %lu received, %lu ignored, %lu errors, %lu dropped (no packet), "
+    printf("lan9118: %lu frames sent (%lu from packet chains), %lu received, %lu ignored, %lu errors, %lu dropped (no packet), "
            "%lu send errors, %lu interrupts\r\n",
-           stats.frames_sent, stats.frames_received, stats.frames_ignored, stats.receive_errors,
+           stats.frames_sent, stats.frames_sent_chained, stats.frames_received, stats.frames_ignored, stats.receive_errors,
            stats.receive_no_packet, stats.send_errors, stats.interrupts);
     if (stats.send_errors != 0u || stats.receive_errors != 0u || stats.receive_no_packet != 0u)
     {
         fail("the driver counted errors", 0);
+    }
+    if (stats.frames_sent_chained == 0u)
+    {
+        fail("no frame was sent from a packet chain: the driver's multi-segment transmit went untested", 0);
     }
     finish(1);
 }
@@ -336,7 +407,12 @@ void tx_application_define(void *first_unused_memory)
     (void)first_unused_memory;
 
     nx_system_initialize();
-    status = nx_packet_pool_create(&pool, "pool", POOL_PAYLOAD, pool_memory, sizeof pool_memory);
+    status = nx_packet_pool_create(&pool, "ip pool", POOL_PAYLOAD, pool_memory, sizeof pool_memory);
+    if (status == NX_SUCCESS)
+    {
+        status = nx_packet_pool_create(&mqtt_pool, "mqtt pool", MQTT_POOL_PAYLOAD, mqtt_pool_memory,
+                                       sizeof mqtt_pool_memory);
+    }
     if (status == NX_SUCCESS)
     {
         status = nx_ip_create(&ip, "ip", GUEST_ADDRESS, GUEST_MASK, &pool, nx_lan9118_driver, ip_stack,

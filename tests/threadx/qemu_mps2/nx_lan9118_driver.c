@@ -507,6 +507,10 @@ static UINT send_frame(NX_IP_DRIVER *request, UINT ethertype, UINT broadcast)
     if (status == NX_SUCCESS)
     {
         driver.stats.frames_sent++;
+        if (segments > 1u)
+        {
+            driver.stats.frames_sent_chained++;
+        }
     }
     else
     {

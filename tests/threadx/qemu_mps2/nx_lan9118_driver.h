@@ -25,6 +25,7 @@ void nx_lan9118_interrupt(void);
 typedef struct NX_LAN9118_STATS
 {
     ULONG frames_sent;
+    ULONG frames_sent_chained; /* of those, from a chain of several buffers */
     ULONG frames_received;   /* handed to NetX */
     ULONG frames_ignored;    /* an EtherType NetX does not take */
     ULONG receive_errors;    /* error status from the chip, or a frame too long */

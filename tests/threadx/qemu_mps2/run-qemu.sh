@@ -49,17 +49,18 @@ for line in \
     'received QoS 2 on rsmqtt/mps2-threadx/qos2: "QoS 2 from ThreadX on a Cortex-M3"' \
     'PUBACK and PUBCOMP received: transmit queue empty' \
     'each message received exactly once' \
+    'received QoS 1 on rsmqtt/mps2-threadx/large: 4000 bytes, as sent' \
     'UNSUBSCRIBE: nothing received after it' \
     'stack high-water mark: mqtt' \
     'disconnected' \
-    'packet pool: ' \
+    'packet pools: ' \
     'lan9118: ' \
     'RESULT: PASS'; do
     grep -qF "$line" "$log" || fail "no line '$line' in the output"
 done
 # Exactly one copy of each message.
 for qos in 0 1 2; do
-    n=$(grep -c "^received QoS $qos " "$log" || true)
+    n=$(grep -c "^received QoS $qos on rsmqtt/mps2-threadx/qos$qos:" "$log" || true)
     [ "$n" -eq 1 ] || fail "QoS $qos message printed $n times"
 done
 echo "run-qemu.sh: PASSED"
