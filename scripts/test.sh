@@ -200,8 +200,9 @@ banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, the s
 # ../shared/third_party (or $RSMQTT_THIRD_PARTY), built -m32 like upstream's
 # tests. The tests labelled netns (the driver echo, NetX Secure mTLS and the
 # ThreadX seed demo against Mosquitto) need root (network namespace, AF_PACKET).
-# threadx/qemu_mps2_qos012 cross-builds ThreadX's Cortex-M3 port, NetX Duo and
-# the port for QEMU's mps2-an385 and runs it against Mosquitto;
+# threadx/qemu_mps2_qos012 and _mtls cross-build ThreadX's Cortex-M3 port,
+# NetX Duo (and NetX Secure) and the port for QEMU's mps2-an385 and run it
+# against Mosquitto, in plaintext and over mutual TLS;
 # RSMQTT_REQUIRE_THREADX_QEMU turns a missing tool (Arm toolchain, newlib,
 # QEMU, the thumbv7m Rust target) into a configure error instead of a skip.
 THREADX_BUILD_DIR=$BUILD_DIR-threadx
@@ -214,8 +215,8 @@ if have ninja && [ ! -f "$THREADX_BUILD_DIR/CMakeCache.txt" ]; then
 fi
 cmake "${threadx_args[@]}"
 cmake --build "$THREADX_BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
-if [ "$(cd "$THREADX_BUILD_DIR" && ctest -N -R '^threadx/qemu_mps2_qos012$' | sed -n 's/^Total Tests: //p')" != 1 ]; then
-    echo "expected the CTest threadx/qemu_mps2_qos012 in $THREADX_BUILD_DIR" >&2
+if [ "$(cd "$THREADX_BUILD_DIR" && ctest -N -R '^threadx/qemu_mps2_(qos012|mtls)$' | sed -n 's/^Total Tests: //p')" != 2 ]; then
+    echo "expected the CTests threadx/qemu_mps2_qos012 and threadx/qemu_mps2_mtls in $THREADX_BUILD_DIR" >&2
     exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then

@@ -1,16 +1,18 @@
 cmake_minimum_required(VERSION 3.13)
-# The CTest threadx/qemu_mps2_qos012 (registered by tests/threadx/CMakeLists.txt):
+# The CTests threadx/qemu_mps2_qos012 and threadx/qemu_mps2_mtls (registered
+# by tests/threadx/CMakeLists.txt):
 #
 #   cmake -DSOURCE=<tests/threadx/qemu_mps2> -DBINARY=<scratch build dir>
 #         -DTHIRD_PARTY=<upstream sources> -DGENERATOR=<generator>
 #         [-DMAKE_PROGRAM=<ninja/make>] -DRSMQTT_ROOT=<repository>
+#         -DIMAGE=<threadx_mps2.elf | threadx_mps2_mtls.elf> -DMODE=<plain | mtls>
 #         -P qemu_mps2_test.cmake
 #
 # configures the Cortex-M3 image's own project with the arm-none-eabi
 # toolchain file (afresh each run, as a new firmware project would: a kept
-# cache would keep flags from an older toolchain file), builds it, and runs
-# it in QEMU against a Mosquitto that scripts/with-broker.sh starts.
-foreach(var SOURCE BINARY THIRD_PARTY GENERATOR RSMQTT_ROOT)
+# cache would keep flags from an older toolchain file), builds the image,
+# and runs it in QEMU against a Mosquitto that scripts/with-broker.sh starts.
+foreach(var SOURCE BINARY THIRD_PARTY GENERATOR RSMQTT_ROOT IMAGE MODE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "qemu_mps2_test.cmake: -D${var}=... missing")
   endif()
@@ -28,13 +30,13 @@ foreach(step configure build run)
   if(step STREQUAL "configure")
     execute_process(COMMAND ${configure_command} RESULT_VARIABLE result)
   elseif(step STREQUAL "build")
-    execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY}" RESULT_VARIABLE result)
+    execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY}" --target "${IMAGE}" RESULT_VARIABLE result)
   else()
     execute_process(COMMAND bash "${RSMQTT_ROOT}/scripts/with-broker.sh"
-                            bash "${SOURCE}/run-qemu.sh" "${BINARY}/threadx_mps2.elf" "${BINARY}/uart.log"
+                            bash "${SOURCE}/run-qemu.sh" "${BINARY}/${IMAGE}" "${BINARY}/uart.log" "${MODE}"
                     RESULT_VARIABLE result)
   endif()
   if(NOT result EQUAL 0)
-    message(FATAL_ERROR "threadx/qemu_mps2_qos012: ${step} failed: ${result}")
+    message(FATAL_ERROR "${IMAGE} (${MODE}): ${step} failed: ${result}")
   endif()
 endforeach()

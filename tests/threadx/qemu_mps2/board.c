@@ -115,6 +115,51 @@ int board_command_line(char *buffer, size_t size)
     return 0;
 }
 
+#define SEMIHOSTING_SYS_OPEN 0x01
+#define SEMIHOSTING_SYS_CLOSE 0x02
+#define SEMIHOSTING_SYS_READ 0x06
+#define SEMIHOSTING_SYS_FLEN 0x0C
+#define SEMIHOSTING_OPEN_RB 1 /* fopen mode "rb" */
+
+long board_file_read(const char *path, void *buffer, size_t size)
+{
+    struct
+    {
+        const char *path;
+        int mode;
+        int length;
+    } open_block = {path, SEMIHOSTING_OPEN_RB, (int)strlen(path)};
+    struct
+    {
+        int handle;
+        void *buffer;
+        int length;
+    } read_block;
+    int handle, length, handle_block[1];
+    long result = -1;
+
+    handle = semihosting_call(SEMIHOSTING_SYS_OPEN, &open_block);
+    if (handle == -1)
+    {
+        return -1;
+    }
+    handle_block[0] = handle;
+    length = semihosting_call(SEMIHOSTING_SYS_FLEN, handle_block);
+    if (length >= 0 && (size_t)length <= size)
+    {
+        read_block.handle = handle;
+        read_block.buffer = buffer;
+        read_block.length = length;
+        /* SYS_READ returns how many bytes it did not read. */
+        if (semihosting_call(SEMIHOSTING_SYS_READ, &read_block) == 0)
+        {
+            result = length;
+        }
+    }
+    (void)semihosting_call(SEMIHOSTING_SYS_CLOSE, handle_block);
+    return result;
+}
+
 void board_exit(int status)
 {
     /* On 32-bit ARM, SYS_EXIT takes the reason code itself in r1: QEMU ends

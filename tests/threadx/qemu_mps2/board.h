@@ -18,6 +18,10 @@
    returns 0 on success, -1 when the debugger (QEMU) gives none. */
 int board_command_line(char *buffer, size_t size);
 
+/* Reads the host file at path (semihosting) into buffer; returns its length,
+   or -1 when it cannot be opened or read or is larger than size. */
+long board_file_read(const char *path, void *buffer, size_t size);
+
 /* Ends the run through semihosting: QEMU exits with status 0 for 0 and 1
    for anything else. Never returns. */
 void board_exit(int status) __attribute__((noreturn));

@@ -22,6 +22,9 @@
 #include "tx_api.h"
 #include "nx_api.h"
 #include "nxd_mqtt_client.h"
+#ifdef MPS2_MTLS
+#include "nx_secure_tls_api.h"
+#endif
 #include "board.h"
 #include "nx_lan9118_driver.h"
 
@@ -62,8 +65,14 @@ static UCHAR pool_memory[POOL_PACKETS * (POOL_PAYLOAD + sizeof(NX_PACKET))] __at
 static UCHAR mqtt_pool_memory[MQTT_POOL_PACKETS * (MQTT_POOL_PAYLOAD + sizeof(NX_PACKET))] __attribute__((aligned(4)));
 static ULONG ip_stack[2048 / sizeof(ULONG)];
 static ULONG arp_cache[512 / sizeof(ULONG)];
+#ifdef MPS2_MTLS
+/* NetX Secure's handshake (ECDHE, ECDSA) runs on the client's thread. */
+static ULONG app_stack[8192 / sizeof(ULONG)];
+static ULONG mqtt_stack[16384 / sizeof(ULONG)];
+#else
 static ULONG app_stack[4096 / sizeof(ULONG)];
 static ULONG mqtt_stack[4096 / sizeof(ULONG)];
+#endif
 static UINT broker_port;
 
 static const char *const payloads[3] = {
@@ -98,6 +107,93 @@ static VOID on_message(NXD_MQTT_CLIENT *c, UINT count)
     (void)count;
     tx_event_flags_set(&app_events, EV_MESSAGE, TX_OR);
 }
+
+#ifdef MPS2_MTLS
+/* Mutual TLS with the broker's test PKI (scripts/broker.sh: P-256 keys):
+   NetX Secure with its ECC cipher table. The DER files are read from the
+   host through semihosting before ThreadX starts. */
+extern const NX_SECURE_TLS_CRYPTO nx_crypto_tls_ciphers_ecc;
+extern const USHORT nx_crypto_ecc_supported_groups[];
+extern const NX_CRYPTO_METHOD *nx_crypto_ecc_curves[];
+extern const UINT nx_crypto_ecc_supported_groups_size;
+
+static ULONG tls_metadata[32768 / sizeof(ULONG)];
+static UCHAR tls_record_buffer[16 * 1024 + 512];
+static NX_SECURE_X509_CERT remote_certs[2];
+static UCHAR remote_cert_buffers[2][2048];
+static UCHAR ca_der[2048], client_der[2048], client_key_der[512];
+static USHORT ca_length, client_length, client_key_length;
+
+static USHORT pki_file(const char *directory, const char *name, UCHAR *buffer, size_t size)
+{
+    char path[200];
+    long length;
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    length = board_file_read(path, buffer, size);
+    if (length <= 0)
+    {
+        printf("ERROR: cannot read %s through semihosting\r\n", path);
+        finish(0);
+    }
+    return (USHORT)length;
+}
+
+static UINT tls_setup(NXD_MQTT_CLIENT *client_ptr, NX_SECURE_TLS_SESSION *session,
+                      NX_SECURE_X509_CERT *certificate, NX_SECURE_X509_CERT *trusted_certificate)
+{
+    ULONG metadata_size;
+    UINT status, i;
+
+    (void)client_ptr;
+    nx_secure_tls_initialize();
+    status = nx_secure_tls_metadata_size_calculate(&nx_crypto_tls_ciphers_ecc, &metadata_size);
+    if (status != NX_SUCCESS || metadata_size > sizeof tls_metadata)
+    {
+        printf("ERROR: TLS metadata needs %lu bytes (status 0x%X)\r\n", metadata_size, status);
+        return status != NX_SUCCESS ? status : NX_SIZE_ERROR;
+    }
+    status = nx_secure_tls_session_create(session, &nx_crypto_tls_ciphers_ecc, tls_metadata, sizeof tls_metadata);
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_tls_ecc_initialize(session, nx_crypto_ecc_supported_groups,
+                                              (USHORT)nx_crypto_ecc_supported_groups_size, nx_crypto_ecc_curves);
+    }
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_tls_session_packet_buffer_set(session, tls_record_buffer, sizeof tls_record_buffer);
+    }
+    for (i = 0; i < 2u && status == NX_SUCCESS; i++)
+    {
+        memset(&remote_certs[i], 0, sizeof remote_certs[i]);
+        status = nx_secure_tls_remote_certificate_allocate(session, &remote_certs[i], remote_cert_buffers[i],
+                                                           sizeof remote_cert_buffers[i]);
+    }
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_x509_certificate_initialize(trusted_certificate, ca_der, ca_length, NX_NULL, 0, NX_NULL,
+                                                       0, NX_SECURE_X509_KEY_TYPE_NONE);
+    }
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_tls_trusted_certificate_add(session, trusted_certificate);
+    }
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_x509_certificate_initialize(certificate, client_der, client_length, NX_NULL, 0,
+                                                       client_key_der, client_key_length,
+                                                       NX_SECURE_X509_KEY_TYPE_EC_DER);
+    }
+    if (status == NX_SUCCESS)
+    {
+        status = nx_secure_tls_local_certificate_add(session, certificate);
+    }
+    if (status != NX_SUCCESS)
+    {
+        printf("ERROR: TLS setup (status 0x%X)\r\n", status);
+    }
+    return status;
+}
+#endif
 
 /* The QoS a test topic stands for, from its last character. */
 static int topic_qos(const char *topic, UINT length)
@@ -293,12 +389,21 @@ static void app_entry(ULONG unused)
     }
     broker.nxd_ip_version = NX_IP_VERSION_V4;
     broker.nxd_ip_address.v4 = BROKER_ADDRESS;
+#ifdef MPS2_MTLS
+    status = nxd_mqtt_client_secure_connect(&client, &broker, broker_port, tls_setup, 30, NX_TRUE, SECONDS(20));
+    if (status != NXD_MQTT_SUCCESS)
+    {
+        fail("nxd_mqtt_client_secure_connect", status);
+    }
+    printf("CONNACK: connected over mutual TLS to 10.0.2.2:%u as " CLIENT_ID "\r\n", broker_port);
+#else
     status = nxd_mqtt_client_connect(&client, &broker, broker_port, 30, NX_TRUE, SECONDS(10));
     if (status != NXD_MQTT_SUCCESS)
     {
         fail("nxd_mqtt_client_connect", status);
     }
     printf("CONNACK: connected to 10.0.2.2:%u as " CLIENT_ID "\r\n", broker_port);
+#endif
 
     status = nxd_mqtt_client_subscribe(&client, TOPIC_FILTER, sizeof TOPIC_FILTER - 1u, 2);
     if (status != NXD_MQTT_SUCCESS)
@@ -448,20 +553,33 @@ void tx_application_define(void *first_unused_memory)
     }
 }
 
-/* The broker's port: the last word of the semihosting command line. */
-static UINT port_from_command_line(void)
+/* The semihosting command line: "mps2 PORT" (plaintext) or, in the mutual
+   TLS image, "mps2 PORT PKI_DIRECTORY". Returns the port, 0 when missing. */
+static UINT parse_command_line(void)
 {
-    static char line[80];
-    const char *word;
-    long port;
+    static char line[300];
+    char *word, *save = NULL;
+    long port = 0;
 
-    if (board_command_line(line, sizeof line) != 0)
+    if (board_command_line(line, sizeof line) != 0 || strtok_r(line, " ", &save) == NULL)
     {
         return 0;
     }
-    word = strrchr(line, ' ');
-    word = (word != NULL) ? word + 1 : line;
-    port = strtol(word, NULL, 10);
+    word = strtok_r(NULL, " ", &save);
+    if (word != NULL)
+    {
+        port = strtol(word, NULL, 10);
+    }
+#ifdef MPS2_MTLS
+    word = strtok_r(NULL, " ", &save);
+    if (word == NULL)
+    {
+        return 0;
+    }
+    ca_length = pki_file(word, "ca.crt.der", ca_der, sizeof ca_der);
+    client_length = pki_file(word, "client.crt.der", client_der, sizeof client_der);
+    client_key_length = pki_file(word, "client.key.der", client_key_der, sizeof client_key_der);
+#endif
     return (port > 0 && port <= 65535) ? (UINT)port : 0u;
 }
 
@@ -472,7 +590,7 @@ int main(void)
     printf("\r\nrsmqtt: ThreadX %d.%d.%d + NetX Duo %d.%d.%d image for mps2-an385 (Cortex-M3)\r\n",
            THREADX_MAJOR_VERSION, THREADX_MINOR_VERSION, THREADX_PATCH_VERSION, NETXDUO_MAJOR_VERSION,
            NETXDUO_MINOR_VERSION, NETXDUO_PATCH_VERSION);
-    broker_port = port_from_command_line();
+    broker_port = parse_command_line();
     if (broker_port == 0u)
     {
         fail("no broker port on the semihosting command line", 0);

@@ -3,7 +3,11 @@
 # that scripts/with-broker.sh started (RSMQTT_BROKER_PORT on the host's
 # 127.0.0.1, 10.0.2.2 for the guest) and checks what it printed:
 #
-#   scripts/with-broker.sh bash tests/threadx/qemu_mps2/run-qemu.sh IMAGE.elf [LOG]
+#   scripts/with-broker.sh bash tests/threadx/qemu_mps2/run-qemu.sh IMAGE.elf [LOG [mtls]]
+#
+# mtls: the mutual-TLS image (threadx_mps2_mtls.elf), given the broker's TLS
+# port and its PKI directory, whose DER files the firmware reads through
+# semihosting.
 #
 # First the image's flash and RAM (arm-none-eabi-size). The firmware ends
 # QEMU through semihosting with its verdict as the exit status; a hang is cut
@@ -11,9 +15,27 @@
 # written to LOG when given.
 set -euo pipefail
 
-elf=${1:?usage: run-qemu.sh IMAGE.elf [LOG]}
+elf=${1:?usage: run-qemu.sh IMAGE.elf [LOG [mtls]]}
 log=${2:-$(mktemp "${TMPDIR:-/tmp}/rsmqtt-threadx-qemu.XXXXXX")}
+mode=${3:-plain}
 : "${RSMQTT_BROKER_PORT:?run under scripts/with-broker.sh}"
+case "$mode" in
+plain)
+    semihosting_args="arg=mps2,arg=$RSMQTT_BROKER_PORT"
+    connack="CONNACK: connected to 10.0.2.2:$RSMQTT_BROKER_PORT as rsmqtt-mps2-threadx"
+    ;;
+mtls)
+    : "${RSMQTT_BROKER_TLS_PORT:?run under scripts/with-broker.sh}" "${RSMQTT_CA_DER:?}"
+    pki=$(dirname "$RSMQTT_CA_DER")
+    case "$pki" in *,* | *' '*) echo "run-qemu.sh: the PKI path $pki has a comma or space" >&2; exit 2 ;; esac
+    semihosting_args="arg=mps2,arg=$RSMQTT_BROKER_TLS_PORT,arg=$pki"
+    connack="CONNACK: connected over mutual TLS to 10.0.2.2:$RSMQTT_BROKER_TLS_PORT as rsmqtt-mps2-threadx"
+    ;;
+*)
+    echo "run-qemu.sh: mode must be plain or mtls, not $mode" >&2
+    exit 2
+    ;;
+esac
 
 fail() {
     echo "run-qemu.sh: FAILED: $*" >&2
@@ -30,7 +52,7 @@ arm-none-eabi-size "$elf"
 set +e
 timeout "${RSMQTT_QEMU_TIMEOUT:-60}" qemu-system-arm \
     -machine mps2-an385 -cpu cortex-m3 -nographic -monitor null \
-    -semihosting-config "enable=on,target=native,arg=mps2,arg=$RSMQTT_BROKER_PORT" \
+    -semihosting-config "enable=on,target=native,$semihosting_args" \
     -serial stdio \
     -netdev user,id=n0 -net nic,model=lan9118,netdev=n0 \
     -kernel "$elf" </dev/null | tr -d '\r' | tee "$log"
@@ -42,7 +64,7 @@ set -e
 for line in \
     'rsmqtt: ThreadX 6.' \
     'network up: IP address 10.0.2.15, gateway 10.0.2.2' \
-    "CONNACK: connected to 10.0.2.2:$RSMQTT_BROKER_PORT as rsmqtt-mps2-threadx" \
+    "$connack" \
     'SUBSCRIBE: rsmqtt/mps2-threadx/# at QoS 2' \
     'received QoS 0 on rsmqtt/mps2-threadx/qos0: "QoS 0 from ThreadX on a Cortex-M3"' \
     'received QoS 1 on rsmqtt/mps2-threadx/qos1: "QoS 1 from ThreadX on a Cortex-M3"' \
