@@ -173,6 +173,12 @@ void board_exit(int status)
     }
 }
 
+unsigned board_seed(void)
+{
+    uint32_t free_run = REG32(0x4020009CUL); /* LAN9118 FREE_RUN, 25 MHz */
+    return (unsigned)(free_run * 2654435761u ^ SYST_CVR);
+}
+
 void board_irq_enable(unsigned irq, unsigned priority)
 {
     NVIC_IPR[irq] = (uint8_t)priority;

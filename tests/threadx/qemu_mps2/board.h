@@ -22,6 +22,11 @@ int board_command_line(char *buffer, size_t size);
    or -1 when it cannot be opened or read or is larger than size. */
 long board_file_read(const char *path, void *buffer, size_t size);
 
+/* A seed that differs from run to run: the LAN9118's free-running counter
+   and SysTick (under QEMU both follow the host's clock). The board has no
+   random number generator; a product seeds from its TRNG. */
+unsigned board_seed(void);
+
 /* Ends the run through semihosting: QEMU exits with status 0 for 0 and 1
    for anything else. Never returns. */
 void board_exit(int status) __attribute__((noreturn));

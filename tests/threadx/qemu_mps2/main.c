@@ -375,6 +375,8 @@ static void app_entry(ULONG unused)
         fail("the LAN9118 link did not come up", status);
     }
     printf("network up: IP address 10.0.2.15, gateway 10.0.2.2\r\n");
+    /* NetX's NX_RAND (TCP sequence numbers, TLS randoms and keys) is rand(). */
+    srand(board_seed());
 
     status = nxd_mqtt_client_create(&client, "mqtt", CLIENT_ID, sizeof CLIENT_ID - 1u, &ip, &mqtt_pool, mqtt_stack,
                                     sizeof mqtt_stack, MQTT_PRIORITY, NX_NULL, 0);
