@@ -65,14 +65,10 @@ static UCHAR pool_memory[POOL_PACKETS * (POOL_PAYLOAD + sizeof(NX_PACKET))] __at
 static UCHAR mqtt_pool_memory[MQTT_POOL_PACKETS * (MQTT_POOL_PAYLOAD + sizeof(NX_PACKET))] __attribute__((aligned(4)));
 static ULONG ip_stack[2048 / sizeof(ULONG)];
 static ULONG arp_cache[512 / sizeof(ULONG)];
-#ifdef MPS2_MTLS
-/* NetX Secure's handshake (ECDHE, ECDSA) runs on the client's thread. */
-static ULONG app_stack[8192 / sizeof(ULONG)];
-static ULONG mqtt_stack[16384 / sizeof(ULONG)];
-#else
+/* The same in the mutual-TLS image: NetX Crypto keeps its ECC work in the
+   session's metadata, not on the stack (the high-water marks show it). */
 static ULONG app_stack[4096 / sizeof(ULONG)];
 static ULONG mqtt_stack[4096 / sizeof(ULONG)];
-#endif
 static UINT broker_port;
 
 static const char *const payloads[3] = {
