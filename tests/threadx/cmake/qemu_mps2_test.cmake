@@ -3,7 +3,7 @@ cmake_minimum_required(VERSION 3.13)
 # by tests/threadx/CMakeLists.txt):
 #
 #   cmake -DSOURCE=<tests/threadx/qemu_mps2> -DBINARY=<scratch build dir>
-#         -DTHIRD_PARTY=<upstream sources> -DGENERATOR=<generator>
+#         -DTHREADX_DIR=<ThreadX> -DNETXDUO_DIR=<NetX Duo> -DGENERATOR=<generator>
 #         [-DMAKE_PROGRAM=<ninja/make>] -DRSMQTT_ROOT=<repository>
 #         -DIMAGE=<threadx_mps2.elf | threadx_mps2_mtls.elf> -DMODE=<plain | mtls>
 #         -P qemu_mps2_test.cmake
@@ -12,7 +12,7 @@ cmake_minimum_required(VERSION 3.13)
 # toolchain file (afresh each run, as a new firmware project would: a kept
 # cache would keep flags from an older toolchain file), builds the image,
 # and runs it in QEMU against a Mosquitto that scripts/with-broker.sh starts.
-foreach(var SOURCE BINARY THIRD_PARTY GENERATOR RSMQTT_ROOT IMAGE MODE)
+foreach(var SOURCE BINARY THREADX_DIR NETXDUO_DIR GENERATOR RSMQTT_ROOT IMAGE MODE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "qemu_mps2_test.cmake: -D${var}=... missing")
   endif()
@@ -20,7 +20,7 @@ endforeach()
 
 set(configure_command "${CMAKE_COMMAND}" -S "${SOURCE}" -B "${BINARY}" -G "${GENERATOR}"
     "-DCMAKE_TOOLCHAIN_FILE=${SOURCE}/toolchain-arm-none-eabi-gcc.cmake"
-    "-DRSMQTT_THIRD_PARTY=${THIRD_PARTY}")
+    "-DTHREADX_DIR=${THREADX_DIR}" "-DNETXDUO_DIR=${NETXDUO_DIR}")
 if(MAKE_PROGRAM)
   list(APPEND configure_command "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
 endif()
