@@ -324,6 +324,64 @@ static void large_round_trip(void)
     printf("received QoS 1 on " LARGE_TOPIC ": %u bytes, as sent\r\n", payload_length);
 }
 
+/* Ten QoS 1 messages published back to back, then read: the broker's
+   PUBACKs and PUBLISHes arrive in bursts, several frames waiting in the
+   LAN9118's FIFO at once. Each must come back exactly once. */
+#define BURST_TOPIC TOPIC_PREFIX "burst"
+#define BURST_COUNT 10u
+
+static void burst_round_trip(void)
+{
+    char topic[64], payload[32];
+    UINT seen[BURST_COUNT] = {0};
+    UINT topic_length, payload_length, status, i, received = 0;
+    ULONG events;
+    ULONG deadline;
+
+    for (i = 0; i < BURST_COUNT; i++)
+    {
+        snprintf(payload, sizeof payload, "burst %u", i);
+        status = nxd_mqtt_client_publish(&client, BURST_TOPIC, sizeof BURST_TOPIC - 1u, payload,
+                                         (UINT)strlen(payload), NX_FALSE, 1, SECONDS(5));
+        if (status != NXD_MQTT_SUCCESS)
+        {
+            fail("nxd_mqtt_client_publish (burst)", status);
+        }
+    }
+    deadline = tx_time_get() + SECONDS(10);
+    while (received < BURST_COUNT)
+    {
+        status = nxd_mqtt_client_message_get(&client, (UCHAR *)topic, sizeof topic, &topic_length,
+                                             (UCHAR *)payload, sizeof payload - 1u, &payload_length);
+        if (status == NXD_MQTT_SUCCESS)
+        {
+            unsigned long index;
+            char *end;
+            payload[payload_length] = '\0';
+            index = strtoul(payload + 6, &end, 10);
+            if (topic_length != sizeof BURST_TOPIC - 1u || memcmp(topic, BURST_TOPIC, topic_length) != 0 ||
+                strncmp(payload, "burst ", 6) != 0 || *end != '\0' || index >= BURST_COUNT || seen[index]++ != 0)
+            {
+                printf("ERROR: unexpected burst message \"%s\"\r\n", payload);
+                finish(0);
+            }
+            received++;
+            continue;
+        }
+        if (status != NXD_MQTT_NO_MESSAGE)
+        {
+            fail("nxd_mqtt_client_message_get (burst)", status);
+        }
+        if ((LONG)(deadline - tx_time_get()) <= 0)
+        {
+            printf("ERROR: %u of %u burst messages came back within 10 s\r\n", received, BURST_COUNT);
+            finish(0);
+        }
+        (void)tx_event_flags_get(&app_events, EV_MESSAGE, TX_OR_CLEAR, &events, deadline - tx_time_get());
+    }
+    printf("received %u QoS 1 messages published back to back, each once\r\n", received);
+}
+
 /* Bytes never touched at the bottom of a thread's stack (ThreadX fills a
    new thread's stack with TX_STACK_FILL). */
 static ULONG stack_unused(const TX_THREAD *thread)
@@ -449,6 +507,16 @@ static void app_entry(ULONG unused)
         fail("the large QoS 1 publish was not acknowledged", 0);
     }
 
+    burst_round_trip();
+    if (!transmit_queue_drained(5))
+    {
+        fail("a burst QoS 1 publish was not acknowledged", 0);
+    }
+    if (message_wait(1, &got) != NXD_MQTT_NO_MESSAGE)
+    {
+        fail("a message came after the burst", 0);
+    }
+
     status = nxd_mqtt_client_unsubscribe(&client, TOPIC_FILTER, sizeof TOPIC_FILTER - 1u);
     if (status != NXD_MQTT_SUCCESS)
     {
@@ -490,9 +558,9 @@ static void app_entry(ULONG unused)
     }
     nx_lan9118_driver_stats(&stats);
     printf("lan9118: %lu frames sent (%lu from packet chains), %lu received, %lu ignored, %lu errors, %lu dropped (no packet), "
-           "%lu send errors, %lu interrupts\r\n",
+           "%lu send errors, %lu interrupts, at most %lu frames read per interrupt\r\n",
            stats.frames_sent, stats.frames_sent_chained, stats.frames_received, stats.frames_ignored, stats.receive_errors,
-           stats.receive_no_packet, stats.send_errors, stats.interrupts);
+           stats.receive_no_packet, stats.send_errors, stats.interrupts, stats.most_frames_per_wakeup);
     if (stats.send_errors != 0u || stats.receive_errors != 0u || stats.receive_no_packet != 0u)
     {
         fail("the driver counted errors", 0);

@@ -381,12 +381,14 @@ static VOID receive_thread_entry(ULONG unused)
     (void)unused;
     for (;;)
     {
+        ULONG frames = 0;
         (void)tx_semaphore_get(&driver.receive_wakeup, TX_WAIT_FOREVER);
         for (;;)
         {
             while (RX_FIFO_INF_STATUS_USED(RX_FIFO_INF) > 0u)
             {
                 rx_frame(RX_STATUS_FIFO);
+                frames++;
             }
             /* Clear the level status, then look again: a frame that came
                in between set it before the clear and is still counted. */
@@ -395,6 +397,10 @@ static VOID receive_thread_entry(ULONG unused)
             {
                 break;
             }
+        }
+        if (frames > driver.stats.most_frames_per_wakeup)
+        {
+            driver.stats.most_frames_per_wakeup = frames;
         }
         INT_EN |= INT_RSFL;
     }

@@ -32,6 +32,7 @@ typedef struct NX_LAN9118_STATS
     ULONG receive_no_packet; /* the pool was empty: frame dropped */
     ULONG send_errors;
     ULONG interrupts;
+    ULONG most_frames_per_wakeup; /* the most frames one wake-up read */
 } NX_LAN9118_STATS;
 
 /* A snapshot of the driver's counters. */

@@ -72,6 +72,7 @@ for line in \
     'PUBACK and PUBCOMP received: transmit queue empty' \
     'each message received exactly once' \
     'received QoS 1 on rsmqtt/mps2-threadx/large: 4000 bytes, as sent' \
+    'received 10 QoS 1 messages published back to back, each once' \
     'UNSUBSCRIBE: nothing received after it' \
     'stack high-water mark: mqtt' \
     'disconnected' \
