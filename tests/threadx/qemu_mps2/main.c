@@ -78,8 +78,25 @@ static const char *const payloads[3] = {
 };
 static UINT received_count[3];
 
+static void print_driver_stats(void)
+{
+    NX_LAN9118_STATS stats;
+    nx_lan9118_driver_stats(&stats);
+    printf("lan9118: %lu frames sent (%lu from packet chains), %lu received, %lu ignored, %lu errors, "
+           "%lu dropped (no packet), %lu send errors, %lu interrupts, at most %lu frames read per interrupt\r\n",
+           stats.frames_sent, stats.frames_sent_chained, stats.frames_received, stats.frames_ignored,
+           stats.receive_errors, stats.receive_no_packet, stats.send_errors, stats.interrupts,
+           stats.most_frames_per_wakeup);
+}
+
 static void finish(int passed)
 {
+    if (!passed)
+    {
+        print_driver_stats();
+        printf("packet pools: IP %lu of %lu packets free, MQTT %lu of %lu\r\n", pool.nx_packet_pool_available,
+               pool.nx_packet_pool_total, mqtt_pool.nx_packet_pool_available, mqtt_pool.nx_packet_pool_total);
+    }
     printf("RESULT: %s\r\n", passed ? "PASS" : "FAIL");
     board_exit(passed ? 0 : 1);
 }
@@ -547,8 +564,15 @@ static void app_entry(ULONG unused)
     {
         fail("nxd_mqtt_client_delete", status);
     }
-    /* TCP's last segments (FIN, ACK) go out through the pool too. */
-    tx_thread_sleep(SECONDS(1) / 2u);
+    /* TCP's last segments (FIN, ACK) go out through the pools too, and a
+       frame may still wait for the IP thread: a packet in flight comes back
+       within moments, a leaked one never. */
+    for (link = 0; link < 30u && (pool.nx_packet_pool_available != pool.nx_packet_pool_total ||
+                                  mqtt_pool.nx_packet_pool_available != mqtt_pool.nx_packet_pool_total);
+         link++)
+    {
+        tx_thread_sleep(SECONDS(1) / 10u);
+    }
     printf("packet pools: IP %lu of %lu packets free, MQTT %lu of %lu\r\n", pool.nx_packet_pool_available,
            pool.nx_packet_pool_total, mqtt_pool.nx_packet_pool_available, mqtt_pool.nx_packet_pool_total);
     if (pool.nx_packet_pool_available != pool.nx_packet_pool_total ||
@@ -556,11 +580,8 @@ static void app_entry(ULONG unused)
     {
         fail("pool packets not released", 0);
     }
+    print_driver_stats();
     nx_lan9118_driver_stats(&stats);
-    printf("lan9118: %lu frames sent (%lu from packet chains), %lu received, %lu ignored, %lu errors, %lu dropped (no packet), "
-           "%lu send errors, %lu interrupts, at most %lu frames read per interrupt\r\n",
-           stats.frames_sent, stats.frames_sent_chained, stats.frames_received, stats.frames_ignored, stats.receive_errors,
-           stats.receive_no_packet, stats.send_errors, stats.interrupts, stats.most_frames_per_wakeup);
     if (stats.send_errors != 0u || stats.receive_errors != 0u || stats.receive_no_packet != 0u)
     {
         fail("the driver counted errors", 0);
