@@ -20,13 +20,17 @@
 # so NXD_MQTT_CLIENT has one layout on both sides.
 #
 # Cache variables: RSMQTT_NETX_THREADX_RUST_TARGET (Rust triple; empty = the
-# host), RSMQTT_NETX_THREADX_CARGO_PROFILE (default threadx: panic = abort).
+# host), RSMQTT_NETX_THREADX_CARGO_PROFILE (default threadx: panic = abort),
+# RSMQTT_NETX_THREADX_CARGO_TARGET_DIR (empty: $CARGO_TARGET_DIR at configure
+# time, else <rsmqtt>/target; cargo is always given the one chosen here).
 include_guard(GLOBAL)
 
 get_filename_component(RSMQTT_NETX_THREADX_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 set(RSMQTT_NETX_THREADX_RUST_TARGET "" CACHE STRING
     "Rust target triple of the ThreadX port's codec (e.g. i686-unknown-linux-gnu for -m32, thumbv7em-none-eabihf); empty: the host")
 set(RSMQTT_NETX_THREADX_CARGO_PROFILE "threadx" CACHE STRING "cargo profile of the ThreadX port's codec")
+set(RSMQTT_NETX_THREADX_CARGO_TARGET_DIR "" CACHE PATH
+    "cargo target directory of the ThreadX port's codec; empty: $CARGO_TARGET_DIR, else <rsmqtt>/target")
 
 function(rsmqtt_netx_threadx_port target)
     cmake_parse_arguments(PARSE_ARGV 1 arg "" "RUST_TARGET" "LINK_LIBRARIES;COMPILE_DEFINITIONS")
@@ -45,7 +49,9 @@ function(rsmqtt_netx_threadx_port target)
     if(NOT RSMQTT_CARGO)
         message(FATAL_ERROR "rsmqtt: cargo not found (https://rustup.rs)")
     endif()
-    if(DEFINED ENV{CARGO_TARGET_DIR})
+    if(RSMQTT_NETX_THREADX_CARGO_TARGET_DIR)
+        set(target_dir "${RSMQTT_NETX_THREADX_CARGO_TARGET_DIR}")
+    elseif(DEFINED ENV{CARGO_TARGET_DIR})
         set(target_dir "$ENV{CARGO_TARGET_DIR}")
     else()
         set(target_dir "${RSMQTT_NETX_THREADX_ROOT}/target")
@@ -69,7 +75,7 @@ function(rsmqtt_netx_threadx_port target)
             COMMAND "${RSMQTT_CARGO}" build
                     --manifest-path "${RSMQTT_NETX_THREADX_ROOT}/Cargo.toml"
                     --package rsmqtt-staticlib --lib --no-default-features --features netx-threadx
-                    --profile "${profile}" ${triple_args}
+                    --profile "${profile}" ${triple_args} --target-dir "${target_dir}"
             BYPRODUCTS "${archive}"
             WORKING_DIRECTORY "${RSMQTT_NETX_THREADX_ROOT}"
             COMMENT "cargo build rsmqtt codec (netx-threadx, ${profile}, ${key})"

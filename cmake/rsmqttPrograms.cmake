@@ -279,6 +279,13 @@ endfunction()
 #                           BackoffAlgorithm_*, against rsmqtt::rsmqtt
 #   cmake/cortex_m4_firmware_lto  the same with the `firmware` profile (fat
 #                           LTO, the archive split by symbol)
+#   cmake/cortex_m4_firmware_newlib  the same project built with
+#                           arm-none-eabi-gcc and newlib-nano (firmware
+#                           profile): memcpy and friends must come from
+#                           newlib (RSMQTT_MEM_FROM_C_LIBRARY); the clang
+#                           tests check they come from compiler_builtins
+#                           there (no C library). All three also link
+#                           benches/size/full_api.c (the whole MQTT_* API).
 # They reuse this build's cargo profile and target directory, so cargo has
 # nothing to rebuild.
 function(rsmqtt_add_cmake_integration_tests)
@@ -370,7 +377,10 @@ function(rsmqtt_add_cmake_integration_tests)
                 "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
                 "-DRSMQTT_CARGO_PROFILE=release"
                 "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
-            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4/firmware.elf" "${work}/cortex_m4/own_backoff.elf")
+            RUN "${CMAKE_COMMAND}" "-DELF=${work}/cortex_m4/full_api.elf" "-DNM=${RSMQTT_NM}"
+                -DEXPECT=compiler_builtins "-DSIZE=${RSMQTT_SIZE}"
+                "-DIMAGES=${work}/cortex_m4/firmware.elf;${work}/cortex_m4/own_backoff.elf"
+                -P "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/check_mem_functions.cmake")
         add_test(NAME cmake/cortex_m4_firmware COMMAND "${CMAKE_COMMAND}" -P "${script}")
         # The same project with the `firmware` profile (fat LTO: one merged
         # object, which the split of the archive takes apart by symbol).
@@ -381,10 +391,36 @@ function(rsmqtt_add_cmake_integration_tests)
                 "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
                 "-DRSMQTT_CARGO_PROFILE=firmware"
                 "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
-            RUN "${RSMQTT_SIZE}" "${work}/cortex_m4_lto/firmware.elf" "${work}/cortex_m4_lto/own_backoff.elf")
+            RUN "${CMAKE_COMMAND}" "-DELF=${work}/cortex_m4_lto/full_api.elf" "-DNM=${RSMQTT_NM}"
+                -DEXPECT=compiler_builtins "-DSIZE=${RSMQTT_SIZE}"
+                "-DIMAGES=${work}/cortex_m4_lto/firmware.elf;${work}/cortex_m4_lto/own_backoff.elf"
+                -P "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/check_mem_functions.cmake")
         add_test(NAME cmake/cortex_m4_firmware_lto COMMAND "${CMAKE_COMMAND}" -P "${script}")
         set_tests_properties(cmake/cortex_m4_firmware cmake/cortex_m4_firmware_lto
             PROPERTIES TIMEOUT 900 LABELS cmake)
+        # The same project built the way most Cortex-M firmware is:
+        # arm-none-eabi-gcc with newlib-nano, `firmware` profile. Its C
+        # library must provide memcpy and friends (RSMQTT_MEM_FROM_C_LIBRARY,
+        # on by default there), not compiler_builtins inside librsmqtt.a.
+        find_program(RSMQTT_ARM_GCC arm-none-eabi-gcc)
+        if(RSMQTT_ARM_GCC)
+            rsmqtt_write_consumer_script(script cortex_m4_newlib
+                SOURCE "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4"
+                OPTIONS
+                    "-DCMAKE_TOOLCHAIN_FILE=${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/toolchain-gcc-cortex-m4.cmake"
+                    "-DRSMQTT_SOURCE_DIR=${RSMQTT_SOURCE_DIR}"
+                    "-DRSMQTT_CARGO_PROFILE=firmware"
+                    "-DRSMQTT_CARGO_TARGET_DIR=${RSMQTT_CARGO_TARGET_DIR}"
+                RUN "${CMAKE_COMMAND}" "-DELF=${work}/cortex_m4_newlib/full_api.elf"
+                    "-DMAP=${work}/cortex_m4_newlib/full_api.map" "-DNM=${RSMQTT_NM}"
+                    -DEXPECT=c_library "-DSIZE=${RSMQTT_SIZE}"
+                    "-DIMAGES=${work}/cortex_m4_newlib/firmware.elf;${work}/cortex_m4_newlib/own_backoff.elf"
+                    -P "${RSMQTT_SOURCE_DIR}/tests/cmake/cortex_m4/check_mem_functions.cmake")
+            add_test(NAME cmake/cortex_m4_firmware_newlib COMMAND "${CMAKE_COMMAND}" -P "${script}")
+            set_tests_properties(cmake/cortex_m4_firmware_newlib PROPERTIES TIMEOUT 900 LABELS cmake)
+        else()
+            message(STATUS "rsmqtt: no arm-none-eabi-gcc: cmake/cortex_m4_firmware_newlib not registered")
+        endif()
     else()
         message(STATUS "rsmqtt: no clang or no thumbv7em-none-eabihf Rust target: cmake/cortex_m4_firmware not registered")
     endif()

@@ -39,11 +39,30 @@
 # transports, which only exist in hosted builds, where no profile uses fat
 # LTO.
 #
+# With MEM_FROM_C_LIBRARY on (a bare-metal build linked with a C library,
+# see RSMQTT_MEM_FROM_C_LIBRARY in CMakeLists.txt), the core's copy also
+# leaves memcpy and friends to the application's C library. A no_std Rust
+# archive carries compiler_builtins' versions of the C memory functions
+# (memcpy, memmove, memset, memcmp, bcmp, strlen and the ARM EABI
+# __aeabi_mem* entry points), each in an archive member of its own. The
+# linker takes a member for the first archive that defines a missing name,
+# and librsmqtt.a comes before the C library on every link line, so the
+# firmware got those (memcpy alone is 730 bytes on a Cortex-M4, newlib-nano's
+# 308) instead of the C library's, which the C code of the firmware uses
+# anyway. In the core's copy these names become local symbols of
+# compiler_builtins' members (OBJCOPY --localize-symbols on the archive): no
+# member defines them any more, so the linker takes them from the C library,
+# and the local copies, referenced by nothing, are dropped by
+# --gc-sections. Every name in mem_symbols below is defined by newlib and
+# newlib-nano (libc.a, libc_nano.a of arm-none-eabi). A firmware linked
+# without a C library must leave MEM_FROM_C_LIBRARY off: it needs
+# compiler_builtins' versions.
+#
 # Usage: cmake -DAR=<ar> -DINPUT=<cargo's archive> -DOUTPUT_DIR=<dir>
 #              -DPREFIX=lib -DSUFFIX=.a [-DNM=<nm> -DOBJCOPY=<objcopy>]
-#              -P rsmqttSplitArchive.cmake
-# (NM and OBJCOPY are needed only for a fat-LTO archive; llvm-nm and
-# llvm-objcopy read every target's objects.)
+#              [-DMEM_FROM_C_LIBRARY=ON] -P rsmqttSplitArchive.cmake
+# (NM and OBJCOPY are needed only for a fat-LTO archive, OBJCOPY also for
+# MEM_FROM_C_LIBRARY; llvm-nm and llvm-objcopy read every target's objects.)
 foreach(variable AR INPUT OUTPUT_DIR)
     if(NOT DEFINED ${variable} OR "${${variable}}" STREQUAL "")
         message(FATAL_ERROR "rsmqttSplitArchive.cmake: ${variable} is not set")
@@ -71,13 +90,38 @@ foreach(part IN LISTS parts)
     list(APPEND outputs "${output_${part}}")
 endforeach()
 
-# cargo runs on every build; split only when it wrote a new archive.
+if(NOT DEFINED MEM_FROM_C_LIBRARY OR MEM_FROM_C_LIBRARY STREQUAL "")
+    set(MEM_FROM_C_LIBRARY OFF)
+endif()
+# The C memory functions the C library provides in place of
+# compiler_builtins' (MEM_FROM_C_LIBRARY).
+set(mem_symbols memcpy memmove memset memcmp bcmp strlen)
+foreach(operation memcpy memmove memset memclr)
+    list(APPEND mem_symbols __aeabi_${operation} __aeabi_${operation}4 __aeabi_${operation}8)
+endforeach()
+
+# cargo runs on every build; split only when it wrote a new archive or the
+# split's options changed (the stamp records the last ones).
+set(options_stamp "${OUTPUT_DIR}/split.options")
+if(MEM_FROM_C_LIBRARY)
+    set(options "mem_from_c_library=ON\n")
+else()
+    set(options "mem_from_c_library=OFF\n")
+endif()
 set(up_to_date TRUE)
 foreach(output IN LISTS outputs)
     if(NOT EXISTS "${output}" OR "${INPUT}" IS_NEWER_THAN "${output}")
         set(up_to_date FALSE)
     endif()
 endforeach()
+if(EXISTS "${options_stamp}")
+    file(READ "${options_stamp}" previous_options)
+else()
+    set(previous_options "")
+endif()
+if(NOT previous_options STREQUAL options)
+    set(up_to_date FALSE)
+endif()
 if(up_to_date)
     return()
 endif()
@@ -198,6 +242,18 @@ foreach(part IN LISTS parts)
     run_ar(s "${part_tmp}")
     file(RENAME "${part_tmp}" "${output_${part}}")
 endforeach()
+if(MEM_FROM_C_LIBRARY)
+    if(NOT DEFINED OBJCOPY OR OBJCOPY STREQUAL "")
+        message(FATAL_ERROR "rsmqttSplitArchive.cmake: MEM_FROM_C_LIBRARY needs OBJCOPY (llvm-objcopy)")
+    endif()
+    string(REPLACE ";" "\n" symbol_lines "${mem_symbols}")
+    file(WRITE "${work}/mem.symbols" "${symbol_lines}\n")
+    # On the whole archive: a member that does not define a name is left
+    # as it was (undefined references stay undefined).
+    get_filename_component(core_tmp_name "${core_tmp}" NAME)
+    run_tool("${OBJCOPY}" "--localize-symbols=mem.symbols" "${core_tmp_name}")
+endif()
 run_ar(s "${core_tmp}")
 file(RENAME "${core_tmp}" "${core}")
+file(WRITE "${options_stamp}" "${options}")
 file(REMOVE_RECURSE "${work}")

@@ -14,7 +14,12 @@
 #
 # rsmqtt: the no_std library for thumbv7em-none-eabihf, cargo profile
 # `firmware` (opt-level z), `--no-default-features --features log/max_level_off`
-# (logging compiled out).
+# (logging compiled out), then split exactly as the CMake build does for a
+# firmware with arm-none-eabi-gcc and newlib (cmake/rsmqttSplitArchive.cmake
+# with MEM_FROM_C_LIBRARY, the default there): the librsmqtt.a a CMake user
+# links, in which memcpy, memset, memcmp and __aeabi_mem* are left to the C
+# library. The script lists which C library functions each rsmqtt image
+# takes from newlib-nano.
 # coreMQTT: core_mqtt.c, core_mqtt_state.c and core_mqtt_serializer.c from
 # $RSMQTT_THIRD_PARTY/coremqtt (default ../shared/third_party/coremqtt),
 # compiled here with -Os and asserts off (-DNDEBUG); its logging macros are
@@ -29,8 +34,9 @@
 # and the ratio rsmqtt / coreMQTT. Asserts nothing about the sizes.
 #
 # Needs: gcc-arm-none-eabi and libnewlib-arm-none-eabi (scripts/install-deps.sh
-# test installs them), the Rust target thumbv7em-none-eabihf (added with
-# rustup when missing), coreMQTT's sources.
+# test installs them), cmake, llvm-objcopy and llvm-nm (the split), the Rust
+# target thumbv7em-none-eabihf (added with rustup when missing), coreMQTT's
+# sources.
 #
 # Environment: CARGO_TARGET_DIR, RSMQTT_THIRD_PARTY.
 set -euo pipefail
@@ -49,10 +55,10 @@ if [ -d "$HOME/.cargo/bin" ]; then
     PATH="$HOME/.cargo/bin:$PATH"
 fi
 
-for tool in "$CC" "$SIZE"; do
+for tool in "$CC" "$SIZE" arm-none-eabi-ar cmake llvm-objcopy llvm-nm; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "code-size-compare: $tool not found; install gcc-arm-none-eabi and libnewlib-arm-none-eabi" >&2
-        echo "(bash scripts/install-deps.sh test does)" >&2
+        echo "code-size-compare: $tool not found; install gcc-arm-none-eabi, libnewlib-arm-none-eabi," >&2
+        echo "cmake and llvm (bash scripts/install-deps.sh test does)" >&2
         exit 1
     fi
 done
@@ -71,7 +77,13 @@ fi
 mkdir -p "$WORK"
 cargo build --quiet --no-default-features --features log/max_level_off \
     --target "$RUST_TARGET" --profile firmware -p rsmqtt-staticlib
-LIBRARY="$TARGET_DIR/$RUST_TARGET/firmware/librsmqtt.a"
+# The archive CMake's split step makes of cargo's (what rsmqtt::rsmqtt links
+# in a firmware built with arm-none-eabi-gcc; see the header).
+cmake -DAR="$(command -v arm-none-eabi-ar)" -DINPUT="$TARGET_DIR/$RUST_TARGET/firmware/librsmqtt.a" \
+    -DOUTPUT_DIR="$WORK/lib" -DPREFIX=lib -DSUFFIX=.a -DNM="$(command -v llvm-nm)" \
+    -DOBJCOPY="$(command -v llvm-objcopy)" -DMEM_FROM_C_LIBRARY=ON \
+    -P "$ROOT/cmake/rsmqttSplitArchive.cmake"
+LIBRARY="$WORK/lib/librsmqtt.a"
 
 CFLAGS=(-std=c11 -Os -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
     -ffunction-sections -fdata-sections -DMQTT_DO_NOT_USE_CUSTOM_CONFIG -I"$ROOT/benches/size")
@@ -90,10 +102,10 @@ done
 : >"$WORK/sizes.txt"
 for program in no_mqtt minimal_app full_api; do
     "$CC" "${CFLAGS[@]}" "${WARN[@]}" -I"$ROOT/include" "$ROOT/benches/size/$program.c" \
-        "${LDFLAGS[@]}" "$LIBRARY" -o "$WORK/$program-rsmqtt.elf"
+        "${LDFLAGS[@]}" "$LIBRARY" -Wl,-Map="$WORK/$program-rsmqtt.map" -o "$WORK/$program-rsmqtt.elf"
     "$CC" "${CFLAGS[@]}" "${WARN[@]}" -I"$REFERENCE/include" -I"$REFERENCE/interface" \
         "$ROOT/benches/size/$program.c" "${reference_objects[@]}" \
-        "${LDFLAGS[@]}" -o "$WORK/$program-coremqtt.elf"
+        "${LDFLAGS[@]}" -Wl,-Map="$WORK/$program-coremqtt.map" -o "$WORK/$program-coremqtt.elf"
     for side in coremqtt rsmqtt; do
         "$SIZE" "$WORK/$program-$side.elf" |
             awk -v p="$program" -v s="$side" 'NR == 2 { print p, s, $1, $2, $3 }' >>"$WORK/sizes.txt"
@@ -129,3 +141,18 @@ awk '
             printf "  %-28s coreMQTT %6d   rsmqtt %6d   rsmqtt/coreMQTT %5.2f\n", label[p], fc, fr, fr / fc
         }
     }' "$WORK/sizes.txt"
+
+# Which C library functions each image takes from newlib-nano (the linker
+# map's list of archive members pulled in: the member at the start of a
+# line, then, indented, the file and symbol that pulled it).
+echo ""
+echo "C library functions each image takes from newlib-nano:"
+for program in minimal_app full_api; do
+    for side in coremqtt rsmqtt; do
+        taken=$(awk '/^Archive member included/ { on = 1; next } /^(Discarded|Allocating|Memory Configuration)/ { on = 0 }
+            on && /^[^ \t]/ { want = ($1 ~ /libc(_nano)?\.a\(/); if (NF == 1) next }
+            on && want && /\(/ { sym = $NF; gsub(/[()]/, "", sym); print sym; want = 0 }' \
+            "$WORK/$program-$side.map" | sort -u | tr '\n' ' ')
+        printf '  %-24s %s\n' "$program-$side.elf" "${taken:-nothing}"
+    done
+done

@@ -40,7 +40,9 @@ if [ "$what" = test ]; then
     have objdump || missing_packages+=(binutils)
     have clang || missing_packages+=(clang)
     # llvm-nm and llvm-objcopy split the fat-LTO firmware archive by symbol
-    # (cmake/rsmqttSplitArchive.cmake, CTest cmake/cortex_m4_firmware_lto).
+    # and leave memcpy and friends to newlib (cmake/rsmqttSplitArchive.cmake,
+    # CTest cmake/cortex_m4_firmware_lto and _newlib,
+    # scripts/code-size-compare.sh).
     { have llvm-objcopy && have llvm-nm; } || missing_packages+=(llvm)
     have valgrind || missing_packages+=(valgrind)
     # scripts/code-size-compare.sh builds both libraries into Cortex-M4

@@ -195,13 +195,18 @@ if [ "${freertos_tests:-0}" -lt 2 ]; then
 fi
 (cd "$BUILD_DIR" && ctest --output-on-failure --no-tests=error -R '^freertos/')
 
-banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, the seed demo over mTLS, NXD_MQTT_CLIENT layout)"
+banner "ThreadX + NetX Duo (tests/threadx: our NetX driver on a veth pair, the seed demo over mTLS, NXD_MQTT_CLIENT layout, the port on a Cortex-M3 in QEMU)"
 # A separate CMake project: ThreadX's Linux port and NetX Duo from
 # ../shared/third_party (or $RSMQTT_THIRD_PARTY), built -m32 like upstream's
 # tests. The tests labelled netns (the driver echo, NetX Secure mTLS and the
 # ThreadX seed demo against Mosquitto) need root (network namespace, AF_PACKET).
+# threadx/qemu_mps2_qos012 and _mtls cross-build ThreadX's Cortex-M3 port,
+# NetX Duo (and NetX Secure) and the port for QEMU's mps2-an385 and run it
+# against Mosquitto, in plaintext and over mutual TLS;
+# RSMQTT_REQUIRE_THREADX_QEMU turns a missing tool (Arm toolchain, newlib,
+# QEMU, the thumbv7m Rust target) into a configure error instead of a skip.
 THREADX_BUILD_DIR=$BUILD_DIR-threadx
-threadx_args=(-S tests/threadx -B "$THREADX_BUILD_DIR")
+threadx_args=(-S tests/threadx -B "$THREADX_BUILD_DIR" -DRSMQTT_REQUIRE_THREADX_QEMU=ON)
 if [ -n "${RSMQTT_THIRD_PARTY:-}" ]; then
     threadx_args+=(-DRSMQTT_THIRD_PARTY="$RSMQTT_THIRD_PARTY")
 fi
@@ -210,6 +215,10 @@ if have ninja && [ ! -f "$THREADX_BUILD_DIR/CMakeCache.txt" ]; then
 fi
 cmake "${threadx_args[@]}"
 cmake --build "$THREADX_BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
+if [ "$(cd "$THREADX_BUILD_DIR" && ctest -N -R '^threadx/qemu_mps2_(qos012|mtls)$' | sed -n 's/^Total Tests: //p')" != 2 ]; then
+    echo "expected the CTests threadx/qemu_mps2_qos012 and threadx/qemu_mps2_mtls in $THREADX_BUILD_DIR" >&2
+    exit 1
+fi
 if [ "$(id -u)" -eq 0 ]; then
     (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx)
 else

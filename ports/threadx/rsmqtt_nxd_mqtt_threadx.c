@@ -507,6 +507,42 @@ static UINT send_short(NXD_MQTT_CLIENT *c, UCHAR type, USHORT id, UINT queue)
     return NXD_MQTT_SUCCESS;
 }
 
+/* A new packet from the client's pool holding the first `len` bytes of the
+   chain `p`. (nx_packet_copy copies the headroom before the data too and
+   puts the copy's prepend pointer at the source's offset: when the client's
+   pool has smaller packets than the one a segment came in, that offset lies
+   past the copy's first packet and the copy reads as garbage.) */
+static UINT copy_front(NXD_MQTT_CLIENT *c, NX_PACKET *p, ULONG len, NX_PACKET **copy)
+{
+    NX_PACKET *part;
+    UINT status = nx_packet_allocate(c->nxd_mqtt_client_packet_pool_ptr, copy, NX_RECEIVE_PACKET, NX_NO_WAIT);
+    if (status != NX_SUCCESS)
+    {
+        return status;
+    }
+    for (part = p; status == NX_SUCCESS && part != NX_NULL && len > 0; part = part->nx_packet_next)
+    {
+        ULONG chunk = (ULONG)(part->nx_packet_append_ptr - part->nx_packet_prepend_ptr);
+        if (chunk > len)
+        {
+            chunk = len;
+        }
+        status = nx_packet_data_append(*copy, part->nx_packet_prepend_ptr, chunk, c->nxd_mqtt_client_packet_pool_ptr,
+                                       NX_NO_WAIT);
+        len -= chunk;
+    }
+    if (status == NX_SUCCESS && len != 0)
+    {
+        status = NX_INVALID_PACKET;
+    }
+    if (status != NX_SUCCESS)
+    {
+        nx_packet_release(*copy);
+        *copy = NX_NULL;
+    }
+    return status;
+}
+
 /* A PUBLISH of `packet_len` bytes at the start of `p`: queue it for
    nxd_mqtt_client_message_get and acknowledge it. Returns NX_TRUE when `p`
    itself went into the receive queue (the caller must not touch it again),
@@ -536,8 +572,8 @@ static UINT process_publish(NXD_MQTT_CLIENT *c, NX_PACKET *p, ULONG packet_len)
     {
         if (p->nx_packet_length > packet_len)
         {
-            /* More packets follow in this chain: queue a copy. */
-            if (nx_packet_copy(p, &queued, c->nxd_mqtt_client_packet_pool_ptr, NX_NO_WAIT) != NX_SUCCESS)
+            /* More packets follow in this chain: queue a copy of this one. */
+            if (copy_front(c, p, packet_len, &queued) != NX_SUCCESS)
             {
                 return NX_FALSE;
             }

@@ -82,6 +82,98 @@ pub use subscribe::*;
 // The C API
 // ---------------------------------------------------------------------------
 
+/// What [`connect_c`] does with the CONNECT it read from C.
+enum ConnectJob<'a> {
+    /// `MQTT_GetConnectPacketSize`: store the remaining length and size.
+    Size {
+        remaining_out: &'a mut usize,
+        size_out: &'a mut usize,
+    },
+    /// `MQTT_SerializeConnect`: write it, if `remaining` is its real
+    /// remaining length.
+    Serialize {
+        fixed: &'a MQTTFixedBuffer_t,
+        remaining: usize,
+    },
+}
+
+/// Shared body of `MQTT_GetConnectPacketSize` and `MQTT_SerializeConnect`
+/// (one copy of the C struct reading and the sizing for both), with
+/// coreMQTT's order of checks for each.
+///
+/// # Safety
+/// As for the exported functions.
+#[inline(never)]
+unsafe fn connect_c(
+    pConnectInfo: *const MQTTConnectInfo_t,
+    pWillInfo: *const MQTTPublishInfo_t,
+    job: Option<ConnectJob<'_>>,
+) -> MQTTStatus {
+    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
+    let (Some(info), Some(job)) = (unsafe { pConnectInfo.as_ref() }, job) else {
+        return MQTTBadParameter;
+    };
+    // SAFETY: NULL is checked by `as_ref`.
+    let will_info = unsafe { pWillInfo.as_ref() };
+    let mut out: &mut [u8] = &mut [];
+    if let ConnectJob::Serialize { fixed, remaining } = job {
+        // SAFETY: the buffer is writable for its size (caller contract).
+        let Some(buffer) = (unsafe { c_fixed_buffer(fixed) }) else {
+            return MQTTBadParameter;
+        };
+        if will_info.is_some_and(|will| will.pTopicName.is_null()) {
+            log_error(format_args!("the will topic must not be NULL"));
+            return MQTTBadParameter;
+        }
+        if does_not_fit(remaining, buffer.len()) {
+            return MQTTNoMemory;
+        }
+        out = buffer;
+    }
+    // SAFETY: string pointers valid for their lengths (caller contract).
+    let Some(connect) = (unsafe { c_connect(info) }) else {
+        return MQTTBadParameter;
+    };
+    let will = match will_info {
+        None => None,
+        // SAFETY: as above.
+        Some(will_info) => match unsafe { c_will(will_info) } {
+            Some(will) => Some(will),
+            None => return MQTTBadParameter,
+        },
+    };
+    let (remaining, size) = match connect_packet_size(&connect, will.as_ref()) {
+        Ok(sizes) => sizes,
+        Err(status) => return status,
+    };
+    match job {
+        ConnectJob::Size {
+            remaining_out,
+            size_out,
+        } => {
+            *remaining_out = remaining;
+            *size_out = size;
+            MQTTSuccess
+        }
+        ConnectJob::Serialize {
+            remaining: expected,
+            ..
+        } if expected != remaining => {
+            log_error(format_args!(
+                "remainingLength does not match the CONNECT parameters"
+            ));
+            MQTTBadParameter
+        }
+        // Sized and checked above, and `out` holds a packet of that size.
+        ConnectJob::Serialize { .. } => {
+            match connect::write_connect(out, &connect, will.as_ref(), remaining) {
+                Ok(_) => MQTTSuccess,
+                Err(status) => status,
+            }
+        }
+    }
+}
+
 /// Computes the remaining length and total size of a CONNECT packet.
 ///
 /// Returns `MQTTBadParameter` for a NULL argument, a missing client
@@ -98,34 +190,17 @@ pub unsafe extern "C" fn MQTT_GetConnectPacketSize(
     pPacketSize: *mut usize,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), false, false) = (
-            unsafe { pConnectInfo.as_ref() },
-            pRemainingLength.is_null(),
-            pPacketSize.is_null(),
-        ) else {
-            return MQTTBadParameter;
+        // SAFETY: NULL is checked by `as_mut`; the caller guarantees the
+        // out-pointers are writable.
+        let job = match unsafe { (pRemainingLength.as_mut(), pPacketSize.as_mut()) } {
+            (Some(remaining_out), Some(size_out)) => Some(ConnectJob::Size {
+                remaining_out,
+                size_out,
+            }),
+            _ => None,
         };
-        // SAFETY: string pointers valid for their lengths (caller contract).
-        let Some(connect) = (unsafe { c_connect(info) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: as above.
-        let will = match unsafe { pWillInfo.as_ref() } {
-            None => None,
-            Some(will_info) => match unsafe { c_will(will_info) } {
-                Some(will) => Some(will),
-                None => return MQTTBadParameter,
-            },
-        };
-        // SAFETY: both out-pointers checked non-NULL above.
-        unsafe {
-            put_sizes(
-                connect_packet_size(&connect, will.as_ref()),
-                pRemainingLength,
-                pPacketSize,
-            )
-        }
+        // SAFETY: forwarded contract.
+        unsafe { connect_c(pConnectInfo, pWillInfo, job) }
     })
 }
 
@@ -147,54 +222,106 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
         // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), Some(fixed)) = (unsafe { pConnectInfo.as_ref() }, unsafe {
-            pFixedBuffer.as_ref()
-        }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: NULL is checked by `as_ref`.
-        let will_info = unsafe { pWillInfo.as_ref() };
-        if will_info.is_some_and(|will| will.pTopicName.is_null()) {
-            log_error(format_args!("the will topic must not be NULL"));
-            return MQTTBadParameter;
-        }
-        if does_not_fit(remainingLength, out.len()) {
-            return MQTTNoMemory;
-        }
-        // SAFETY: string pointers valid for their lengths (caller contract).
-        let (Some(connect), will) = (
-            unsafe { c_connect(info) },
-            will_info.map(|w| unsafe { c_will(w) }),
-        ) else {
-            return MQTTBadParameter;
-        };
-        let will = match will {
-            None => None,
-            Some(Some(will)) => Some(will),
-            Some(None) => return MQTTBadParameter,
-        };
-        match connect_packet_size(&connect, will.as_ref()) {
-            Ok((remaining, _)) if remaining == remainingLength => {}
-            Ok(_) => {
-                log_error(format_args!(
-                    "remainingLength does not match the CONNECT parameters"
-                ));
-                return MQTTBadParameter;
-            }
-            Err(status) => return status,
-        }
-        match serialize_connect(out, &connect, will.as_ref()) {
-            Ok(_) => MQTTSuccess,
-            Err(status) => status,
-        }
+        let job = unsafe { pFixedBuffer.as_ref() }.map(|fixed| ConnectJob::Serialize {
+            fixed,
+            remaining: remainingLength,
+        });
+        // SAFETY: forwarded contract.
+        unsafe { connect_c(pConnectInfo, pWillInfo, job) }
     })
 }
 
-/// Shared body of the SUBSCRIBE/UNSUBSCRIBE size functions.
+/// What [`subscription_c`] does with the SUBSCRIBE or UNSUBSCRIBE it read
+/// from C.
+enum SubscriptionJob<'a> {
+    /// The size functions: store the remaining length and size.
+    Size {
+        remaining_out: &'a mut usize,
+        size_out: &'a mut usize,
+    },
+    /// The serializers: write it, if `remaining` is its real remaining
+    /// length.
+    Serialize {
+        fixed: &'a MQTTFixedBuffer_t,
+        packet_id: u16,
+        remaining: usize,
+    },
+}
+
+/// Shared body of `MQTT_GetSubscribePacketSize`, `MQTT_SerializeSubscribe`
+/// and their UNSUBSCRIBE twins (one copy of the list reading and the sizing
+/// for all four), with coreMQTT's order of checks for each.
+///
+/// # Safety
+/// Pointers NULL or valid, as for the exported functions.
+#[inline(never)]
+unsafe fn subscription_c(
+    pSubscriptionList: *const MQTTSubscribeInfo_t,
+    subscriptionCount: usize,
+    kind: SubscriptionKind,
+    job: Option<SubscriptionJob<'_>>,
+) -> MQTTStatus {
+    let (Some(job), false) = (job, pSubscriptionList.is_null()) else {
+        return MQTTBadParameter;
+    };
+    let mut out: &mut [u8] = &mut [];
+    if let SubscriptionJob::Serialize {
+        fixed,
+        packet_id,
+        remaining,
+    } = job
+    {
+        // SAFETY: the buffer is writable for its size (caller contract).
+        let Some(buffer) = (unsafe { c_fixed_buffer(fixed) }) else {
+            return MQTTBadParameter;
+        };
+        if subscriptionCount == 0 || packet_id == 0 {
+            return MQTTBadParameter;
+        }
+        if does_not_fit(remaining, buffer.len()) {
+            return MQTTNoMemory;
+        }
+        out = buffer;
+    }
+    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
+    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
+        return MQTTBadParameter;
+    };
+    // SAFETY: the filters are valid for their lengths (caller contract).
+    let subscriptions = unsafe { c_subscriptions(list, kind) };
+    let (remaining, size) = match checked_subscription_size(subscriptions.clone(), kind) {
+        Ok(sizes) => sizes,
+        Err(status) => return status,
+    };
+    match job {
+        SubscriptionJob::Size {
+            remaining_out,
+            size_out,
+        } => {
+            *remaining_out = remaining;
+            *size_out = size;
+            MQTTSuccess
+        }
+        SubscriptionJob::Serialize {
+            remaining: expected,
+            ..
+        } if expected != remaining => {
+            log_error(format_args!(
+                "remainingLength does not match the subscription list"
+            ));
+            MQTTBadParameter
+        }
+        // Sized and checked above (packet identifier, buffer size).
+        SubscriptionJob::Serialize { packet_id, .. } => {
+            match subscribe::write_subscription(out, kind, subscriptions, packet_id, remaining) {
+                Ok(_) => MQTTSuccess,
+                Err(status) => status,
+            }
+        }
+    }
+}
+
+/// The SUBSCRIBE/UNSUBSCRIBE size functions.
 ///
 /// # Safety
 /// Pointers NULL or valid, as for the exported functions.
@@ -205,22 +332,20 @@ unsafe fn get_subscription_size(
     pPacketSize: *mut usize,
     kind: SubscriptionKind,
 ) -> MQTTStatus {
-    if pSubscriptionList.is_null() || pRemainingLength.is_null() || pPacketSize.is_null() {
-        return MQTTBadParameter;
-    }
-    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
-    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
-        return MQTTBadParameter;
+    // SAFETY: NULL is checked by `as_mut`; the caller guarantees the
+    // out-pointers are writable.
+    let job = match unsafe { (pRemainingLength.as_mut(), pPacketSize.as_mut()) } {
+        (Some(remaining_out), Some(size_out)) => Some(SubscriptionJob::Size {
+            remaining_out,
+            size_out,
+        }),
+        _ => None,
     };
-    // SAFETY: the filters are valid for their lengths (caller contract).
-    let result = unsafe { c_subscriptions(list, kind) }
-        .and_then(|subscriptions| subscription_packet_size(subscriptions, kind));
-    // SAFETY: both out-pointers checked non-NULL above.
-    unsafe { put_sizes(result, pRemainingLength, pPacketSize) }
+    // SAFETY: forwarded contract.
+    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
 }
 
-/// Shared body of `MQTT_SerializeSubscribe` and `MQTT_SerializeUnsubscribe`,
-/// with coreMQTT's order of checks.
+/// `MQTT_SerializeSubscribe` and `MQTT_SerializeUnsubscribe`.
 ///
 /// # Safety
 /// Pointers NULL or valid, as for the exported functions.
@@ -233,45 +358,13 @@ unsafe fn serialize_subscription_c(
     kind: SubscriptionKind,
 ) -> MQTTStatus {
     // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-    let Some(fixed) = (unsafe { pFixedBuffer.as_ref() }) else {
-        return MQTTBadParameter;
-    };
-    if pSubscriptionList.is_null() {
-        return MQTTBadParameter;
-    }
-    // SAFETY: the buffer is writable for its size (caller contract).
-    let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-        return MQTTBadParameter;
-    };
-    if subscriptionCount == 0 || packetId == 0 {
-        return MQTTBadParameter;
-    }
-    if does_not_fit(remainingLength, out.len()) {
-        return MQTTNoMemory;
-    }
-    // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
-    let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
-        return MQTTBadParameter;
-    };
-    // SAFETY: the filters are valid for their lengths (caller contract).
-    let subscriptions = match unsafe { c_subscriptions(list, kind) } {
-        Ok(subscriptions) => subscriptions,
-        Err(status) => return status,
-    };
-    match subscription_packet_size(subscriptions.clone(), kind) {
-        Ok((remaining, _)) if remaining == remainingLength => {}
-        Ok(_) => {
-            log_error(format_args!(
-                "remainingLength does not match the subscription list"
-            ));
-            return MQTTBadParameter;
-        }
-        Err(status) => return status,
-    }
-    match serialize_subscription(out, kind, subscriptions, packetId) {
-        Ok(_) => MQTTSuccess,
-        Err(status) => status,
-    }
+    let job = unsafe { pFixedBuffer.as_ref() }.map(|fixed| SubscriptionJob::Serialize {
+        fixed,
+        packet_id: packetId,
+        remaining: remainingLength,
+    });
+    // SAFETY: forwarded contract.
+    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
 }
 
 /// Computes the remaining length and total size of a SUBSCRIBE packet.
@@ -486,6 +579,86 @@ fn check_publish_remaining(
     }
 }
 
+/// Shared body of `MQTT_SerializePublish` (`pHeaderSize` NULL: the whole
+/// packet, payload included) and `MQTT_SerializePublishHeader` (`header_only`:
+/// everything but the payload, its size stored in `*pHeaderSize`), with
+/// coreMQTT's order of checks for each. One copy for both exports.
+///
+/// # Safety
+/// As for the exported functions.
+// One copy in firmware (opt-level s/z, cfg `rsmqtt_small` from build.rs);
+// elsewhere inlined into each export, where the header-only branches fold
+// away: MQTT_SerializePublish is on the per-message path of scripts/bench.sh
+// (about 100 instructions less per message inlined).
+#[cfg_attr(rsmqtt_small, inline(never))]
+#[cfg_attr(not(rsmqtt_small), inline(always))]
+unsafe fn serialize_publish_c(
+    pPublishInfo: *const MQTTPublishInfo_t,
+    packetId: u16,
+    remainingLength: usize,
+    pFixedBuffer: *const MQTTFixedBuffer_t,
+    pHeaderSize: *mut usize,
+    header_only: bool,
+) -> MQTTStatus {
+    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
+    let (Some(fixed), Some(info)) = (unsafe { pFixedBuffer.as_ref() }, unsafe {
+        pPublishInfo.as_ref()
+    }) else {
+        return MQTTBadParameter;
+    };
+    if header_only && pHeaderSize.is_null() {
+        return MQTTBadParameter;
+    }
+    // SAFETY: the buffer is writable for its size (caller contract).
+    let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
+        return MQTTBadParameter;
+    };
+    let payload: &[u8] = if header_only {
+        &[]
+    } else {
+        // SAFETY: the payload is valid for its length (caller contract).
+        match unsafe { c_bytes(info.pPayload, info.payloadLength) } {
+            Some(payload) => payload,
+            None => {
+                log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
+                return MQTTBadParameter;
+            }
+        }
+    };
+    // SAFETY: the topic is valid for its length (caller contract).
+    let header = match unsafe { c_publish_header(info) } {
+        Ok(header) => header,
+        Err(status) => return status,
+    };
+    if let Err(status) = check_publish(&header, packetId) {
+        return status;
+    }
+    // The room needed: the whole packet, or without its payload. A remaining
+    // length that overflows is "no memory" for the whole packet and a bad
+    // parameter for the header alone (coreMQTT's two checks).
+    let payload_part = if header_only { info.payloadLength } else { 0 };
+    match packet_size(remainingLength).and_then(|size| size.checked_sub(payload_part)) {
+        Some(size) if size <= out.len() => {}
+        None if header_only => return MQTTBadParameter,
+        _ => return MQTTNoMemory,
+    }
+    if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
+        return status;
+    }
+    // Everything is validated and the remaining length is the real one:
+    // write without computing the size again.
+    match write_publish(out, &header, packetId, remainingLength, payload) {
+        Ok(written) => {
+            if header_only {
+                // SAFETY: checked non-NULL above.
+                unsafe { pHeaderSize.write(written) };
+            }
+            MQTTSuccess
+        }
+        Err(status) => status,
+    }
+}
+
 /// Serializes a PUBLISH packet, payload included, into `pFixedBuffer`.
 ///
 /// Returns `MQTTBadParameter` for NULL arguments, a NULL payload with a
@@ -504,40 +677,16 @@ pub unsafe extern "C" fn MQTT_SerializePublish(
     pFixedBuffer: *const MQTTFixedBuffer_t,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(fixed), Some(info)) = (unsafe { pFixedBuffer.as_ref() }, unsafe {
-            pPublishInfo.as_ref()
-        }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the payload is valid for its length (caller contract).
-        let Some(payload) = (unsafe { c_bytes(info.pPayload, info.payloadLength) }) else {
-            log_error(format_args!("PUBLISH: NULL payload with nonzero length"));
-            return MQTTBadParameter;
-        };
-        // SAFETY: the topic is valid for its length (caller contract).
-        let header = match unsafe { c_publish_header(info) } {
-            Ok(header) => header,
-            Err(status) => return status,
-        };
-        if let Err(status) = check_publish(&header, packetId) {
-            return status;
-        }
-        if does_not_fit(remainingLength, out.len()) {
-            return MQTTNoMemory;
-        }
-        if let Err(status) = check_publish_remaining(&header, payload.len(), remainingLength) {
-            return status;
-        }
-        // Everything is validated and the remaining length is the real one:
-        // write without computing the size again.
-        match write_publish(out, &header, packetId, remainingLength, payload) {
-            Ok(_) => MQTTSuccess,
-            Err(status) => status,
+        // SAFETY: forwarded contract.
+        unsafe {
+            serialize_publish_c(
+                pPublishInfo,
+                packetId,
+                remainingLength,
+                pFixedBuffer,
+                core::ptr::null_mut(),
+                false,
+            )
         }
     })
 }
@@ -613,43 +762,16 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeader(
     pHeaderSize: *mut usize,
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
-        // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(fixed), Some(info), false) = (
-            unsafe { pFixedBuffer.as_ref() },
-            unsafe { pPublishInfo.as_ref() },
-            pHeaderSize.is_null(),
-        ) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the buffer is writable for its size (caller contract).
-        let Some(out) = (unsafe { c_fixed_buffer(fixed) }) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the topic is valid for its length (caller contract).
-        let header = match unsafe { c_publish_header(info) } {
-            Ok(header) => header,
-            Err(status) => return status,
-        };
-        if let Err(status) = check_publish(&header, packetId) {
-            return status;
-        }
-        let header_size =
-            packet_size(remainingLength).and_then(|size| size.checked_sub(info.payloadLength));
-        match header_size {
-            Some(size) if size > out.len() => return MQTTNoMemory,
-            Some(_) => {}
-            None => return MQTTBadParameter,
-        }
-        if let Err(status) = check_publish_remaining(&header, info.payloadLength, remainingLength) {
-            return status;
-        }
-        match write_publish(out, &header, packetId, remainingLength, &[]) {
-            Ok(written) => {
-                // SAFETY: checked non-NULL above.
-                unsafe { pHeaderSize.write(written) };
-                MQTTSuccess
-            }
-            Err(status) => status,
+        // SAFETY: forwarded contract.
+        unsafe {
+            serialize_publish_c(
+                pPublishInfo,
+                packetId,
+                remainingLength,
+                pFixedBuffer,
+                pHeaderSize,
+                true,
+            )
         }
     })
 }

@@ -68,24 +68,23 @@ pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Erro
 /// the field.
 pub fn decode(buf: &[u8]) -> Result<(usize, usize), Error> {
     let mut value: usize = 0;
-    let mut multiplier: usize = 1;
-    for (index, &byte) in buf.iter().enumerate() {
-        if index >= MAX_LEN_BYTES {
-            // A fifth byte exists at all only because the fourth continued.
-            return Err(Error::RemainingLengthTooLong);
-        }
-        // At most four groups: the value stays below 2^28.
-        value = value.saturating_add(usize::from(byte & 0x7f).saturating_mul(multiplier));
-        multiplier = multiplier.saturating_mul(128);
+    let mut shift: u32 = 0;
+    // At most four groups of seven bits: the value stays below 2^28 and the
+    // shift below 28, so neither wraps.
+    for (index, &byte) in buf.iter().take(MAX_LEN_BYTES).enumerate() {
+        value |= usize::from(byte & 0x7f).wrapping_shl(shift);
+        shift = shift.wrapping_add(7);
         if byte & 0x80 == 0 {
             // A multi-byte form whose last group is zero could have been
             // one byte shorter.
             if index > 0 && byte == 0 {
                 return Err(Error::RemainingLengthNotMinimal);
             }
-            return Ok((value, index.saturating_add(1)));
+            return Ok((value, index.wrapping_add(1)));
         }
     }
+    // Four bytes that all continue: a fifth would be needed, which the
+    // field does not allow (whether or not `buf` holds one).
     if buf.len() >= MAX_LEN_BYTES {
         return Err(Error::RemainingLengthTooLong);
     }

@@ -107,12 +107,20 @@ impl<'a> RawWriter<'a> {
     #[inline]
     pub fn field(&mut self, value: &[u8]) -> Result<(), RawError> {
         let len = u16::try_from(value.len()).map_err(|_| RawError::TooLong)?;
-        let room = self.buf.len().saturating_sub(self.pos);
-        if value.len() > room.saturating_sub(2) || room < 2 {
+        // One bounds check for length and bytes (at most 65,537 bytes, so
+        // the sum cannot overflow past `pos`'s check).
+        let end = self
+            .pos
+            .checked_add(usize::from(len).saturating_add(2))
+            .ok_or(RawError::NoRoom)?;
+        let target = self.buf.get_mut(self.pos..end).ok_or(RawError::NoRoom)?;
+        let Some((head, tail)) = target.split_first_chunk_mut::<2>() else {
             return Err(RawError::NoRoom);
-        }
-        self.u16(len)?;
-        self.bytes(value)
+        };
+        *head = len.to_be_bytes();
+        super::copy_into(tail, value);
+        self.pos = end;
+        Ok(())
     }
 
     /// Appends a remaining length (2.2.3).

@@ -76,19 +76,39 @@ pub fn matches_unchecked(filter: &[u8], name: &[u8]) -> bool {
     if name.first() == Some(&b'$') && matches!(filter.first(), Some(b'+' | b'#')) {
         return false;
     }
-    let mut name_levels = name.split(|&byte| byte == b'/');
-    let mut filter_levels = filter.split(|&byte| byte == b'/').peekable();
-    while let Some(filter_level) = filter_levels.next() {
-        if filter_level == b"#" && filter_levels.peek().is_none() {
+    // Walked with `next_level` rather than `split(..).peekable()`: the same
+    // levels, without the iterator adaptors' code (this is the only matcher,
+    // behind coreMQTT's `MQTT_MatchTopic` in firmware too).
+    let mut filter_rest = Some(filter);
+    let mut name_rest = Some(name);
+    while let Some(filter_level) = next_level(&mut filter_rest) {
+        if matches!(filter_level, [b'#']) && filter_rest.is_none() {
             // Takes whatever remains, including nothing (the parent level).
             return true;
         }
-        match name_levels.next() {
-            Some(name_level) if filter_level == b"+" || filter_level == name_level => {}
+        match next_level(&mut name_rest) {
+            Some(name_level) if matches!(filter_level, [b'+']) || filter_level == name_level => {}
             _ => return false,
         }
     }
-    name_levels.next().is_none()
+    name_rest.is_none()
+}
+
+/// The level at the start of `*rest` (the bytes up to the next `/`, as
+/// `split(|&b| b == b'/')` gives them); moves `*rest` past the level and its
+/// `/`, or to `None` after the last level.
+fn next_level<'a>(rest: &mut Option<&'a [u8]>) -> Option<&'a [u8]> {
+    let bytes = (*rest)?;
+    match bytes.iter().position(|&byte| byte == b'/') {
+        Some(at) => {
+            *rest = bytes.get(at.saturating_add(1)..);
+            bytes.get(..at)
+        }
+        None => {
+            *rest = None;
+            Some(bytes)
+        }
+    }
 }
 
 #[cfg(test)]

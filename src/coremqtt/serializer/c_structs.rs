@@ -125,28 +125,18 @@ pub(crate) unsafe fn c_subscription_list<'a>(
     }
 }
 
-/// Validates every entry of a subscription list, then yields them as views.
+/// The entries of a subscription list as views, `None` for one with a NULL
+/// filter or an invalid QoS (`checked_subscription_size` refuses those).
 ///
 /// # Safety
 /// Every entry's filter pointer must be valid for its length.
 pub(crate) unsafe fn c_subscriptions<'a>(
     list: &'a [MQTTSubscribeInfo_t],
     kind: SubscriptionKind,
-) -> Result<impl Iterator<Item = Subscription<'a>> + Clone + 'a, MQTTStatus> {
+) -> impl Iterator<Item = Option<Subscription<'a>>> + Clone + 'a {
     // SAFETY: forwarded from the caller.
-    if list
-        .iter()
-        .any(|info| unsafe { c_subscription(info, kind) }.is_none())
-    {
-        log_error(format_args!(
-            "a subscription has a NULL topic filter or an invalid QoS"
-        ));
-        return Err(MQTTBadParameter);
-    }
-    // SAFETY: forwarded from the caller; every entry was checked above.
-    Ok(list
-        .iter()
-        .filter_map(move |info| unsafe { c_subscription(info, kind) }))
+    list.iter()
+        .map(move |info| unsafe { c_subscription(info, kind) })
 }
 
 /// Writes `value` through `out` when it is not NULL.

@@ -139,6 +139,18 @@ pub fn serialize_connect(
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
+    write_connect(out, connect, will, remaining)
+}
+
+/// Writes a CONNECT whose remaining length `connect_packet_size` gave for
+/// these parameters (so its checks have passed), without computing it again;
+/// `MQTTNoMemory` if `out` is too small.
+pub(crate) fn write_connect(
+    out: &mut [u8],
+    connect: &Connect<'_>,
+    will: Option<&Will<'_>>,
+    remaining: usize,
+) -> Result<usize, MQTTStatus> {
     let header = connect_fixed_header(out, connect, will, remaining)?;
     let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
     w.field(connect.client_id)?;

@@ -181,9 +181,6 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
 
 /// CONNACK (§3.2): remaining length 2, only bit 0 of the first byte may be
 /// set, return code 0-5, and a set Session Present bit needs return code 0.
-// Out of line: keeps `deserialize_ack` small enough to inline for the
-// per-message acknowledgements.
-#[inline(never)]
 pub(crate) fn deserialize_connack(body: &[u8]) -> AckOutcome {
     let &[flags, code] = body else {
         log_error(format_args!("CONNACK without remaining length 2"));
@@ -217,9 +214,6 @@ pub(crate) fn deserialize_connack(body: &[u8]) -> AckOutcome {
 /// SUBACK (§3.9): a packet identifier and at least one return code, each
 /// 0x00-0x02 or 0x80. A 0x80 makes the result `MQTTServerRefused`; any
 /// other value is `MQTTBadResponse`.
-// Out of line: keeps `deserialize_ack` small enough to inline for the
-// per-message acknowledgements.
-#[inline(never)]
 pub(crate) fn deserialize_suback(body: &[u8]) -> AckOutcome {
     let (Some(packet_id), Some(codes)) = (read_u16(body, 0), body.get(2..)) else {
         return AckOutcome::new(MQTTBadResponse);

@@ -52,20 +52,17 @@ pub fn publish_packet_size(
     if qos != MQTTQoS::MQTTQoS0 {
         header += 2;
     }
-    // The payload limit leaves room for the type byte and the length
-    // encoding, first assuming one length byte, then the real count.
-    let first_limit = MAX_REMAINING_LENGTH - header - 1;
-    if payload_length > first_limit {
-        return Err(MQTTBadParameter);
-    }
-    let remaining = header + payload_length;
-    if payload_length > first_limit - remaining_length_size(remaining) {
+    // coreMQTT's limit is on the whole packet: type byte, length encoding
+    // and remaining length together at most MAX_REMAINING_LENGTH.
+    let remaining = header.saturating_add(payload_length);
+    let size = remaining.saturating_add(1 + remaining_length_size(remaining));
+    if size > MAX_REMAINING_LENGTH {
         log_error(format_args!(
             "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"
         ));
         return Err(MQTTBadParameter);
     }
-    Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
+    Ok((remaining, size))
 }
 
 /// Checks the PUBLISH rules coreMQTT applies before serializing: a topic,

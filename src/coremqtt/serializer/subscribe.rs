@@ -37,6 +37,17 @@ pub fn subscription_packet_size<'a>(
     subscriptions: impl IntoIterator<Item = Subscription<'a>>,
     kind: SubscriptionKind,
 ) -> Result<(usize, usize), MQTTStatus> {
+    checked_subscription_size(subscriptions.into_iter().map(Some), kind)
+}
+
+/// [`subscription_packet_size`] over entries that may have failed to read
+/// (`None`: a NULL filter or an invalid QoS in the C list), which are
+/// `MQTTBadParameter` like the other invalid entries: the C face reads,
+/// checks and sizes its list in one pass.
+pub(crate) fn checked_subscription_size<'a>(
+    subscriptions: impl IntoIterator<Item = Option<Subscription<'a>>>,
+    kind: SubscriptionKind,
+) -> Result<(usize, usize), MQTTStatus> {
     let per_filter_extra = match kind {
         SubscriptionKind::Subscribe => 3,
         SubscriptionKind::Unsubscribe => 2,
@@ -46,6 +57,14 @@ pub fn subscription_packet_size<'a>(
     let mut valid = true;
     for subscription in subscriptions {
         count += 1;
+        let Some(subscription) = subscription else {
+            log_error(format_args!(
+                "subscription #{} has a NULL topic filter or an invalid QoS",
+                count - 1
+            ));
+            valid = false;
+            continue;
+        };
         let length = subscription.filter.len();
         if length == 0 || length > usize::from(u16::MAX) {
             log_error(format_args!(
@@ -107,9 +126,25 @@ where
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
+    write_subscription(out, kind, subscriptions.map(Some), packet_id, remaining)
+}
+
+/// Writes a SUBSCRIBE or UNSUBSCRIBE whose remaining length
+/// `subscription_packet_size` gave for these subscriptions (so its checks
+/// have passed), without computing it again; `MQTTNoMemory` if `out` is too
+/// small. The entries are those the size was computed from, so none is
+/// `None` (one would be `MQTTBadParameter`).
+pub(crate) fn write_subscription<'a>(
+    out: &mut [u8],
+    kind: SubscriptionKind,
+    subscriptions: impl Iterator<Item = Option<Subscription<'a>>>,
+    packet_id: u16,
+    remaining: usize,
+) -> Result<usize, MQTTStatus> {
     let header = subscription_header(out, kind, remaining, packet_id)?;
     let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
     for subscription in subscriptions {
+        let subscription = subscription.ok_or(MQTTBadParameter)?;
         w.field(subscription.filter)?;
         if kind == SubscriptionKind::Subscribe {
             w.byte(subscription.qos as u8)?;

@@ -1,9 +1,11 @@
 /*
- * A bare-metal Cortex-M4 "firmware" that links rsmqtt's no_std library with
- * no C library at all. It only has to link: that proves the library needs
- * nothing from the platform beyond what it declares (memcpy and friends come
- * from Rust's compiler_builtins inside librsmqtt.a), and the linked size is
- * what the library costs in flash and RAM.
+ * A bare-metal Cortex-M4 "firmware" that links rsmqtt's no_std library. In
+ * cmake/cortex_m4_firmware and _lto it links with no C library at all: that
+ * proves the library needs nothing from the platform beyond what it declares
+ * (memcpy and friends come from Rust's compiler_builtins inside
+ * librsmqtt.a). cmake/cortex_m4_firmware_newlib builds it with
+ * arm-none-eabi-gcc and newlib-nano, which then provides them. It only has
+ * to link; the linked size is what the library costs in flash and RAM.
  */
 
 #include <stdint.h>
