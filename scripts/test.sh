@@ -107,6 +107,17 @@ banner "cargo test (workspace)"
 cargo build -p rsmqtt-staticlib
 cargo test --workspace
 
+banner "engine and coreMQTT tests with the library built for size (profile small-test: cfg(rsmqtt_small), as firmware)"
+# Firmware builds (opt-level s/z) call a few functions out of line that
+# other builds inline (build.rs): run the engine, scenario, serializer,
+# Mosquitto and NetX client tests on that code too.
+cargo test -p rsmqtt --profile small-test --lib --test coremqtt_scenarios \
+    --test coremqtt_serializer --test coremqtt_mosquitto --test netx_client
+if ! grep -qx 'cargo:rustc-cfg=rsmqtt_small' "$TARGET_DIR"/small-test/build/rsmqtt-*/output; then
+    echo "the small-test build was not compiled with cfg(rsmqtt_small)" >&2
+    exit 1
+fi
+
 banner "reliability tests under AddressSanitizer (nightly -Zsanitizer=address, $TARGET_DIR/asan)"
 # The broker-kill, reset-sweep, TLS and other-broker tests drive the C API
 # from Rust test code: built with ASan (the library, the tests and ring's C
