@@ -133,6 +133,28 @@ impl Port for Ctx {
         }
     }
 
+    /// One record array without looking at the other: a single slice cannot
+    /// alias, so no overlap check is needed (`records` needs one). With this
+    /// the engine never calls `records`, and firmware links neither it nor
+    /// `arrays_overlap` unless `MQTT_InitStatefulQoS` is used.
+    fn record_array(&mut self, outgoing: bool) -> &mut [MQTTPubAckInfo_t] {
+        let ctx = self.get();
+        let (ptr, len) = if outgoing {
+            (
+                ctx.outgoingPublishRecords,
+                ctx.outgoingPublishRecordMaxCount,
+            )
+        } else {
+            (
+                ctx.incomingPublishRecords,
+                ctx.incomingPublishRecordMaxCount,
+            )
+        };
+        // SAFETY: the context's own pointer and count (see `records`); the
+        // borrow is tied to `&mut self`.
+        unsafe { records(ptr, len) }
+    }
+
     /// Receives into `network buffer[offset .. offset + len]`; a transport
     /// returning more than asked is reported as an error (-1).
     fn recv_into_buffer(&mut self, offset: usize, len: usize) -> i32 {
@@ -301,9 +323,25 @@ const EMPTY_VECTOR: TransportOutVector = TransportOutVector {
     iov_len: 0,
 };
 
-/// One `writev` call over `parts`, described in `iov` (at least as long).
 /// One `writev` call over `parts`, with the vectors for C on the stack: a
 /// CONNECT needs 11, a SUBSCRIBE batch at most `SUB_UNSUB_VECTORS_CAP`.
+///
+/// Built for size (`cfg(rsmqtt_small)`, see build.rs) one array of the
+/// larger size serves every packet (one code path, ~60 bytes less on a
+/// Cortex-M4); other builds give the common small packets a small array to
+/// clear (fewer instructions per message).
+#[cfg(rsmqtt_small)]
+#[inline(never)]
+fn writev_all(
+    transport: &crate::coremqtt::transport_interface::TransportInterface_t,
+    parts: &[&[u8]],
+) -> i32 {
+    let mut iov = [EMPTY_VECTOR; SUB_UNSUB_VECTORS_CAP];
+    writev_parts(transport, parts, &mut iov)
+}
+
+/// See the size build's version.
+#[cfg(not(rsmqtt_small))]
 #[inline(never)]
 fn writev_all(
     transport: &crate::coremqtt::transport_interface::TransportInterface_t,

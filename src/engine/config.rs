@@ -103,6 +103,22 @@ impl Config {
         }
     }
 
+    /// `pingresp_timeout_ms` in effect now (one atomic load, for the
+    /// receive loop's keep-alive check).
+    pub fn pingresp_timeout_ms() -> u32 {
+        PINGRESP_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `packet_tx_timeout_ms` in effect now (one atomic load).
+    pub fn packet_tx_timeout_ms() -> u32 {
+        PACKET_TX_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
+    /// `packet_rx_timeout_ms` in effect now (one atomic load).
+    pub fn packet_rx_timeout_ms() -> u32 {
+        PACKET_RX_TIMEOUT_MS.load(Ordering::Relaxed)
+    }
+
     /// `send_timeout_ms` in effect now: one atomic load, for the send loop
     /// that runs for every packet ([`Config::current`] loads all seven).
     pub fn send_timeout_ms() -> u32 {

@@ -3,7 +3,6 @@
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::coremqtt::state::MQTTStateOperation;
 use crate::wire::{self, raw, ConnectReturnCode};
 
 use super::config::Config;
@@ -261,7 +260,7 @@ fn forget_session<P: Port>(ctx: &mut P) {
     *ctx.session().held = 0;
     let mut cursor = 0;
     loop {
-        let id = records::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::publish_to_resend(ctx.record_array(true), &mut cursor);
         if id == 0 {
             break;
         }
@@ -272,9 +271,8 @@ fn forget_session<P: Port>(ctx: &mut P) {
         qos: 0,
         publishState: 0,
     };
-    let records = ctx.records();
-    records.outgoing.fill(empty);
-    records.incoming.fill(empty);
+    ctx.record_array(true).fill(empty);
+    ctx.record_array(false).fill(empty);
 }
 
 /// The broker kept our session: finish what the records say was in flight.
@@ -283,7 +281,7 @@ fn forget_session<P: Port>(ctx: &mut P) {
 fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
     let mut cursor = 0;
     loop {
-        let id = records::pubrel_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::pubrel_to_resend(ctx.record_array(true), &mut cursor);
         if id == 0 {
             break;
         }
@@ -297,7 +295,7 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
     }
     let mut cursor = 0;
     loop {
-        let id = records::publish_to_resend(ctx.records().outgoing, &mut cursor);
+        let id = records::publish_to_resend(ctx.record_array(true), &mut cursor);
         if id == 0 {
             break;
         }
@@ -323,16 +321,12 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         // refuse the answer as an illegal transition, and the application
         // would reconnect into the same trap forever (coreMQTT v3 does).
         let qos = ctx
-            .records()
-            .outgoing
+            .record_array(true)
             .iter()
             .find(|r| r.packetId == id)
             .and_then(|r| MQTTQoS::from_raw(r.qos))
             .unwrap_or(MQTTQoS::MQTTQoS0);
-        if let Err(e) = ctx
-            .records()
-            .update_publish(id, MQTTStateOperation::MQTT_SEND, qos)
-        {
+        if let Err(e) = ctx.outgoing().publish_sent(id, qos) {
             log::error!("resent PUBLISH {id}: its record cannot move on: {e:?}");
             return e;
         }

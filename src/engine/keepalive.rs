@@ -33,16 +33,13 @@ pub fn ping<P: Port>(ctx: &mut P) -> MQTTStatus {
 /// `PACKET_TX_TIMEOUT_MS`) or nothing was received for `PACKET_RX_TIMEOUT_MS`.
 /// A keep-alive interval of 0 turns the mechanism off, as 3.1.2.10 says.
 pub fn check<P: Port>(ctx: &mut P) -> MQTTStatus {
-    let cfg = Config::current();
     let now = ctx.now();
     let c = ctx.session();
     if *c.waiting_ping {
         let waited = now.wrapping_sub(*c.ping_sent);
-        if waited > cfg.pingresp_timeout_ms {
-            log::error!(
-                "no PINGRESP within {} ms (waited {waited} ms)",
-                cfg.pingresp_timeout_ms
-            );
+        let timeout = Config::pingresp_timeout_ms();
+        if waited > timeout {
+            log::error!("no PINGRESP within {timeout} ms (waited {waited} ms)");
             return MQTTStatus::MQTTKeepAliveTimeout;
         }
         return MQTTStatus::MQTTSuccess;
@@ -50,10 +47,10 @@ pub fn check<P: Port>(ctx: &mut P) -> MQTTStatus {
     if (*c.keep_alive_s) == 0 {
         return MQTTStatus::MQTTSuccess;
     }
-    let tx_limit = (u32::from(*c.keep_alive_s) * 1000).min(cfg.packet_tx_timeout_ms);
+    let tx_limit = (u32::from(*c.keep_alive_s) * 1000).min(Config::packet_tx_timeout_ms());
     let tx_quiet = now.wrapping_sub(*c.last_tx);
     let rx_quiet = now.wrapping_sub(*c.last_rx);
-    if tx_quiet >= tx_limit || rx_quiet >= cfg.packet_rx_timeout_ms {
+    if tx_quiet >= tx_limit || rx_quiet >= Config::packet_rx_timeout_ms() {
         log::debug!("keep-alive PINGREQ: {tx_quiet} ms since the last send, {rx_quiet} ms since the last receive");
         let status = ping(ctx);
         if status == MQTTStatus::MQTTSuccess {

@@ -46,7 +46,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         );
         return MQTTStatus::MQTTBadParameter;
     }
-    if qos1_or_2 && ctx.records().outgoing.is_empty() {
+    if qos1_or_2 && ctx.record_array(true).is_empty() {
         log::error!(
             "MQTT_Publish: QoS {} needs outgoing records (MQTT_InitStatefulQoS)",
             p.qos as u32
@@ -78,7 +78,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // The slot of the record this call reserved, if it reserved one.
     let mut reserved: Option<usize> = None;
     if qos1_or_2 {
-        match ctx.records().reserve_slot(packet_id, p.qos) {
+        match ctx.outgoing().reserve_slot(packet_id, p.qos) {
             Ok(slot) => reserved = Some(slot),
             // An application resending its own publish (DUP) reuses the record.
             Err(MQTTStatus::MQTTStateCollision) if p.dup => {}
@@ -150,7 +150,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         return MQTTStatus::MQTTSendFailed;
     }
     if qos1_or_2 {
-        return match ctx.records().sent(reserved, packet_id, p.qos) {
+        return match ctx.outgoing().sent(reserved, packet_id, p.qos) {
             Ok(_) => MQTTStatus::MQTTSuccess,
             Err(e) => e,
         };
@@ -187,7 +187,7 @@ fn release<P: Port>(
     status: MQTTStatus,
 ) -> MQTTStatus {
     if reserved.is_some() {
-        let _ = ctx.records().remove_outgoing(packet_id);
+        let _ = ctx.outgoing().remove(packet_id);
     }
     status
 }

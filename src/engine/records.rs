@@ -71,6 +71,53 @@ impl MQTTPubAckType {
     }
 }
 
+/// The four acknowledgements of a QoS 1/2 exchange: the engine's own type,
+/// in the order of their packet types (4 to 7) and of coreMQTT's
+/// `MQTTPubAckType` (0 to 3), so that converting either is a cast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Ack {
+    /// PUBACK, answering a QoS 1 PUBLISH.
+    PubAck = 0,
+    /// PUBREC, answering a QoS 2 PUBLISH.
+    PubRec = 1,
+    /// PUBREL, answering a PUBREC.
+    PubRel = 2,
+    /// PUBCOMP, answering a PUBREL.
+    PubComp = 3,
+}
+
+impl From<MQTTPubAckType> for Ack {
+    fn from(ack: MQTTPubAckType) -> Self {
+        match ack {
+            MQTTPubAckType::MQTTPuback => Ack::PubAck,
+            MQTTPubAckType::MQTTPubrec => Ack::PubRec,
+            MQTTPubAckType::MQTTPubrel => Ack::PubRel,
+            MQTTPubAckType::MQTTPubcomp => Ack::PubComp,
+        }
+    }
+}
+
+/// Whether a packet is sent to the server or received from it (the engine's
+/// own type; coreMQTT's `MQTTStateOperation` has the same values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Direction {
+    /// Sent by us.
+    Send = 0,
+    /// Received from the server.
+    Receive = 1,
+}
+
+impl From<MQTTStateOperation> for Direction {
+    fn from(op: MQTTStateOperation) -> Self {
+        match op {
+            MQTTStateOperation::MQTT_SEND => Direction::Send,
+            MQTTStateOperation::MQTT_RECEIVE => Direction::Receive,
+        }
+    }
+}
+
 /// The state a publish enters when it is sent (`MQTT_SEND`) or received
 /// (`MQTT_RECEIVE`) with the given QoS: QoS 0 is done at once, QoS 1 waits
 /// for (or owes) a PUBACK, QoS 2 a PUBREC.
@@ -85,6 +132,117 @@ pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPubl
     }
 }
 
+/// What sending or receiving one acknowledgement does to a state record:
+/// one row of [`ACK_STEPS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AckStep {
+    /// The state the publish enters.
+    pub new: MQTTPublishState,
+    /// The QoS the acknowledgement belongs to: a PUBACK only to QoS 1,
+    /// PUBREC/PUBREL/PUBCOMP only to QoS 2.
+    pub qos: MQTTQoS,
+    /// Whether it concerns one of our outgoing publishes (else one of the
+    /// server's).
+    pub outgoing: bool,
+    /// The states it may leave, one bit per `MQTTPublishState` value.
+    pub from: u16,
+}
+
+/// The bit of each state in [`AckStep::from`].
+const fn bits(mut states: &[MQTTPublishState]) -> u16 {
+    let mut mask = 0;
+    while let [first, rest @ ..] = states {
+        mask |= 1 << *first as u16;
+        states = rest;
+    }
+    mask
+}
+
+/// Whether the stored `state` is one of `states` (bits as from [`bits`]); a
+/// value outside 0..=10 (C may have written anything) is none of them.
+fn state_in(states: u16, state: MQTTPublishStateRaw) -> bool {
+    let bit = crate::coremqtt::c_enum::to_index(state);
+    bit < 16 && (states >> bit) & 1 != 0
+}
+
+/// The acknowledgement transitions of MQTT 3.1.1 4.3, indexed by
+/// `ack * 2 + direction` ([`Direction::Send`] is 0): one table instead of a match per
+/// question, so the state machine is this data plus [`apply_ack`].
+///
+/// The self-transitions cover a session resumption: the server resends a
+/// QoS 2 publish we already answered with PUBREC (`MQTTPubRelPending`),
+/// resends a PUBREL we already answered (`MQTTPubCompSend`), or we resend a
+/// PUBREL (`MQTTPubCompPending`). A PUBACK or PUBCOMP completes the exchange
+/// from any state that waits for or owes one of them.
+pub const ACK_STEPS: [AckStep; 8] = {
+    use MQTTPublishState::*;
+    const DONE_FROM: u16 = bits(&[
+        MQTTPubAckSend,
+        MQTTPubAckPending,
+        MQTTPubCompSend,
+        MQTTPubCompPending,
+    ]);
+    const fn step(new: MQTTPublishState, qos: MQTTQoS, outgoing: bool, from: u16) -> AckStep {
+        AckStep {
+            new,
+            qos,
+            outgoing,
+            from,
+        }
+    }
+    [
+        // PUBACK sent for the server's QoS 1 publish / received for ours.
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS1, false, DONE_FROM),
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS1, true, DONE_FROM),
+        // We send PUBREC for an incoming publish, then wait for its PUBREL;
+        // we receive PUBREC for an outgoing publish and owe a PUBREL.
+        step(
+            MQTTPubRelPending,
+            MQTTQoS::MQTTQoS2,
+            false,
+            bits(&[MQTTPubRecSend, MQTTPubRelPending]),
+        ),
+        step(
+            MQTTPubRelSend,
+            MQTTQoS::MQTTQoS2,
+            true,
+            bits(&[MQTTPubRecPending]),
+        ),
+        // We send PUBREL for an outgoing publish, then wait for PUBCOMP; we
+        // receive PUBREL for an incoming publish and owe a PUBCOMP.
+        step(
+            MQTTPubCompPending,
+            MQTTQoS::MQTTQoS2,
+            true,
+            bits(&[MQTTPubRelSend, MQTTPubCompPending]),
+        ),
+        step(
+            MQTTPubCompSend,
+            MQTTQoS::MQTTQoS2,
+            false,
+            bits(&[MQTTPubRelPending, MQTTPubCompSend]),
+        ),
+        // PUBCOMP sent for the server's QoS 2 publish / received for ours.
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS2, false, DONE_FROM),
+        step(MQTTPublishDone, MQTTQoS::MQTTQoS2, true, DONE_FROM),
+    ]
+};
+
+/// The row of [`ACK_STEPS`] for `ack` travelling in `direction`.
+pub fn ack_step(ack: Ack, direction: Direction) -> AckStep {
+    let index = ack as usize * 2 + direction as usize;
+    match ACK_STEPS.get(index) {
+        Some(&step) => step,
+        // Not reached: both enums are in range.
+        None => AckStep {
+            new: MQTTPublishState::MQTTStateNull,
+            qos: MQTTQoS::MQTTQoS0,
+            outgoing: false,
+            from: 0,
+        },
+    }
+}
+
 /// The state a publish enters when the acknowledgement `ack` is sent or
 /// received. `qos` is the record's QoS as stored (a raw integer, since C may
 /// have written it); a PUBACK only belongs to QoS 1 and PUBREC/PUBREL/PUBCOMP
@@ -95,96 +253,18 @@ pub fn calculate_state_ack(
     op: MQTTStateOperation,
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState {
-    use MQTTPublishState::*;
-    let send = op == MQTTStateOperation::MQTT_SEND;
-    let (state, qos_needed) = match ack {
-        MQTTPubAckType::MQTTPuback => (MQTTPublishDone, MQTTQoS::MQTTQoS1),
-        // We send PUBREC for an incoming publish, then wait for its PUBREL;
-        // we receive PUBREC for an outgoing publish and owe a PUBREL.
-        MQTTPubAckType::MQTTPubrec => (
-            if send {
-                MQTTPubRelPending
-            } else {
-                MQTTPubRelSend
-            },
-            MQTTQoS::MQTTQoS2,
-        ),
-        // We send PUBREL for an outgoing publish, then wait for PUBCOMP; we
-        // receive PUBREL for an incoming publish and owe a PUBCOMP.
-        MQTTPubAckType::MQTTPubrel => (
-            if send {
-                MQTTPubCompPending
-            } else {
-                MQTTPubCompSend
-            },
-            MQTTQoS::MQTTQoS2,
-        ),
-        MQTTPubAckType::MQTTPubcomp => (MQTTPublishDone, MQTTQoS::MQTTQoS2),
-    };
-    if qos == qos_needed as MQTTQoSRaw {
-        state
+    let step = ack_step(ack.into(), op.into());
+    if qos == step.qos as MQTTQoSRaw {
+        step.new
     } else {
-        MQTTStateNull
+        MQTTPublishState::MQTTStateNull
     }
 }
 
 /// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
 /// to one of our outgoing publishes (else to an incoming one).
 pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
-    match ack {
-        // The server answers our publish with these.
-        MQTTPubAckType::MQTTPuback | MQTTPubAckType::MQTTPubrec | MQTTPubAckType::MQTTPubcomp => {
-            op == MQTTStateOperation::MQTT_RECEIVE
-        }
-        // We send PUBREL for our publish; a received one is for the server's.
-        MQTTPubAckType::MQTTPubrel => op == MQTTStateOperation::MQTT_SEND,
-    }
-}
-
-/// Whether a publish may move from `current` to `new` when a PUBLISH is sent
-/// or received. An outgoing publish leaves `MQTTPublishSend` (set by the
-/// reservation) for the matching pending state; a resend after a session
-/// resumption stays in its pending state; an incoming publish starts a new
-/// record.
-fn publish_transition_valid(
-    current: MQTTPublishState,
-    new: MQTTPublishState,
-    op: MQTTStateOperation,
-    qos: MQTTQoS,
-) -> bool {
-    use MQTTPublishState::*;
-    match current {
-        MQTTStateNull => {
-            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
-        }
-        MQTTPublishSend => match qos {
-            MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
-            MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
-            MQTTQoS::MQTTQoS0 => false,
-        },
-        MQTTPubAckPending => new == MQTTPubAckPending,
-        MQTTPubRecPending => new == MQTTPubRecPending,
-        _ => false,
-    }
-}
-
-/// Whether a publish may move from `current` to `new` when an acknowledgement
-/// is sent or received. The self-transitions cover a session resumption:
-/// the server resends a QoS 2 publish we already answered with PUBREC
-/// (`MQTTPubRelPending`), resends a PUBREL we already answered
-/// (`MQTTPubCompSend`), or we resend a PUBREL (`MQTTPubCompPending`).
-fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> bool {
-    use MQTTPublishState::*;
-    match current {
-        MQTTPubAckSend | MQTTPubAckPending => new == MQTTPublishDone,
-        MQTTPubRecSend => new == MQTTPubRelPending,
-        MQTTPubRelPending => matches!(new, MQTTPubCompSend | MQTTPubRelPending),
-        MQTTPubCompSend => matches!(new, MQTTPublishDone | MQTTPubCompSend),
-        MQTTPubRecPending => new == MQTTPubRelSend,
-        MQTTPubRelSend => new == MQTTPubCompPending,
-        MQTTPubCompPending => matches!(new, MQTTPublishDone | MQTTPubCompPending),
-        MQTTPublishDone | MQTTPublishSend | MQTTStateNull => false,
-    }
+    ack_step(ack.into(), op.into()).outgoing
 }
 
 /// An empty slot, as a deleted record is left.
@@ -195,30 +275,30 @@ pub(crate) const FREE_SLOT: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
 };
 
 /// Slides every used record towards the front, keeping their order, so the
-/// free slots end up at the back.
-pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) {
+/// free slots end up at the back; returns the number of used records.
+pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) -> usize {
     let mut next_free = 0;
     for index in 0..records.len() {
-        let Some(&record) = records.get(index) else {
+        let Some(slot) = records.get_mut(index) else {
             break;
         };
+        let record = *slot;
         if record.packetId != MQTT_PACKET_ID_INVALID {
-            if index != next_free {
-                if let Some(slot) = records.get_mut(next_free) {
-                    // Field by field: a whole-struct assignment here compiles
-                    // to a call to memmove, which firmware would otherwise
-                    // not link at all (1.5 KB on a Cortex-M4).
-                    slot.packetId = record.packetId;
-                    slot.qos = record.qos;
-                    slot.publishState = record.publishState;
-                }
-                if let Some(slot) = records.get_mut(index) {
-                    *slot = FREE_SLOT;
-                }
+            // Freed first, then written at `next_free` (which is `index`
+            // itself while no hole was met): no branch for that case.
+            *slot = FREE_SLOT;
+            if let Some(slot) = records.get_mut(next_free) {
+                // Field by field: a whole-struct assignment here compiles
+                // to a call to memmove, which firmware would otherwise
+                // not link at all (1.5 KB on a Cortex-M4).
+                slot.packetId = record.packetId;
+                slot.qos = record.qos;
+                slot.publishState = record.publishState;
             }
             next_free += 1;
         }
     }
+    next_free
 }
 
 /// Adds a record after the last used slot. `MQTTStateCollision` when the
@@ -248,42 +328,68 @@ fn add_record_at(
     // ends here, and compacting would shift the records under a
     // `MQTT_PublishToResend` cursor, which would then skip the publishes
     // that moved and never resend them (coreMQTT compacts first).
-    //
-    // Everything after the last used slot is free, so only the slots up to
-    // it can collide: found from the back first (the free tail is usually
-    // short), the collision scan then skips the free tail.
-    let last_used = |records: &[MQTTPubAckInfo_t]| {
-        records
-            .iter()
-            .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
-    };
-    let mut used_end = last_used(records).map_or(0, |last| last + 1);
-    let used = records.get(..used_end).unwrap_or_default();
-    if packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
-        || used
-            .iter()
-            .fold(false, |hit, record| hit | (record.packetId == packet_id))
-    {
+    let Some(mut used_end) = used_end_unless_collision(records, packet_id) else {
         return Err(MQTTStatus::MQTTStateCollision);
-    }
-    if used_end == records.len() && used_end > 0 {
-        compact(records);
-        used_end = last_used(records).map_or(0, |last| last + 1);
+    };
+    if used_end == records.len() {
+        used_end = compact(records);
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
-    let slot = used_end;
-    match records.get_mut(slot) {
-        Some(record) => {
-            *record = MQTTPubAckInfo_t {
-                packetId: packet_id,
-                qos: qos as MQTTQoSRaw,
-                publishState: state as MQTTPublishStateRaw,
-            };
-            Ok(slot)
+    let record = records.get_mut(used_end).ok_or(MQTTStatus::MQTTNoMemory)?;
+    *record = MQTTPubAckInfo_t {
+        packetId: packet_id,
+        qos: qos as MQTTQoSRaw,
+        publishState: state as MQTTPublishStateRaw,
+    };
+    Ok(used_end)
+}
+
+/// The end of the used slots (everything after it is free), or `None` when
+/// `packet_id` collides: a used slot holds it, or it is 0 (which coreMQTT
+/// reports as a collision with a free slot) and any slot is free.
+///
+/// Built for size (`cfg(rsmqtt_small)`, see build.rs) one loop finds both
+/// ([`used_end_one_loop`]); otherwise [`used_end_two_loops`], because its
+/// second loop vectorises: with 32 publishes in flight in 64 records the
+/// one-loop version costs about 15% more instructions per QoS 1 publish
+/// (scripts/bench.sh).
+fn used_end_unless_collision(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
+    #[cfg(rsmqtt_small)]
+    return used_end_one_loop(records, packet_id);
+    #[cfg(not(rsmqtt_small))]
+    return used_end_two_loops(records, packet_id);
+}
+
+/// [`used_end_unless_collision`] in one loop (the size build's).
+#[cfg(any(test, rsmqtt_small))]
+fn used_end_one_loop(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
+    let mut used_end = 0;
+    let mut hit = false;
+    for (index, record) in records.iter().enumerate() {
+        hit |= record.packetId == packet_id;
+        if record.packetId != MQTT_PACKET_ID_INVALID {
+            used_end = index + 1;
         }
-        None => Err(MQTTStatus::MQTTNoMemory),
     }
+    (!hit).then_some(used_end)
+}
+
+/// [`used_end_unless_collision`] in two loops (the other builds'): the last
+/// used slot found from the back (the free tail is usually short), then the
+/// collision scan over the used slots only.
+#[cfg(any(test, not(rsmqtt_small)))]
+fn used_end_two_loops(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
+    let used_end = records
+        .iter()
+        .rposition(|record| record.packetId != MQTT_PACKET_ID_INVALID)
+        .map_or(0, |last| last + 1);
+    let used = records.get(..used_end).unwrap_or_default();
+    let hit = packet_id == MQTT_PACKET_ID_INVALID && used_end < records.len()
+        || used
+            .iter()
+            .fold(false, |hit, record| hit | (record.packetId == packet_id));
+    (!hit).then_some(used_end)
 }
 
 /// Index of the record holding `packet_id` (never matches a free slot).
@@ -296,15 +402,14 @@ pub fn find(records: &[MQTTPubAckInfo_t], packet_id: u16) -> Option<usize> {
         .position(|record| record.packetId == packet_id)
 }
 
-/// The next record at or after `*cursor` whose state is one of `states`;
-/// advances the cursor past it and returns its packet identifier, or 0 and
-/// the cursor at the end when there is none.
-fn select(records: &[MQTTPubAckInfo_t], states: &[MQTTPublishState], cursor: &mut usize) -> u16 {
+/// The next record at or after `*cursor` whose state is in `states` (one
+/// bit per `MQTTPublishState` value, as [`AckStep::from`]); advances the
+/// cursor past it and returns its packet identifier, or 0 and the cursor at
+/// the end when there is none.
+fn select(records: &[MQTTPubAckInfo_t], states: u16, cursor: &mut usize) -> u16 {
     while let Some(record) = records.get(*cursor) {
         *cursor += 1;
-        let wanted = MQTTPublishState::from_raw(record.publishState)
-            .is_some_and(|state| states.contains(&state));
-        if wanted && record.packetId != MQTT_PACKET_ID_INVALID {
+        if state_in(states, record.publishState) && record.packetId != MQTT_PACKET_ID_INVALID {
             return record.packetId;
         }
     }
@@ -341,43 +446,19 @@ impl StateRecords<'_> {
         }
     }
 
-    /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
-    /// new record, which [`StateRecords::sent`] then finds without a search.
+    /// [`Outgoing::reserve_slot`] on the outgoing records.
     pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
-        if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        add_record_at(
-            self.outgoing,
-            packet_id,
-            qos,
-            MQTTPublishState::MQTTPublishSend,
-        )
+        Outgoing(self.outgoing).reserve_slot(packet_id, qos)
     }
 
-    /// `update_publish(packet_id, MQTT_SEND, qos)` for a publish whose
-    /// record [`StateRecords::reserve_slot`] put at `slot`: when the slot
-    /// still holds that record in `MQTTPublishSend` with that QoS, it moves
-    /// on at once; otherwise (a resend that reused an older record, or
-    /// `slot` is stale) the full search of `update_publish` runs.
+    /// [`Outgoing::sent`] on the outgoing records.
     pub fn sent(
         &mut self,
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
-        if let Some(record) = slot.and_then(|slot| self.outgoing.get_mut(slot)) {
-            if qos != MQTTQoS::MQTTQoS0
-                && record.packetId == packet_id
-                && record.qos == qos as MQTTQoSRaw
-                && record.publishState == MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
-            {
-                record.publishState = new as MQTTPublishStateRaw;
-                return Ok(new);
-            }
-        }
-        self.update_publish(packet_id, MQTTStateOperation::MQTT_SEND, qos)
+        Outgoing(self.outgoing).sent(slot, packet_id, qos)
     }
 
     /// Records that a PUBLISH was sent or received (`MQTT_UpdateStatePublish`)
@@ -401,43 +482,9 @@ impl StateRecords<'_> {
         if packet_id == MQTT_PACKET_ID_INVALID {
             return Err(MQTTStatus::MQTTBadParameter);
         }
-        let new = calculate_state_publish(op, qos);
         match op {
-            MQTTStateOperation::MQTT_SEND => {
-                // Searched from the back: the record was normally reserved
-                // just before the send, after the last used slot. Packet
-                // identifiers are unique in the array (`add_record` refuses
-                // a second one), so the direction does not change the result.
-                let record = self
-                    .outgoing
-                    .iter_mut()
-                    .rev()
-                    .find(|record| record.packetId == packet_id)
-                    .ok_or(MQTTStatus::MQTTBadParameter)?;
-                if record.qos != qos as MQTTQoSRaw {
-                    return Err(MQTTStatus::MQTTBadParameter);
-                }
-                let current = MQTTPublishState::from_raw(record.publishState)
-                    .ok_or(MQTTStatus::MQTTIllegalState)?;
-                if !publish_transition_valid(current, new, op, qos) {
-                    log::error!(
-                        "illegal state transition {} -> {} for outgoing publish {packet_id}",
-                        current.name(),
-                        new.name()
-                    );
-                    return Err(MQTTStatus::MQTTIllegalState);
-                }
-                record.publishState = new as MQTTPublishStateRaw;
-                Ok(new)
-            }
-            MQTTStateOperation::MQTT_RECEIVE => {
-                // An incoming publish always starts a record: the only
-                // transition from the null state.
-                match add_record(self.incoming, packet_id, qos, new) {
-                    MQTTStatus::MQTTSuccess => Ok(new),
-                    error => Err(error),
-                }
-            }
+            MQTTStateOperation::MQTT_SEND => Outgoing(self.outgoing).publish_sent(packet_id, qos),
+            MQTTStateOperation::MQTT_RECEIVE => receive_publish(self.incoming, packet_id, qos),
         }
     }
 
@@ -456,58 +503,123 @@ impl StateRecords<'_> {
         ack: MQTTPubAckType,
         op: MQTTStateOperation,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        if packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        let records: &mut [MQTTPubAckInfo_t] = if ack_concerns_outgoing(ack, op) {
+        let step = ack_step(ack.into(), op.into());
+        let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
         } else {
             self.incoming
         };
-        let Some((index, record)) =
-            find(records, packet_id).and_then(|index| Some((index, *records.get(index)?)))
-        else {
+        let result = apply_ack(records, packet_id, step);
+        if result == Err(MQTTStatus::MQTTBadResponse) {
             log::error!("no state record for packet identifier {packet_id}");
-            return Err(MQTTStatus::MQTTBadResponse);
-        };
-        let new = calculate_state_ack(ack, op, record.qos);
-        let current = MQTTPublishState::from_raw(record.publishState);
-        let valid = current.is_some_and(|current| ack_transition_valid(current, new));
-        if !valid {
-            log::error!(
-                "illegal state transition {} -> {} for packet identifier {packet_id}",
-                current.map_or("(invalid)", MQTTPublishState::name),
-                new.name()
-            );
-            return Err(MQTTStatus::MQTTIllegalState);
         }
-        if current == Some(new) {
-            // A repeated acknowledgement after a session resumption.
-            return Ok(new);
-        }
-        let Some(slot) = records.get_mut(index) else {
-            return Err(MQTTStatus::MQTTBadResponse);
-        };
-        match new {
-            MQTTPublishState::MQTTPublishDone => *slot = FREE_SLOT,
-            MQTTPublishState::MQTTPubRelSend => {
-                *slot = FREE_SLOT;
-                let status = add_record(records, packet_id, MQTTQoS::MQTTQoS2, new);
-                if status != MQTTStatus::MQTTSuccess {
-                    return Err(status);
-                }
-            }
-            _ => slot.publishState = new as MQTTPublishStateRaw,
-        }
-        Ok(new)
+        result
     }
 
     /// Frees the record of an outgoing publish whose send failed
     /// (`MQTT_RemoveStateRecord`). `MQTTBadParameter` when there is no such
     /// record or it is not a QoS 1/2 record.
     pub fn remove_outgoing(&mut self, packet_id: u16) -> MQTTStatus {
-        let Some(record) = find(self.outgoing, packet_id).and_then(|i| self.outgoing.get_mut(i))
-        else {
+        Outgoing(self.outgoing).remove(packet_id)
+    }
+}
+
+/// The outgoing records alone: everything sending a publish touches.
+/// [`crate::engine::Port::outgoing`] gives it without borrowing the incoming
+/// array as well (which the coreMQTT face would first have to check against
+/// this one for overlap).
+pub struct Outgoing<'a>(pub &'a mut [MQTTPubAckInfo_t]);
+
+impl Outgoing<'_> {
+    /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
+    /// new record, which [`Outgoing::sent`] then finds without a search.
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        add_record_at(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
+    }
+
+    /// [`Outgoing::publish_sent`] for a publish whose record
+    /// [`Outgoing::reserve_slot`] put at `slot`: when the slot still holds
+    /// that record in `MQTTPublishSend` with that QoS, it moves on at once;
+    /// otherwise (a resend that reused an older record, or `slot` is stale)
+    /// the full search runs.
+    pub fn sent(
+        &mut self,
+        slot: Option<usize>,
+        packet_id: u16,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        if let Some(record) = slot.and_then(|slot| self.0.get_mut(slot)) {
+            if qos != MQTTQoS::MQTTQoS0
+                && record.packetId == packet_id
+                && record.qos == qos as MQTTQoSRaw
+                && record.publishState == MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+            {
+                record.publishState = new as MQTTPublishStateRaw;
+                return Ok(new);
+            }
+        }
+        self.publish_sent(packet_id, qos)
+    }
+
+    /// `update_publish(packet_id, MQTT_SEND, qos)`
+    /// ([`StateRecords::update_publish`]): QoS 0 → `MQTTPublishDone`,
+    /// identifier 0 or no reserved record with that QoS →
+    /// `MQTTBadParameter`, a forbidden transition → `MQTTIllegalState`.
+    pub fn publish_sent(
+        &mut self,
+        packet_id: u16,
+        qos: MQTTQoS,
+    ) -> Result<MQTTPublishState, MQTTStatus> {
+        if qos == MQTTQoS::MQTTQoS0 {
+            return Ok(MQTTPublishState::MQTTPublishDone);
+        }
+        if packet_id == MQTT_PACKET_ID_INVALID {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        // Searched from the back: the record was normally reserved
+        // just before the send, after the last used slot. Packet
+        // identifiers are unique in the array (`add_record` refuses
+        // a second one), so the direction does not change the result.
+        let record = self
+            .0
+            .iter_mut()
+            .rev()
+            .find(|record| record.packetId == packet_id)
+            .ok_or(MQTTStatus::MQTTBadParameter)?;
+        if record.qos != qos as MQTTQoSRaw {
+            return Err(MQTTStatus::MQTTBadParameter);
+        }
+        // A send leaves the reservation's `MQTTPublishSend` for the
+        // pending state of its QoS; a resend after a session
+        // resumption stays in that pending state (the record's QoS
+        // was checked, so `new` is the one pending state it can be
+        // in).
+        let current = record.publishState;
+        if current != MQTTPublishState::MQTTPublishSend as MQTTPublishStateRaw
+            && current != new as MQTTPublishStateRaw
+        {
+            if let Some(current) = MQTTPublishState::from_raw(current) {
+                log::error!(
+                    "illegal state transition {} -> {} for outgoing publish {packet_id}",
+                    current.name(),
+                    new.name()
+                );
+            }
+            return Err(MQTTStatus::MQTTIllegalState);
+        }
+        record.publishState = new as MQTTPublishStateRaw;
+        Ok(new)
+    }
+
+    /// Frees the record of a publish whose send failed
+    /// ([`StateRecords::remove_outgoing`]).
+    pub fn remove(&mut self, packet_id: u16) -> MQTTStatus {
+        let Some(record) = find(self.0, packet_id).and_then(|i| self.0.get_mut(i)) else {
             return MQTTStatus::MQTTBadParameter;
         };
         let qos_ok = matches!(
@@ -523,12 +635,76 @@ impl StateRecords<'_> {
     }
 }
 
+/// `update_publish(packet_id, MQTT_RECEIVE, qos)` for QoS 1 or 2 on the
+/// incoming records: an incoming publish always starts a record, the only
+/// transition from the null state.
+pub fn receive_publish(
+    incoming: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    qos: MQTTQoS,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    let new = calculate_state_publish(MQTTStateOperation::MQTT_RECEIVE, qos);
+    add_record_at(incoming, packet_id, qos, new).map(|_| new)
+}
+
+/// [`StateRecords::update_ack`] on the array `step` concerns: one
+/// function, not generic over anything, for every acknowledgement the engine
+/// or the C state functions send or receive.
+pub fn apply_ack(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    step: AckStep,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    if packet_id == MQTT_PACKET_ID_INVALID {
+        return Err(MQTTStatus::MQTTBadParameter);
+    }
+    // No record: the caller logs it (a PUBREL without one is answered).
+    let Some(index) = find(records, packet_id) else {
+        return Err(MQTTStatus::MQTTBadResponse);
+    };
+    let Some(slot) = records.get_mut(index) else {
+        return Err(MQTTStatus::MQTTBadResponse);
+    };
+    let current = slot.publishState;
+    let valid = slot.qos == step.qos as MQTTQoSRaw && state_in(step.from, current);
+    let new = step.new;
+    if !valid {
+        log::error!(
+            "illegal state transition {} -> {} for packet identifier {packet_id}",
+            MQTTPublishState::from_raw(current).map_or("(invalid)", MQTTPublishState::name),
+            if slot.qos == step.qos as MQTTQoSRaw {
+                new
+            } else {
+                MQTTPublishState::MQTTStateNull
+            }
+            .name()
+        );
+        return Err(MQTTStatus::MQTTIllegalState);
+    }
+    if current == new as MQTTPublishStateRaw {
+        // A repeated acknowledgement after a session resumption.
+        return Ok(new);
+    }
+    match new {
+        MQTTPublishState::MQTTPublishDone => *slot = FREE_SLOT,
+        MQTTPublishState::MQTTPubRelSend => {
+            // To the back: PUBRELs are resent in the order their PUBRECs
+            // arrived.
+            *slot = FREE_SLOT;
+            add_record_at(records, packet_id, MQTTQoS::MQTTQoS2, new)?;
+        }
+        _ => slot.publishState = new as MQTTPublishStateRaw,
+    }
+    Ok(new)
+}
+
 /// The next outgoing publish that owes a PUBREL after a session resumption
 /// (state `MQTTPubRelSend` or `MQTTPubCompPending`), from `*cursor` on; 0
 /// when there is none. Call repeatedly with the same cursor.
 pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
     use MQTTPublishState::*;
-    select(outgoing, &[MQTTPubRelSend, MQTTPubCompPending], cursor)
+    const STATES: u16 = bits(&[MQTTPubRelSend, MQTTPubCompPending]);
+    select(outgoing, STATES, cursor)
 }
 
 /// The next outgoing publish to send again after a session resumption
@@ -536,18 +712,196 @@ pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCur
 /// from `*cursor` on; 0 when there is none.
 pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
     use MQTTPublishState::*;
-    select(
-        outgoing,
-        &[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending],
-        cursor,
-    )
+    const STATES: u16 = bits(&[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending]);
+    select(outgoing, STATES, cursor)
+}
+
+/// Whether a publish may move from `current` to `new` when an acknowledgement
+/// is sent or received. The self-transitions cover a session resumption:
+/// the server resends a QoS 2 publish we already answered with PUBREC
+/// (`MQTTPubRelPending`), resends a PUBREL we already answered
+/// (`MQTTPubCompSend`), or we resend a PUBREL (`MQTTPubCompPending`).
+#[cfg(test)]
+fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTPubAckSend | MQTTPubAckPending => new == MQTTPublishDone,
+        MQTTPubRecSend => new == MQTTPubRelPending,
+        MQTTPubRelPending => matches!(new, MQTTPubCompSend | MQTTPubRelPending),
+        MQTTPubCompSend => matches!(new, MQTTPublishDone | MQTTPubCompSend),
+        MQTTPubRecPending => new == MQTTPubRelSend,
+        MQTTPubRelSend => new == MQTTPubCompPending,
+        MQTTPubCompPending => matches!(new, MQTTPublishDone | MQTTPubCompPending),
+        MQTTPublishDone | MQTTPublishSend | MQTTStateNull => false,
+    }
+}
+
+/// Whether a publish may move from `current` to `new` when a PUBLISH is sent
+/// or received. An outgoing publish leaves `MQTTPublishSend` (set by the
+/// reservation) for the matching pending state; a resend after a session
+/// resumption stays in its pending state; an incoming publish starts a new
+/// record.
+#[cfg(test)]
+fn publish_transition_valid(
+    current: MQTTPublishState,
+    new: MQTTPublishState,
+    op: MQTTStateOperation,
+    qos: MQTTQoS,
+) -> bool {
+    use MQTTPublishState::*;
+    match current {
+        MQTTStateNull => {
+            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
+        }
+        MQTTPublishSend => match qos {
+            MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
+            MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
+            MQTTQoS::MQTTQoS0 => false,
+        },
+        MQTTPubAckPending => new == MQTTPubAckPending,
+        MQTTPubRecPending => new == MQTTPubRecPending,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{add_record, FREE_SLOT};
-    use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
-    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+    use super::{
+        ack_concerns_outgoing, ack_step, ack_transition_valid, add_record, apply_ack,
+        calculate_state_ack, calculate_state_publish, publish_transition_valid, StateRecords,
+        FREE_SLOT,
+    };
+    use crate::coremqtt::context::{
+        MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
+    };
+    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
+    use crate::coremqtt::state::MQTTStateOperation;
+
+    /// The acknowledgement rules as they read in MQTT 3.1.1 4.3, written
+    /// out case by case: the table must agree with them.
+    fn expected_state(
+        ack: MQTTPubAckType,
+        op: MQTTStateOperation,
+        qos: MQTTQoSRaw,
+    ) -> MQTTPublishState {
+        use MQTTPubAckType::*;
+        use MQTTPublishState::*;
+        let send = op == MQTTStateOperation::MQTT_SEND;
+        let (state, qos_needed) = match ack {
+            MQTTPuback => (MQTTPublishDone, 1),
+            MQTTPubrec if send => (MQTTPubRelPending, 2),
+            MQTTPubrec => (MQTTPubRelSend, 2),
+            MQTTPubrel if send => (MQTTPubCompPending, 2),
+            MQTTPubrel => (MQTTPubCompSend, 2),
+            MQTTPubcomp => (MQTTPublishDone, 2),
+        };
+        if qos == qos_needed {
+            state
+        } else {
+            MQTTStateNull
+        }
+    }
+
+    #[test]
+    fn both_collision_scans_agree() {
+        use super::{used_end_one_loop, used_end_two_loops};
+        // Every array of up to five slots holding identifiers 0 to 2, asked
+        // for identifiers 0 to 3.
+        for len in 0..=5u32 {
+            for pattern in 0..3u32.pow(len) {
+                let records: Vec<MQTTPubAckInfo_t> = (0..len)
+                    .map(|i| MQTTPubAckInfo_t {
+                        packetId: (pattern / 3u32.pow(i) % 3) as u16,
+                        ..FREE_SLOT
+                    })
+                    .collect();
+                for id in 0..=3 {
+                    assert_eq!(
+                        used_end_one_loop(&records, id),
+                        used_end_two_loops(&records, id),
+                        "{records:?} {id}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_sent_publish_follows_the_transition_rules() {
+        use MQTTStateOperation::MQTT_SEND;
+        for qos in [MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2] {
+            let new = calculate_state_publish(MQTT_SEND, qos);
+            for current in 0..=20 as MQTTPublishStateRaw {
+                let valid = MQTTPublishState::from_raw(current)
+                    .is_some_and(|c| publish_transition_valid(c, new, MQTT_SEND, qos));
+                let mut outgoing = [MQTTPubAckInfo_t {
+                    packetId: 7,
+                    qos: qos as MQTTQoSRaw,
+                    publishState: current,
+                }];
+                let mut records = StateRecords {
+                    outgoing: &mut outgoing,
+                    incoming: &mut [],
+                };
+                let got = records.update_publish(7, MQTT_SEND, qos);
+                if valid {
+                    assert_eq!(got, Ok(new), "{qos:?} from {current}");
+                    assert_eq!(outgoing[0].publishState, new as MQTTPublishStateRaw);
+                } else {
+                    assert_eq!(
+                        got,
+                        Err(MQTTStatus::MQTTIllegalState),
+                        "{qos:?} from {current}"
+                    );
+                    assert_eq!(outgoing[0].publishState, current);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_ack_table_follows_the_transition_rules() {
+        use MQTTPubAckType::*;
+        use MQTTStateOperation::*;
+        for ack in [MQTTPuback, MQTTPubrec, MQTTPubrel, MQTTPubcomp] {
+            for op in [MQTT_SEND, MQTT_RECEIVE] {
+                let outgoing = match ack {
+                    MQTTPubrel => op == MQTT_SEND,
+                    _ => op == MQTT_RECEIVE,
+                };
+                assert_eq!(ack_concerns_outgoing(ack, op), outgoing, "{ack:?} {op:?}");
+                assert_eq!(ack_step(ack.into(), op.into()).outgoing, outgoing);
+                for qos in 0..=3 as MQTTQoSRaw {
+                    let new = expected_state(ack, op, qos);
+                    assert_eq!(
+                        calculate_state_ack(ack, op, qos),
+                        new,
+                        "{ack:?} {op:?} {qos}"
+                    );
+                    for current in 0..=20 as MQTTPublishStateRaw {
+                        let valid = MQTTPublishState::from_raw(current)
+                            .is_some_and(|c| ack_transition_valid(c, new));
+                        let mut records = [MQTTPubAckInfo_t {
+                            packetId: 7,
+                            qos,
+                            publishState: current,
+                        }];
+                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op.into()));
+                        if valid {
+                            assert_eq!(got, Ok(new), "{ack:?} {op:?} qos {qos} from {current}");
+                        } else {
+                            assert_eq!(
+                                got,
+                                Err(MQTTStatus::MQTTIllegalState),
+                                "{ack:?} {op:?} qos {qos} from {current}"
+                            );
+                            assert_eq!(records[0].publishState, current);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> MQTTStatus {
         add_record(

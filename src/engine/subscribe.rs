@@ -52,7 +52,7 @@ pub fn send<'a, P: Port>(
         log::error!("{kind:?}: no filters, or a packet over the MQTT limit");
         return MQTTStatus::MQTTBadParameter;
     }
-    if subscribe && wants_qos1_or_2 && ctx.records().incoming.is_empty() {
+    if subscribe && wants_qos1_or_2 && ctx.record_array(false).is_empty() {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
         return MQTTStatus::MQTTBadParameter;
     }

@@ -104,7 +104,7 @@ pub(crate) use cursor::{copy_into, shift_to_front};
 pub use error::{Error, TopicError};
 pub use header::{packet_len, split_first_byte, FixedHeader, PacketType};
 pub use packet::{decode, Packet};
-pub use publish::{Publish, PublishParts, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
+pub use publish::{Publish, PublishBody, PublishParts, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};
 pub use qos::QoS;
 pub use simple::{Disconnect, PingReq, PingResp};
 pub use suback::{SubAck, SubAckReturnCode};

@@ -7,7 +7,7 @@ use super::cursor::{Reader, Sink, SliceSink};
 use super::error::Error;
 use super::header::PacketType;
 use super::qos::QoS;
-use super::string::{validate_bytes, validate_str};
+use super::string::{validate_field, validate_str};
 use super::topic;
 
 const FLAG_RETAIN: u8 = 0x01;
@@ -129,31 +129,74 @@ impl<'a> Body<'a> for Publish<'a> {
     }
 
     fn decode_body(flags: u8, body: &'a [u8]) -> Result<Self, Error> {
+        let p = PublishBody::decode(flags, body)?;
+        // Already checked as UTF-8 by `PublishBody::decode`.
+        let topic = core::str::from_utf8(p.topic).map_err(|_| Error::InvalidUtf8)?;
+        Ok(Publish {
+            dup: p.dup,
+            qos: p.qos,
+            retain: p.retain,
+            topic,
+            packet_id: p.packet_id,
+            payload: p.payload,
+        })
+    }
+}
+
+packet_api!(Publish<'a>);
+
+/// A received PUBLISH checked by every rule [`Publish::decode`] applies, with
+/// the topic left as bytes (valid UTF-8, no U+0000, no wildcard).
+///
+/// For a receiver that framed the packet itself (with
+/// [`super::FixedHeader::peek`]) and keeps the topic as a position in its
+/// buffer: no second parse of the fixed header, and no `&str` to build, so a
+/// firmware image that decodes PUBLISH only this way carries no
+/// `core::str::from_utf8` (see `string::validate_field`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublishBody<'a> {
+    /// DUP flag.
+    pub dup: bool,
+    /// QoS level.
+    pub qos: QoS,
+    /// RETAIN flag.
+    pub retain: bool,
+    /// The topic name's bytes.
+    pub topic: &'a [u8],
+    /// Packet identifier; 0 for QoS 0.
+    pub packet_id: u16,
+    /// Application message.
+    pub payload: &'a [u8],
+}
+
+impl<'a> PublishBody<'a> {
+    /// Decodes the body of a PUBLISH (the `remaining_length` bytes after the
+    /// fixed header) with the fixed header's `flags`; the errors are
+    /// [`Publish::decode`]'s, in the same order.
+    pub fn decode(flags: u8, body: &'a [u8]) -> Result<Self, Error> {
         let qos = QoS::from_u8((flags >> QOS_SHIFT) & 0x03)?;
         let dup = flags & FLAG_DUP != 0;
         if dup && qos == QoS::AtMostOnce {
             return Err(Error::DupWithQos0);
         }
         let parts = PublishParts::split(qos != QoS::AtMostOnce, body)?;
-        let topic = validate_bytes(parts.topic)?;
-        topic::validate_name(topic).map_err(Error::InvalidTopicName)?;
+        validate_field(parts.topic)?;
+        topic::validate_name_bytes(parts.topic).map_err(Error::InvalidTopicName)?;
         let packet_id = match parts.packet_id {
             Some(0) => return Err(Error::ZeroPacketId),
             Some(id) => id,
             None => 0,
         };
-        Ok(Publish {
+        Ok(PublishBody {
             dup,
             qos,
             retain: flags & FLAG_RETAIN != 0,
-            topic,
+            topic: parts.topic,
             packet_id,
             payload: parts.payload,
         })
     }
 }
-
-packet_api!(Publish<'a>);
 
 /// A PUBLISH body split into its fields by their lengths alone: the topic's
 /// bytes are not checked as text or as a topic name, and a packet

@@ -55,6 +55,15 @@ impl<'a> SubAck<'a> {
     }
 }
 
+impl<'a> SubAck<'a> {
+    /// Decodes the body of a SUBACK (the bytes after a fixed header already
+    /// parsed and checked as SUBACK): [`SubAck::decode`] without parsing the
+    /// fixed header a second time.
+    pub fn from_body(body: &'a [u8]) -> Result<Self, Error> {
+        <Self as Body>::decode_body(0, body)
+    }
+}
+
 fn check_codes(codes: &[u8]) -> Result<(), Error> {
     if codes.is_empty() {
         return Err(Error::EmptyPayload);

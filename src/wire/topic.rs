@@ -11,6 +11,12 @@ use super::error::TopicError;
 
 /// Checks a topic name (the topic of a PUBLISH or a will).
 pub fn validate_name(name: &str) -> Result<(), TopicError> {
+    validate_name_bytes(name.as_bytes())
+}
+
+/// [`validate_name`] on the name's bytes (whose UTF-8 is checked apart, see
+/// `string::validate_field`).
+pub fn validate_name_bytes(name: &[u8]) -> Result<(), TopicError> {
     if name.is_empty() {
         return Err(TopicError::Empty);
     }
@@ -18,8 +24,8 @@ pub fn validate_name(name: &str) -> Result<(), TopicError> {
     // (every received PUBLISH's topic passes here); a valid name is read to
     // the end anyway.
     if name
-        .bytes()
-        .fold(false, |found, b| found | (b == b'+') | (b == b'#'))
+        .iter()
+        .fold(false, |found, &b| found | (b == b'+') | (b == b'#'))
     {
         return Err(TopicError::WildcardInName);
     }
