@@ -142,8 +142,9 @@ unsafe fn connect_c(
             None => return MQTTBadParameter,
         },
     };
-    let (remaining, size) = match connect_packet_size(&connect, will.as_ref()) {
-        Ok(sizes) => sizes,
+    let fields = connect_fields(&connect, will.as_ref());
+    let remaining = match connect_remaining(&connect, &fields) {
+        Ok(remaining) => remaining,
         Err(status) => return status,
     };
     match job {
@@ -152,7 +153,7 @@ unsafe fn connect_c(
             size_out,
         } => {
             *remaining_out = remaining;
-            *size_out = size;
+            *size_out = remaining + 1 + remaining_length_size(remaining);
             MQTTSuccess
         }
         ConnectJob::Serialize {
@@ -166,7 +167,7 @@ unsafe fn connect_c(
         }
         // Sized and checked above, and `out` holds a packet of that size.
         ConnectJob::Serialize { .. } => {
-            match connect::write_connect(out, &connect, will.as_ref(), remaining) {
+            match connect::write_connect(out, &connect, will.as_ref(), &fields, remaining) {
                 Ok(_) => MQTTSuccess,
                 Err(status) => status,
             }
@@ -1239,15 +1240,17 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
                 None => return core::ptr::null_mut(),
             },
         };
-        let Some(length) = header_length(remainingLength, CONNECT_VARIABLE_HEADER_SIZE) else {
+        let mut head = ConnectHead::default();
+        let Some(start) = connect_fixed_header(&mut head, &connect, will.as_ref(), remainingLength)
+        else {
             return core::ptr::null_mut();
         };
-        // SAFETY: the caller guarantees room for this header (at most 15 bytes).
-        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-        match connect_fixed_header(out, &connect, will.as_ref(), remainingLength) {
-            // SAFETY: `written` bytes were written inside the caller's buffer.
-            Ok(written) => unsafe { pIndex.add(written) },
-            Err(_) => core::ptr::null_mut(),
+        let bytes = head.get(start..).unwrap_or_default();
+        // SAFETY: the caller guarantees room for this header (at most 15
+        // bytes); `bytes` is a local array, so the two do not overlap.
+        unsafe {
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), pIndex, bytes.len());
+            pIndex.add(bytes.len())
         }
     })
 }
