@@ -130,20 +130,22 @@ unsafe fn connect_c(
         }
         out = buffer;
     }
+    // Read and used in place (by reference), never moved: a move of these
+    // structs is a `memcpy` call (as in `MQTT_Connect`).
     // SAFETY: string pointers valid for their lengths (caller contract).
-    let Some(connect) = (unsafe { c_connect(info) }) else {
+    let connect = unsafe { c_connect(info) };
+    // SAFETY: as above.
+    let will = will_info.map(|w| unsafe { c_will(w) });
+    let Some(connect) = connect.as_ref() else {
         return MQTTBadParameter;
     };
-    let will = match will_info {
+    let will = match will.as_ref() {
         None => None,
-        // SAFETY: as above.
-        Some(will_info) => match unsafe { c_will(will_info) } {
-            Some(will) => Some(will),
-            None => return MQTTBadParameter,
-        },
+        Some(Some(w)) => Some(w),
+        Some(None) => return MQTTBadParameter,
     };
-    let fields = connect_fields(&connect, will.as_ref());
-    let remaining = match connect_remaining(&connect, &fields) {
+    let fields = connect_fields(connect, will);
+    let remaining = match connect_remaining(connect, &fields) {
         Ok(remaining) => remaining,
         Err(status) => return status,
     };
@@ -153,7 +155,9 @@ unsafe fn connect_c(
             size_out,
         } => {
             *remaining_out = remaining;
-            *size_out = remaining + 1 + remaining_length_size(remaining);
+            // The shared out-of-line helper; the remaining length is far
+            // below the limit, so it never overflows.
+            *size_out = packet_size(remaining).unwrap_or_default();
             MQTTSuccess
         }
         ConnectJob::Serialize {
@@ -167,7 +171,7 @@ unsafe fn connect_c(
         }
         // Sized and checked above, and `out` holds a packet of that size.
         ConnectJob::Serialize { .. } => {
-            match connect::write_connect(out, &connect, will.as_ref(), &fields, remaining) {
+            match connect::write_connect(out, connect, will, &fields, remaining) {
                 Ok(_) => MQTTSuccess,
                 Err(status) => status,
             }
