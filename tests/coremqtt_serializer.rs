@@ -278,6 +278,51 @@ fn connect_fixed_header() {
     }
 }
 
+#[test]
+fn connect_fixed_header_every_length_width_and_flag() {
+    // The remaining length at each boundary of its 1- to 4-byte encoding
+    // (2.2.3, worked out by hand), each followed by the variable header.
+    let widths: [(usize, &[u8]); 8] = [
+        (0, &[0x00]),
+        (127, &[0x7F]),
+        (128, &[0x80, 0x01]),
+        (16_383, &[0xFF, 0x7F]),
+        (16_384, &[0x80, 0x80, 0x01]),
+        (2_097_151, &[0xFF, 0xFF, 0x7F]),
+        (2_097_152, &[0x80, 0x80, 0x80, 0x01]),
+        (MAX, &[0xFF, 0xFF, 0xFF, 0x7F]),
+    ];
+    // User name, password, will QoS 1 with retain, no clean session,
+    // keep alive 0x1234: flags 0x80 | 0x40 | 0x20 | 0x08 | 0x04.
+    let mut info = connect_info("c");
+    info.cleanSession = false;
+    info.keepAliveSeconds = 0x1234;
+    info.pUserName = b"u".as_ptr().cast();
+    info.pPassword = b"p".as_ptr().cast();
+    let mut will = publish_info(1, "w", b"m");
+    will.retain = true;
+    for (remaining, digits) in widths {
+        let mut expected = vec![0x10];
+        expected.extend_from_slice(digits);
+        expected.extend_from_slice(&[0, 4, b'M', b'Q', b'T', b'T', 4, 0xEC, 0x12, 0x34]);
+        let mut buf = [0xA5u8; 16];
+        // SAFETY: the buffer holds the 15 bytes the function may write.
+        let end =
+            unsafe { MQTT_SerializeConnectFixedHeader(buf.as_mut_ptr(), &info, &will, remaining) };
+        // SAFETY: both point into `buf`.
+        let written = unsafe { end.offset_from(buf.as_ptr()) } as usize;
+        assert_eq!(buf[..written], expected[..], "remaining length {remaining}");
+        assert!(buf[written..].iter().all(|&b| b == 0xA5));
+    }
+    // An invalid will QoS is refused without writing.
+    let mut buf = [0xA5u8; 16];
+    let bad_will = publish_info(3, "w", b"");
+    // SAFETY: as above.
+    let end = unsafe { MQTT_SerializeConnectFixedHeader(buf.as_mut_ptr(), &info, &bad_will, 16) };
+    assert!(end.is_null());
+    assert_eq!(buf, [0xA5u8; 16]);
+}
+
 // ------------------------------------------------- SUBSCRIBE / UNSUBSCRIBE
 
 #[test]

@@ -130,20 +130,23 @@ unsafe fn connect_c(
         }
         out = buffer;
     }
+    // Read and used in place (by reference), never moved: a move of these
+    // structs is a `memcpy` call (as in `MQTT_Connect`).
     // SAFETY: string pointers valid for their lengths (caller contract).
-    let Some(connect) = (unsafe { c_connect(info) }) else {
+    let connect = unsafe { c_connect(info) };
+    // SAFETY: as above.
+    let will = will_info.map(|w| unsafe { c_will(w) });
+    let Some(connect) = connect.as_ref() else {
         return MQTTBadParameter;
     };
-    let will = match will_info {
+    let will = match will.as_ref() {
         None => None,
-        // SAFETY: as above.
-        Some(will_info) => match unsafe { c_will(will_info) } {
-            Some(will) => Some(will),
-            None => return MQTTBadParameter,
-        },
+        Some(Some(w)) => Some(w),
+        Some(None) => return MQTTBadParameter,
     };
-    let (remaining, size) = match connect_packet_size(&connect, will.as_ref()) {
-        Ok(sizes) => sizes,
+    let fields = connect_fields(connect, will);
+    let remaining = match connect_remaining(connect, &fields) {
+        Ok(remaining) => remaining,
         Err(status) => return status,
     };
     match job {
@@ -152,7 +155,9 @@ unsafe fn connect_c(
             size_out,
         } => {
             *remaining_out = remaining;
-            *size_out = size;
+            // The shared out-of-line helper; the remaining length is far
+            // below the limit, so it never overflows.
+            *size_out = packet_size(remaining).unwrap_or_default();
             MQTTSuccess
         }
         ConnectJob::Serialize {
@@ -166,7 +171,7 @@ unsafe fn connect_c(
         }
         // Sized and checked above, and `out` holds a packet of that size.
         ConnectJob::Serialize { .. } => {
-            match connect::write_connect(out, &connect, will.as_ref(), remaining) {
+            match connect::write_connect(out, connect, will, &fields, remaining) {
                 Ok(_) => MQTTSuccess,
                 Err(status) => status,
             }
@@ -1239,15 +1244,17 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
                 None => return core::ptr::null_mut(),
             },
         };
-        let Some(length) = header_length(remainingLength, CONNECT_VARIABLE_HEADER_SIZE) else {
+        let mut head = ConnectHead::default();
+        let Some(start) = connect_fixed_header(&mut head, &connect, will.as_ref(), remainingLength)
+        else {
             return core::ptr::null_mut();
         };
-        // SAFETY: the caller guarantees room for this header (at most 15 bytes).
-        let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-        match connect_fixed_header(out, &connect, will.as_ref(), remainingLength) {
-            // SAFETY: `written` bytes were written inside the caller's buffer.
-            Ok(written) => unsafe { pIndex.add(written) },
-            Err(_) => core::ptr::null_mut(),
+        let bytes = head.get(start..).unwrap_or_default();
+        // SAFETY: the caller guarantees room for this header (at most 15
+        // bytes); `bytes` is a local array, so the two do not overlap.
+        unsafe {
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), pIndex, bytes.len());
+            pIndex.add(bytes.len())
         }
     })
 }

@@ -1,7 +1,7 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
-use crate::coremqtt::serializer::{self, Connect, Will, CONNECT_FIXED_HEADER_MAX_SIZE};
+use crate::coremqtt::serializer::{self, Connect, ConnectHead, Will};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
 use crate::wire::{self, raw, ConnectReturnCode};
 
@@ -43,16 +43,10 @@ pub fn connect_reporting<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    // The payload strings in the order of 3.1.3: client id, will topic,
-    // will message, user name, password; `None` is a field left out.
-    let fields: [Option<&[u8]>; 5] = [
-        Some(p.client_id),
-        will.map(|w| w.topic),
-        will.map(|w| w.payload),
-        p.user_name,
-        p.password,
-    ];
-    let remaining = connect_remaining(p, &fields)?;
+    // The serializer's field list and size computation: one copy of each
+    // in firmware that also links `MQTT_SerializeConnect`.
+    let fields = serializer::connect_fields(p, will);
+    let remaining = serializer::connect_remaining(p, &fields)?;
     match require_connected(ctx) {
         Some(MQTTStatus::MQTTStatusNotConnected) => {}
         None => return Err(MQTTStatus::MQTTStatusConnected.into()),
@@ -86,33 +80,6 @@ pub fn connect_reporting<P: Port>(
     Ok(session_present)
 }
 
-/// The CONNECT's remaining length, checked as `MQTT_GetConnectPacketSize`
-/// checks it (an empty client identifier needs a clean session; no string
-/// and no will message over 65,535 bytes): computed here in one pass over the
-/// fields the packet is then sent from, instead of by the serializer's size
-/// function and again while building the vectors.
-fn connect_remaining(p: &Connect<'_>, fields: &[Option<&[u8]>; 5]) -> Result<usize, MQTTStatus> {
-    if p.client_id.is_empty() && !p.clean_session {
-        log::error!("CONNECT: a zero-length client identifier requires clean session");
-        return Err(MQTTStatus::MQTTBadParameter);
-    }
-    let mut remaining = CONNECT_VARIABLE_HEADER_LEN;
-    for field in fields.iter().flatten() {
-        if field.len() > usize::from(u16::MAX) {
-            log::error!("CONNECT: a string or the will message exceeds 65535 bytes");
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        // At most 10 + 5 * 65,537 bytes: no overflow, and the remaining
-        // length takes at most three bytes.
-        remaining += 2 + field.len();
-    }
-    Ok(remaining)
-}
-
-/// Protocol name, level, flags and keep alive (3.1.2): the bytes between a
-/// CONNECT's fixed header and its payload.
-const CONNECT_VARIABLE_HEADER_LEN: usize = 10;
-
 fn send_connect<P: Port>(
     ctx: &mut P,
     p: &Connect<'_>,
@@ -120,13 +87,14 @@ fn send_connect<P: Port>(
     fields: &[Option<&[u8]>; 5],
     remaining: usize,
 ) -> Result<(), MQTTStatus> {
-    let mut header = [0u8; CONNECT_FIXED_HEADER_MAX_SIZE];
-    let header_len = serializer::connect_fixed_header(&mut header, p, will, remaining)?;
+    let mut head = ConnectHead::default();
+    let start = serializer::connect_fixed_header(&mut head, p, will, remaining)
+        .ok_or(MQTTStatus::MQTTBadParameter)?;
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.
     let mut lengths = [[0u8; 2]; 5];
-    let mut vectors: [&[u8]; 11] = [header.get(..header_len).unwrap_or_default(); 11];
+    let mut vectors: [&[u8]; 11] = [head.get(start..).unwrap_or_default(); 11];
     let mut used = 1;
     for (len, field) in lengths.iter_mut().zip(fields) {
         let Some(field) = field else { continue };

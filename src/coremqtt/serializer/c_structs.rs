@@ -43,29 +43,31 @@ pub unsafe fn c_client_id<'a>(pointer: *const c_char, length: u16) -> Option<&'a
     unsafe { c_bytes(pointer, usize::from(length)) }
 }
 
-/// Reads the CONNECT parameters. `None` when a pointer is NULL with a
-/// nonzero length.
+/// Reads the CONNECT parameters. `None` when the client identifier's length
+/// and string disagree ([`c_client_id`]); a NULL user name or password is
+/// absent whatever its length (as coreMQTT, which looks only at the pointer).
 ///
 /// # Safety
 /// The pointers in `info` must be valid for their lengths.
 pub unsafe fn c_connect<'a>(info: &MQTTConnectInfo_t) -> Option<Connect<'a>> {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        let optional = |pointer: *const c_char, length: u16| {
-            if pointer.is_null() {
-                Some(None)
-            } else {
-                c_bytes(pointer, usize::from(length)).map(Some)
-            }
-        };
-        Some(Connect {
-            clean_session: info.cleanSession,
-            keep_alive_seconds: info.keepAliveSeconds,
-            client_id: c_client_id(info.pClientIdentifier, info.clientIdentifierLength)?,
-            user_name: optional(info.pUserName, info.userNameLength)?,
-            password: optional(info.pPassword, info.passwordLength)?,
-        })
-    }
+    // NULL is an absent field; otherwise the caller's bytes as they are (a
+    // non-NULL pointer makes a valid slice also for length 0, and a `u16`
+    // length always fits one), without the zero-length special case of
+    // `c_bytes`: nothing to refuse here.
+    let optional = |pointer: *const c_char, length: u16| -> Option<&'a [u8]> {
+        // SAFETY: non-NULL and, by the caller's contract, readable for
+        // `length` bytes.
+        (!pointer.is_null())
+            .then(|| unsafe { core::slice::from_raw_parts(pointer.cast(), usize::from(length)) })
+    };
+    Some(Connect {
+        clean_session: info.cleanSession,
+        keep_alive_seconds: info.keepAliveSeconds,
+        // SAFETY: forwarded from the caller.
+        client_id: unsafe { c_client_id(info.pClientIdentifier, info.clientIdentifierLength)? },
+        user_name: optional(info.pUserName, info.userNameLength),
+        password: optional(info.pPassword, info.passwordLength),
+    })
 }
 
 /// Reads a will from an `MQTTPublishInfo_t`. `None` for an invalid QoS or a

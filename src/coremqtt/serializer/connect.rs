@@ -32,6 +32,56 @@ pub struct Will<'a> {
     pub payload: &'a [u8],
 }
 
+/// The payload fields of a CONNECT in the order of 3.1.3: client
+/// identifier, will topic, will message, user name, password; `None` is a
+/// field left out. The engine sends these as vectors next to the header and
+/// the serializer writes them one after the other: both size and write the
+/// packet from this one list.
+#[inline]
+pub fn connect_fields<'a>(connect: &Connect<'a>, will: Option<&Will<'a>>) -> [Option<&'a [u8]>; 5] {
+    [
+        Some(connect.client_id),
+        will.map(|w| w.topic),
+        will.map(|w| w.payload),
+        connect.user_name,
+        connect.password,
+    ]
+}
+
+/// The remaining length of a CONNECT with these parameters and
+/// [`connect_fields`], checked as `MQTT_GetConnectPacketSize` checks it: an
+/// empty client identifier needs a clean session, and no string and no will
+/// message may exceed 65,535 bytes (`MQTTBadParameter`). The one size
+/// computation of `MQTT_Connect` and the serializer functions.
+#[inline(always)]
+pub fn connect_remaining(
+    connect: &Connect<'_>,
+    fields: &[Option<&[u8]>; 5],
+) -> Result<usize, MQTTStatus> {
+    if connect.client_id.is_empty() && !connect.clean_session {
+        log_error(format_args!(
+            "CONNECT: a zero-length client identifier requires clean session"
+        ));
+        return Err(MQTTBadParameter);
+    }
+    let mut remaining = CONNECT_VARIABLE_HEADER_SIZE;
+    // A plain loop rather than `flatten()`, whose `next` firmware builds
+    // keep as a function of its own.
+    for field in fields {
+        let Some(field) = field else { continue };
+        if field.len() > usize::from(u16::MAX) {
+            log_error(format_args!(
+                "CONNECT: a string or the will message exceeds 65535 bytes"
+            ));
+            return Err(MQTTBadParameter);
+        }
+        // At most 10 + 5 * 65,537 bytes: no overflow, and far below
+        // MAX_REMAINING_LENGTH.
+        remaining += 2 + field.len();
+    }
+    Ok(remaining)
+}
+
 /// Remaining length and total size of a CONNECT
 /// (`MQTT_GetConnectPacketSize`). An empty client identifier without clean
 /// session, a will message over 65535 bytes or any string over 65535 bytes
@@ -40,35 +90,7 @@ pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
-    let too_long = |s: &[u8]| s.len() > usize::from(u16::MAX);
-    if connect.client_id.is_empty() && !connect.clean_session {
-        log_error(format_args!(
-            "CONNECT: a zero-length client identifier requires clean session"
-        ));
-        return Err(MQTTBadParameter);
-    }
-    if will.is_some_and(|w| too_long(w.payload) || too_long(w.topic))
-        || too_long(connect.client_id)
-        || connect.user_name.is_some_and(too_long)
-        || connect.password.is_some_and(too_long)
-    {
-        log_error(format_args!(
-            "CONNECT: a string or the will message exceeds 65535 bytes"
-        ));
-        return Err(MQTTBadParameter);
-    }
-    // Each field is at most 65535 + 2 bytes, so the sum stays far below
-    // MAX_REMAINING_LENGTH: no overflow is possible.
-    let mut remaining = CONNECT_VARIABLE_HEADER_SIZE + 2 + connect.client_id.len();
-    if let Some(will) = will {
-        remaining += 2 + will.topic.len() + 2 + will.payload.len();
-    }
-    if let Some(user_name) = connect.user_name {
-        remaining += 2 + user_name.len();
-    }
-    if let Some(password) = connect.password {
-        remaining += 2 + password.len();
-    }
+    let remaining = connect_remaining(connect, &connect_fields(connect, will))?;
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
 }
 
@@ -85,12 +107,8 @@ pub fn connect_flags(connect: &Connect<'_>, will: Option<&Will<'_>>) -> u8 {
         flags |= CONNECT_FLAG_PASSWORD;
     }
     if let Some(will) = will {
-        flags |= CONNECT_FLAG_WILL;
-        match will.qos {
-            MQTTQoS::MQTTQoS1 => flags |= CONNECT_FLAG_WILL_QOS1,
-            MQTTQoS::MQTTQoS2 => flags |= CONNECT_FLAG_WILL_QOS2,
-            MQTTQoS::MQTTQoS0 => {}
-        }
+        // Will QoS is bits 3-4: QoS 1 is 0x08, QoS 2 is 0x10.
+        flags |= CONNECT_FLAG_WILL | ((will.qos as u8) << 3);
         if will.retain {
             flags |= CONNECT_FLAG_WILL_RETAIN;
         }
@@ -98,21 +116,37 @@ pub fn connect_flags(connect: &Connect<'_>, will: Option<&Will<'_>>) -> u8 {
     flags
 }
 
-/// Writes the start of a CONNECT: type byte, remaining length, protocol
-/// name "MQTT", level 4, flags and keep alive (`MQTT_SerializeConnectFixedHeader`).
-/// At most [`CONNECT_FIXED_HEADER_MAX_SIZE`] bytes; returns the count.
+/// The array [`connect_fixed_header`] builds the start of a CONNECT in.
+pub type ConnectHead = [u8; CONNECT_FIXED_HEADER_MAX_SIZE];
+
+/// Writes the start of a CONNECT into `out`: type byte, remaining length,
+/// protocol name "MQTT", level 4, flags and keep alive
+/// (`MQTT_SerializeConnectFixedHeader`), and returns where in `out` it
+/// begins (it ends at the end of `out`). `None` for a remaining length over
+/// the MQTT limit.
+///
+/// The variable header is at the end of the array and the fixed header
+/// right before it: no bounds checks against a caller's buffer, and the one
+/// encoder serves all three users (the engine sends `out[start..]` as it
+/// is, `MQTT_SerializeConnect` and `MQTT_SerializeConnectFixedHeader` copy
+/// it). The caller owns the array: returned by value it would be moved with
+/// a `memcpy` call, which a minimal firmware would link for this alone.
 pub fn connect_fixed_header(
-    out: &mut [u8],
+    out: &mut ConnectHead,
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
-    remaining_length: usize,
-) -> Result<usize, MQTTStatus> {
-    let mut w = RawWriter::new(out);
-    w.fixed_header(MQTT_PACKET_TYPE_CONNECT, remaining_length)?;
-    // The variable header in one piece: protocol name "MQTT" as a field,
-    // level, flags and keep alive (§3.1.2).
+    remaining: usize,
+) -> Option<usize> {
+    if remaining > MAX_REMAINING_LENGTH {
+        return None;
+    }
     let [keep_alive_high, keep_alive_low] = connect.keep_alive_seconds.to_be_bytes();
-    w.bytes(&[
+    *out = [
+        0,
+        0,
+        0,
+        0,
+        0,
         0,
         4,
         b'M',
@@ -123,8 +157,26 @@ pub fn connect_fixed_header(
         connect_flags(connect, will),
         keep_alive_high,
         keep_alive_low,
-    ])?;
-    Ok(w.position())
+    ];
+    // The type byte, then the remaining length's digits (least significant
+    // first, bit 7 set on all but the last, 2.2.3) up to the variable header.
+    let start = length::MAX_LEN_BYTES - remaining_length_size(remaining);
+    let mut value = remaining;
+    if let Some((type_byte, digits)) = out
+        .get_mut(start..=length::MAX_LEN_BYTES)
+        .and_then(|fixed| fixed.split_first_mut())
+    {
+        *type_byte = MQTT_PACKET_TYPE_CONNECT;
+        for digit in digits {
+            // Masked to seven bits: the cast keeps the value.
+            *digit = (value & 0x7f) as u8;
+            value >>= 7;
+            if value > 0 {
+                *digit |= 0x80;
+            }
+        }
+    }
+    Some(start)
 }
 
 /// Writes a whole CONNECT (`MQTT_SerializeConnect`) and returns its size.
@@ -135,34 +187,32 @@ pub fn serialize_connect(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<usize, MQTTStatus> {
-    let (remaining, size) = connect_packet_size(connect, will)?;
-    if size > out.len() {
+    let fields = connect_fields(connect, will);
+    let remaining = connect_remaining(connect, &fields)?;
+    if does_not_fit(remaining, out.len()) {
         return Err(MQTTNoMemory);
     }
-    write_connect(out, connect, will, remaining)
+    write_connect(out, connect, will, &fields, remaining)
 }
 
-/// Writes a CONNECT whose remaining length `connect_packet_size` gave for
-/// these parameters (so its checks have passed), without computing it again;
-/// `MQTTNoMemory` if `out` is too small.
+/// Writes a CONNECT whose remaining length [`connect_remaining`] gave for
+/// these parameters and `fields` (so its checks have passed), without
+/// computing it again; `MQTTNoMemory` if `out` is too small.
 pub(crate) fn write_connect(
     out: &mut [u8],
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
+    fields: &[Option<&[u8]>; 5],
     remaining: usize,
 ) -> Result<usize, MQTTStatus> {
-    let header = connect_fixed_header(out, connect, will, remaining)?;
-    let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
-    w.field(connect.client_id)?;
-    if let Some(will) = will {
-        w.field(will.topic)?;
-        w.field(will.payload)?;
+    let mut head = ConnectHead::default();
+    let start =
+        connect_fixed_header(&mut head, connect, will, remaining).ok_or(MQTTBadParameter)?;
+    let mut w = RawWriter::new(out);
+    w.bytes(head.get(start..).unwrap_or_default())?;
+    for field in fields {
+        let Some(field) = field else { continue };
+        w.field(field)?;
     }
-    if let Some(user_name) = connect.user_name {
-        w.field(user_name)?;
-    }
-    if let Some(password) = connect.password {
-        w.field(password)?;
-    }
-    Ok(header + w.position())
+    Ok(w.position())
 }

@@ -33,8 +33,6 @@ pub(crate) const PUBLISH_FLAG_DUP: u8 = 0x08;
 /// CONNECT flag bits (§3.1.2.3).
 pub(crate) const CONNECT_FLAG_CLEAN: u8 = 0x02;
 pub(crate) const CONNECT_FLAG_WILL: u8 = 0x04;
-pub(crate) const CONNECT_FLAG_WILL_QOS1: u8 = 0x08;
-pub(crate) const CONNECT_FLAG_WILL_QOS2: u8 = 0x10;
 pub(crate) const CONNECT_FLAG_WILL_RETAIN: u8 = 0x20;
 pub(crate) const CONNECT_FLAG_PASSWORD: u8 = 0x40;
 pub(crate) const CONNECT_FLAG_USERNAME: u8 = 0x80;
