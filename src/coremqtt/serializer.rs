@@ -288,18 +288,18 @@ unsafe fn subscription_c(
         return MQTTBadParameter;
     };
     // SAFETY: the filters are valid for their lengths (caller contract).
-    let subscriptions = unsafe { c_subscriptions(list, kind) };
-    let (remaining, size) = match checked_subscription_size(subscriptions.clone(), kind) {
-        Ok(sizes) => sizes,
-        Err(status) => return status,
-    };
+    let at = unsafe { c_subscription_reader(list, kind) };
+    let remaining = checked_subscription_size(list.len(), &at, kind, &mut false);
+    if remaining == 0 {
+        return MQTTBadParameter;
+    }
     match job {
         SubscriptionJob::Size {
             remaining_out,
             size_out,
         } => {
             *remaining_out = remaining;
-            *size_out = size;
+            *size_out = packet_size_of(remaining);
             MQTTSuccess
         }
         SubscriptionJob::Serialize {
@@ -313,7 +313,7 @@ unsafe fn subscription_c(
         }
         // Sized and checked above (packet identifier, buffer size).
         SubscriptionJob::Serialize { packet_id, .. } => {
-            match subscribe::write_subscription(out, kind, subscriptions, packet_id, remaining) {
+            match subscribe::write_subscription(out, kind, list.len(), &at, packet_id, remaining) {
                 Ok(_) => MQTTSuccess,
                 Err(status) => status,
             }
