@@ -659,35 +659,23 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeaderWithoutTopic(
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
         // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), false, false) = (
-            unsafe { pPublishInfo.as_ref() },
-            pBuffer.is_null(),
-            headerSize.is_null(),
-        ) else {
+        let (Some(info), false) = (unsafe { pPublishInfo.as_ref() }, headerSize.is_null()) else {
             return MQTTBadParameter;
         };
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
             return MQTTBadParameter;
         };
-        let Some(length) = header_length(remainingLength, 2) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the caller guarantees room for this header (at most 7 bytes).
-        let out = unsafe { core::slice::from_raw_parts_mut(pBuffer, length) };
-        match serialize_publish_header_without_topic(
-            out,
-            qos,
-            info.retain,
-            info.dup,
-            info.topicNameLength,
-            remainingLength,
-        ) {
-            Ok(written) => {
+        let first_byte = publish_type_byte(qos, info.retain, info.dup);
+        // SAFETY: `pBuffer` is NULL or has room for the header (contract).
+        match unsafe {
+            header_with_u16_c(pBuffer, first_byte, remainingLength, info.topicNameLength)
+        } {
+            Some(written) => {
                 // SAFETY: checked non-NULL above.
                 unsafe { headerSize.write(written) };
                 MQTTSuccess
             }
-            Err(status) => status,
+            None => MQTTBadParameter,
         }
     })
 }
@@ -1201,28 +1189,47 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
     })
 }
 
+/// Writes `first_byte`, the remaining length and `value` at `pIndex` (at
+/// most 7 bytes) and returns how many bytes that took; `None` for a NULL
+/// `pIndex` or a remaining length over the limit. The body of the
+/// SUBSCRIBE/UNSUBSCRIBE header functions and of
+/// `MQTT_SerializePublishHeaderWithoutTopic`, which write the same shape.
+///
+/// # Safety
+/// `pIndex` is NULL or writable for 7 bytes.
+#[inline(never)]
+unsafe fn header_with_u16_c(
+    pIndex: *mut u8,
+    first_byte: u8,
+    remainingLength: usize,
+    value: u16,
+) -> Option<usize> {
+    if pIndex.is_null() {
+        return None;
+    }
+    let length = header_length(remainingLength, 2)?;
+    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
+    subscribe::header_with_u16(out, first_byte, remainingLength, value).ok()
+}
+
 /// Shared body of the SUBSCRIBE/UNSUBSCRIBE header functions.
 ///
 /// # Safety
 /// `pIndex` is NULL or writable for 7 bytes.
+// A forwarding wrapper: inlined into the two exports.
+#[inline(always)]
 unsafe fn subscription_header_c(
     remainingLength: usize,
     pIndex: *mut u8,
     packetId: u16,
     kind: SubscriptionKind,
 ) -> *mut u8 {
-    if pIndex.is_null() {
-        return core::ptr::null_mut();
-    }
-    let Some(length) = header_length(remainingLength, 2) else {
-        return core::ptr::null_mut();
-    };
-    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
-    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-    match subscription_header(out, kind, remainingLength, packetId) {
+    // SAFETY: forwarded contract.
+    match unsafe { header_with_u16_c(pIndex, kind.type_byte(), remainingLength, packetId) } {
         // SAFETY: `written` bytes were written inside the caller's buffer.
-        Ok(written) => unsafe { pIndex.add(written) },
-        Err(_) => core::ptr::null_mut(),
+        Some(written) => unsafe { pIndex.add(written) },
+        None => core::ptr::null_mut(),
     }
 }
 

@@ -98,10 +98,12 @@ pub fn serialize_publish_header_without_topic(
     topic_length: u16,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    let mut w = RawWriter::new(out);
-    w.fixed_header(publish_type_byte(qos, retain, dup), remaining_length)?;
-    w.u16(topic_length)?;
-    Ok(w.position())
+    header_with_u16(
+        out,
+        publish_type_byte(qos, retain, dup),
+        remaining_length,
+        topic_length,
+    )
 }
 
 /// Writes everything of a PUBLISH but the payload: fixed header, topic and,

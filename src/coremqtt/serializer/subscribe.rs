@@ -12,7 +12,8 @@ pub enum SubscriptionKind {
 }
 
 impl SubscriptionKind {
-    fn type_byte(self) -> u8 {
+    /// The first byte of the packet.
+    pub(crate) fn type_byte(self) -> u8 {
         match self {
             Self::Subscribe => MQTT_PACKET_TYPE_SUBSCRIBE,
             Self::Unsubscribe => MQTT_PACKET_TYPE_UNSUBSCRIBE,
@@ -112,15 +113,30 @@ pub(crate) fn checked_subscription_size(
 /// SUBSCRIBE or UNSUBSCRIBE (`MQTT_SerializeSubscribeHeader`,
 /// `MQTT_SerializeUnsubscribeHeader`); at most
 /// [`SUBSCRIPTION_HEADER_MAX_SIZE`] bytes. Returns the count.
+// A forwarding wrapper: inlined, so every caller calls `header_with_u16`.
+#[inline(always)]
 pub fn subscription_header(
     out: &mut [u8],
     kind: SubscriptionKind,
     remaining_length: usize,
     packet_id: u16,
 ) -> Result<usize, MQTTStatus> {
+    header_with_u16(out, kind.type_byte(), remaining_length, packet_id)
+}
+
+/// Writes a first byte, a remaining length and a two-byte number: the
+/// start of a SUBSCRIBE or UNSUBSCRIBE (the number is the packet
+/// identifier) and of a PUBLISH without its topic (the topic's length),
+/// one copy for both. Returns the count.
+pub(crate) fn header_with_u16(
+    out: &mut [u8],
+    first_byte: u8,
+    remaining_length: usize,
+    value: u16,
+) -> Result<usize, MQTTStatus> {
     let mut w = RawWriter::new(out);
-    w.fixed_header(kind.type_byte(), remaining_length)?;
-    w.u16(packet_id)?;
+    w.fixed_header(first_byte, remaining_length)?;
+    w.u16(value)?;
     Ok(w.position())
 }
 
