@@ -55,7 +55,8 @@ pub fn publish_packet_size(
     // coreMQTT's limit is on the whole packet: type byte, length encoding
     // and remaining length together at most MAX_REMAINING_LENGTH.
     let remaining = header.saturating_add(payload_length);
-    let size = remaining.saturating_add(1 + remaining_length_size(remaining));
+    // `None` (an overflow) is over the limit too.
+    let size = packet_size(remaining).unwrap_or(usize::MAX);
     if size > MAX_REMAINING_LENGTH {
         log_error(format_args!(
             "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"

@@ -53,9 +53,11 @@ pub fn subscription_packet_size<'a>(
     }
 }
 
-/// Whole size of a packet of `remaining` bytes after its header.
+/// Whole size of a packet of `remaining` bytes after its header, for a
+/// `remaining` within the MQTT limit (so never `None` below): through the
+/// out-of-line [`packet_size`] the other serializers call too.
 pub(crate) fn packet_size_of(remaining: usize) -> usize {
-    remaining + 1 + remaining_length_size(remaining)
+    packet_size(remaining).unwrap_or(usize::MAX)
 }
 
 /// [`subscription_packet_size`]'s one pass over the `count` entries `at`
