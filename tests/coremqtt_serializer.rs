@@ -1246,7 +1246,7 @@ fn safe_encoders_used_by_the_engine() {
         qos: MQTTQoS::MQTTQoS1,
         filter: b"a/b",
     }];
-    let (remaining, size) = subscription_packet_size(subs, SubscriptionKind::Subscribe).unwrap();
+    let (remaining, size) = subscription_packet_size(&subs, SubscriptionKind::Subscribe).unwrap();
     assert_eq!((remaining, size), (8, 10));
     let n = subscription_header(&mut small, SubscriptionKind::Subscribe, remaining, 5).unwrap();
     assert_eq!(small[..n], [0x82, 8, 0, 5]);

@@ -39,9 +39,11 @@ use super::context::{
     MQTTRetrievePacketForRetransmit, MQTTStorePacketForRetransmit,
 };
 use super::port::{arrays_overlap, Ctx};
-use super::serializer::{c_connect, c_will, Subscription, SubscriptionKind};
+use super::serializer::{
+    c_connect, c_subscription_list, c_subscription_reader, c_will, SubscriptionKind,
+};
 use super::serializer_types::{
-    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTQoS, MQTTStatus, MQTTStatus_t,
+    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
 use super::transport_interface::TransportInterface_t;
@@ -50,7 +52,7 @@ use crate::engine::connect;
 use crate::engine::publish::{self, Publish};
 use crate::engine::records::StateRecords;
 use crate::engine::{keepalive, process, subscribe};
-use crate::ffi::{c_bytes, guard};
+use crate::ffi::guard;
 
 /// The values of coreMQTT's configuration macros, for
 /// [`rsmqtt_coremqtt_config_set`]. Each field carries the macro's name.
@@ -459,51 +461,6 @@ pub unsafe extern "C" fn MQTT_Publish(
     })
 }
 
-/// Reads entry `i` of a C subscription list that [`filters_ok`] accepted.
-///
-/// # Safety
-/// `list` points to at least `i + 1` entries whose filters are non-NULL (or
-/// empty) and hold their lengths.
-unsafe fn filter_at<'a>(
-    list: *const MQTTSubscribeInfo_t,
-    i: usize,
-    kind: SubscriptionKind,
-) -> Subscription<'a> {
-    // SAFETY: per this function's contract.
-    let entry = unsafe { &*list.add(i) };
-    // SAFETY: per this function's contract; `filters_ok` rejected NULL filters
-    // with a length.
-    let filter =
-        unsafe { c_bytes(entry.pTopicFilter, usize::from(entry.topicFilterLength)) }.unwrap_or(&[]);
-    // UNSUBSCRIBE ignores the QoS field, which C code may leave unset.
-    let qos = match kind {
-        SubscriptionKind::Subscribe => MQTTQoS::from_raw(entry.qos).unwrap_or(MQTTQoS::MQTTQoS0),
-        SubscriptionKind::Unsubscribe => MQTTQoS::MQTTQoS0,
-    };
-    Subscription { qos, filter }
-}
-
-/// Whether every entry has its filter (NULL only with length 0, which the
-/// size check then refuses) and, for SUBSCRIBE, a QoS of 0, 1 or 2.
-///
-/// # Safety
-/// `list` points to `count` readable entries.
-unsafe fn filters_ok(
-    list: *const MQTTSubscribeInfo_t,
-    count: usize,
-    kind: SubscriptionKind,
-) -> bool {
-    if !crate::ffi::fits_slice::<MQTTSubscribeInfo_t>(count) {
-        return false;
-    }
-    // SAFETY: per this function's contract; the count is bounded.
-    let entries = unsafe { core::slice::from_raw_parts(list, count) };
-    entries.iter().all(|e| {
-        (!e.pTopicFilter.is_null() || e.topicFilterLength == 0)
-            && (kind == SubscriptionKind::Unsubscribe || MQTTQoS::from_raw(e.qos).is_some())
-    })
-}
-
 /// SUBSCRIBE and UNSUBSCRIBE share their checks and their vector batching.
 ///
 /// # Safety
@@ -519,19 +476,17 @@ unsafe fn sub_unsub(
     let Some(mut ctx) = (unsafe { ctx(pContext) }) else {
         return MQTTStatus::MQTTBadParameter;
     };
-    if list.is_null() || count == 0 || !usable(&mut ctx) {
+    // SAFETY: the caller's list of `count` entries (NULL and empty refused).
+    let list = unsafe { c_subscription_list(list, count) };
+    let (Some(list), true) = (list, usable(&mut ctx)) else {
         log::error!("{kind:?}: NULL or empty subscription list");
         return MQTTStatus::MQTTBadParameter;
-    }
-    // SAFETY: the caller's list of `count` entries.
-    if !unsafe { filters_ok(list, count, kind) } {
-        log::error!("{kind:?}: NULL topic filter or invalid QoS");
-        return MQTTStatus::MQTTBadParameter;
-    }
-    // SAFETY: the engine only asks for `i < count`, and the entries passed
-    // `filters_ok`.
-    let filter = |i: usize| unsafe { filter_at(list, i.min(count - 1), kind) };
-    subscribe::send(&mut ctx, kind, count, &filter, packetId)
+    };
+    // SAFETY: the filters are valid for their lengths (caller contract). The
+    // same reader as the serializer functions': a NULL filter or (SUBSCRIBE)
+    // an invalid QoS is `None`, which the engine's check refuses.
+    let filter = unsafe { c_subscription_reader(list, kind) };
+    subscribe::send(&mut ctx, kind, list.len(), &filter, packetId)
 }
 
 /// Sends a SUBSCRIBE for `subscriptionCount` filters (`MQTT_Subscribe`); the

@@ -236,140 +236,79 @@ pub unsafe extern "C" fn MQTT_SerializeConnect(
     })
 }
 
-/// What [`subscription_c`] does with the SUBSCRIBE or UNSUBSCRIBE it read
-/// from C.
-enum SubscriptionJob<'a> {
-    /// The size functions: store the remaining length and size.
-    Size {
-        remaining_out: &'a mut usize,
-        size_out: &'a mut usize,
-    },
-    /// The serializers: write it, if `remaining` is its real remaining
-    /// length.
-    Serialize {
-        fixed: &'a MQTTFixedBuffer_t,
-        packet_id: u16,
-        remaining: usize,
-    },
-}
-
 /// Shared body of `MQTT_GetSubscribePacketSize`, `MQTT_SerializeSubscribe`
 /// and their UNSUBSCRIBE twins (one copy of the list reading and the sizing
-/// for all four), with coreMQTT's order of checks for each.
+/// for all four), with coreMQTT's order of checks for each. The exports pass
+/// their own arguments straight through, NULL for those they do not have:
+/// the size functions their two out-pointers (and no buffer), the
+/// serializers their buffer, packet identifier and remaining length. A
+/// non-NULL `pFixedBuffer` therefore means "serialize"; a serializer called
+/// with a NULL buffer is refused by the size branch's NULL check, as it must
+/// be.
 ///
 /// # Safety
 /// Pointers NULL or valid, as for the exported functions.
+#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 unsafe fn subscription_c(
     pSubscriptionList: *const MQTTSubscribeInfo_t,
     subscriptionCount: usize,
     kind: SubscriptionKind,
-    job: Option<SubscriptionJob<'_>>,
+    pRemainingLength: *mut usize,
+    pPacketSize: *mut usize,
+    pFixedBuffer: *const MQTTFixedBuffer_t,
+    packetId: u16,
+    remainingLength: usize,
 ) -> MQTTStatus {
-    let (Some(job), false) = (job, pSubscriptionList.is_null()) else {
+    if pSubscriptionList.is_null() {
         return MQTTBadParameter;
-    };
+    }
     let mut out: &mut [u8] = &mut [];
-    if let SubscriptionJob::Serialize {
-        fixed,
-        packet_id,
-        remaining,
-    } = job
-    {
+    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
+    if let Some(fixed) = unsafe { pFixedBuffer.as_ref() } {
         // SAFETY: the buffer is writable for its size (caller contract).
         let Some(buffer) = (unsafe { c_fixed_buffer(fixed) }) else {
             return MQTTBadParameter;
         };
-        if subscriptionCount == 0 || packet_id == 0 {
+        if subscriptionCount == 0 || packetId == 0 {
             return MQTTBadParameter;
         }
-        if does_not_fit(remaining, buffer.len()) {
+        if does_not_fit(remainingLength, buffer.len()) {
             return MQTTNoMemory;
         }
         out = buffer;
+    } else if pRemainingLength.is_null() || pPacketSize.is_null() {
+        return MQTTBadParameter;
     }
     // SAFETY: non-NULL; the caller guarantees `subscriptionCount` entries.
     let Some(list) = (unsafe { c_subscription_list(pSubscriptionList, subscriptionCount) }) else {
         return MQTTBadParameter;
     };
     // SAFETY: the filters are valid for their lengths (caller contract).
-    let subscriptions = unsafe { c_subscriptions(list, kind) };
-    let (remaining, size) = match checked_subscription_size(subscriptions.clone(), kind) {
-        Ok(sizes) => sizes,
-        Err(status) => return status,
-    };
-    match job {
-        SubscriptionJob::Size {
-            remaining_out,
-            size_out,
-        } => {
-            *remaining_out = remaining;
-            *size_out = size;
-            MQTTSuccess
-        }
-        SubscriptionJob::Serialize {
-            remaining: expected,
-            ..
-        } if expected != remaining => {
-            log_error(format_args!(
-                "remainingLength does not match the subscription list"
-            ));
-            MQTTBadParameter
-        }
-        // Sized and checked above (packet identifier, buffer size).
-        SubscriptionJob::Serialize { packet_id, .. } => {
-            match subscribe::write_subscription(out, kind, subscriptions, packet_id, remaining) {
-                Ok(_) => MQTTSuccess,
-                Err(status) => status,
-            }
-        }
+    let at = unsafe { c_subscription_reader(list, kind) };
+    let remaining = checked_subscription_size(list.len(), &at, kind, &mut false);
+    if remaining == 0 {
+        return MQTTBadParameter;
     }
-}
-
-/// The SUBSCRIBE/UNSUBSCRIBE size functions.
-///
-/// # Safety
-/// Pointers NULL or valid, as for the exported functions.
-unsafe fn get_subscription_size(
-    pSubscriptionList: *const MQTTSubscribeInfo_t,
-    subscriptionCount: usize,
-    pRemainingLength: *mut usize,
-    pPacketSize: *mut usize,
-    kind: SubscriptionKind,
-) -> MQTTStatus {
-    // SAFETY: NULL is checked by `as_mut`; the caller guarantees the
-    // out-pointers are writable.
-    let job = match unsafe { (pRemainingLength.as_mut(), pPacketSize.as_mut()) } {
-        (Some(remaining_out), Some(size_out)) => Some(SubscriptionJob::Size {
-            remaining_out,
-            size_out,
-        }),
-        _ => None,
-    };
-    // SAFETY: forwarded contract.
-    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
-}
-
-/// `MQTT_SerializeSubscribe` and `MQTT_SerializeUnsubscribe`.
-///
-/// # Safety
-/// Pointers NULL or valid, as for the exported functions.
-unsafe fn serialize_subscription_c(
-    pSubscriptionList: *const MQTTSubscribeInfo_t,
-    subscriptionCount: usize,
-    packetId: u16,
-    remainingLength: usize,
-    pFixedBuffer: *const MQTTFixedBuffer_t,
-    kind: SubscriptionKind,
-) -> MQTTStatus {
-    // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-    let job = unsafe { pFixedBuffer.as_ref() }.map(|fixed| SubscriptionJob::Serialize {
-        fixed,
-        packet_id: packetId,
-        remaining: remainingLength,
-    });
-    // SAFETY: forwarded contract.
-    unsafe { subscription_c(pSubscriptionList, subscriptionCount, kind, job) }
+    if pFixedBuffer.is_null() {
+        // SAFETY: both checked non-NULL above; writable (caller contract).
+        unsafe {
+            put(pRemainingLength, remaining);
+            put(pPacketSize, packet_size_of(remaining));
+        }
+        return MQTTSuccess;
+    }
+    if remainingLength != remaining {
+        log_error(format_args!(
+            "remainingLength does not match the subscription list"
+        ));
+        return MQTTBadParameter;
+    }
+    // Sized and checked above (packet identifier, buffer size).
+    match subscribe::write_subscription(out, kind, list.len(), &at, packetId, remaining) {
+        Ok(_) => MQTTSuccess,
+        Err(status) => status,
+    }
 }
 
 /// Computes the remaining length and total size of a SUBSCRIBE packet.
@@ -389,12 +328,15 @@ pub unsafe extern "C" fn MQTT_GetSubscribePacketSize(
     guard(MQTTBadParameter, || {
         // SAFETY: forwarded contract.
         unsafe {
-            get_subscription_size(
+            subscription_c(
                 pSubscriptionList,
                 subscriptionCount,
+                SubscriptionKind::Subscribe,
                 pRemainingLength,
                 pPacketSize,
-                SubscriptionKind::Subscribe,
+                core::ptr::null(),
+                0,
+                0,
             )
         }
     })
@@ -420,13 +362,15 @@ pub unsafe extern "C" fn MQTT_SerializeSubscribe(
     guard(MQTTBadParameter, || {
         // SAFETY: forwarded contract.
         unsafe {
-            serialize_subscription_c(
+            subscription_c(
                 pSubscriptionList,
                 subscriptionCount,
+                SubscriptionKind::Subscribe,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                pFixedBuffer,
                 packetId,
                 remainingLength,
-                pFixedBuffer,
-                SubscriptionKind::Subscribe,
             )
         }
     })
@@ -449,12 +393,15 @@ pub unsafe extern "C" fn MQTT_GetUnsubscribePacketSize(
     guard(MQTTBadParameter, || {
         // SAFETY: forwarded contract.
         unsafe {
-            get_subscription_size(
+            subscription_c(
                 pSubscriptionList,
                 subscriptionCount,
+                SubscriptionKind::Unsubscribe,
                 pRemainingLength,
                 pPacketSize,
-                SubscriptionKind::Unsubscribe,
+                core::ptr::null(),
+                0,
+                0,
             )
         }
     })
@@ -480,13 +427,15 @@ pub unsafe extern "C" fn MQTT_SerializeUnsubscribe(
     guard(MQTTBadParameter, || {
         // SAFETY: forwarded contract.
         unsafe {
-            serialize_subscription_c(
+            subscription_c(
                 pSubscriptionList,
                 subscriptionCount,
+                SubscriptionKind::Unsubscribe,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                pFixedBuffer,
                 packetId,
                 remainingLength,
-                pFixedBuffer,
-                SubscriptionKind::Unsubscribe,
             )
         }
     })
@@ -715,35 +664,23 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeaderWithoutTopic(
 ) -> MQTTStatus_t {
     guard(MQTTBadParameter, || {
         // SAFETY: NULL is checked by `as_ref`; the caller guarantees validity.
-        let (Some(info), false, false) = (
-            unsafe { pPublishInfo.as_ref() },
-            pBuffer.is_null(),
-            headerSize.is_null(),
-        ) else {
+        let (Some(info), false) = (unsafe { pPublishInfo.as_ref() }, headerSize.is_null()) else {
             return MQTTBadParameter;
         };
         let Some(qos) = MQTTQoS::from_raw(info.qos) else {
             return MQTTBadParameter;
         };
-        let Some(length) = header_length(remainingLength, 2) else {
-            return MQTTBadParameter;
-        };
-        // SAFETY: the caller guarantees room for this header (at most 7 bytes).
-        let out = unsafe { core::slice::from_raw_parts_mut(pBuffer, length) };
-        match serialize_publish_header_without_topic(
-            out,
-            qos,
-            info.retain,
-            info.dup,
-            info.topicNameLength,
-            remainingLength,
-        ) {
-            Ok(written) => {
+        let first_byte = publish_type_byte(qos, info.retain, info.dup);
+        // SAFETY: `pBuffer` is NULL or has room for the header (contract).
+        match unsafe {
+            header_with_u16_c(pBuffer, first_byte, remainingLength, info.topicNameLength)
+        } {
+            Some(written) => {
                 // SAFETY: checked non-NULL above.
                 unsafe { headerSize.write(written) };
                 MQTTSuccess
             }
-            Err(status) => status,
+            None => MQTTBadParameter,
         }
     })
 }
@@ -1259,28 +1196,47 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
     })
 }
 
+/// Writes `first_byte`, the remaining length and `value` at `pIndex` (at
+/// most 7 bytes) and returns how many bytes that took; `None` for a NULL
+/// `pIndex` or a remaining length over the limit. The body of the
+/// SUBSCRIBE/UNSUBSCRIBE header functions and of
+/// `MQTT_SerializePublishHeaderWithoutTopic`, which write the same shape.
+///
+/// # Safety
+/// `pIndex` is NULL or writable for 7 bytes.
+#[inline(never)]
+unsafe fn header_with_u16_c(
+    pIndex: *mut u8,
+    first_byte: u8,
+    remainingLength: usize,
+    value: u16,
+) -> Option<usize> {
+    if pIndex.is_null() {
+        return None;
+    }
+    let length = header_length(remainingLength, 2)?;
+    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
+    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
+    subscribe::header_with_u16(out, first_byte, remainingLength, value).ok()
+}
+
 /// Shared body of the SUBSCRIBE/UNSUBSCRIBE header functions.
 ///
 /// # Safety
 /// `pIndex` is NULL or writable for 7 bytes.
+// A forwarding wrapper: inlined into the two exports.
+#[inline(always)]
 unsafe fn subscription_header_c(
     remainingLength: usize,
     pIndex: *mut u8,
     packetId: u16,
     kind: SubscriptionKind,
 ) -> *mut u8 {
-    if pIndex.is_null() {
-        return core::ptr::null_mut();
-    }
-    let Some(length) = header_length(remainingLength, 2) else {
-        return core::ptr::null_mut();
-    };
-    // SAFETY: the caller guarantees room for this header (at most 7 bytes).
-    let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-    match subscription_header(out, kind, remainingLength, packetId) {
+    // SAFETY: forwarded contract.
+    match unsafe { header_with_u16_c(pIndex, kind.type_byte(), remainingLength, packetId) } {
         // SAFETY: `written` bytes were written inside the caller's buffer.
-        Ok(written) => unsafe { pIndex.add(written) },
-        Err(_) => core::ptr::null_mut(),
+        Some(written) => unsafe { pIndex.add(written) },
+        None => core::ptr::null_mut(),
     }
 }
 

@@ -3,18 +3,17 @@
 //! vectors per transport call.
 
 use crate::coremqtt::serializer::{
-    self, Subscription, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
+    self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
 };
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::wire::length::MAX_REMAINING_LENGTH;
+use crate::coremqtt::serializer_types::MQTTStatus;
 
 use super::config::Config;
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
-use crate::wire::raw;
 
-/// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`.
+/// Sends SUBSCRIBE or UNSUBSCRIBE for `count` filters read through `filter`
+/// (`None`: an entry the face could not read, refused like an empty filter).
 ///
 /// Checks as coreMQTT does: packet id not 0, at least one filter, no empty
 /// filter, and (SUBSCRIBE) incoming records for any QoS 1/2 subscription.
@@ -22,7 +21,7 @@ pub fn send<'a, P: Port>(
     ctx: &mut P,
     kind: SubscriptionKind,
     count: usize,
-    filter: &dyn Fn(usize) -> Subscription<'a>,
+    filter: SubscriptionAt<'_, 'a>,
     packet_id: u16,
 ) -> MQTTStatus {
     if packet_id == 0 {
@@ -31,28 +30,18 @@ pub fn send<'a, P: Port>(
     }
     let subscribe = kind == SubscriptionKind::Subscribe;
     // Per filter: its length prefix and the filter, and for SUBSCRIBE the
-    // QoS byte. The same number counts the filter's vectors in a batch and
-    // (with the filter's own length) its bytes in the packet.
+    // QoS byte: the filter's vectors in a batch.
     let per_filter: usize = if subscribe { 3 } else { 2 };
-    // One pass over the filters: `MQTT_GetSubscribePacketSize`'s checks
-    // (`serializer::subscription_packet_size`, with the same statuses) and
-    // whether any subscription needs incoming records.
-    let mut remaining: usize = 2;
+    // One pass over the filters, the serializer's own (the same checks and
+    // statuses as `MQTT_GetSubscribePacketSize`), which also finds whether
+    // any subscription needs incoming records.
     let mut wants_qos1_or_2 = false;
-    for i in 0..count {
-        let f = filter(i);
-        if f.filter.is_empty() || f.filter.len() > usize::from(u16::MAX) {
-            log::error!("{kind:?}: subscription #{i} has an empty or oversized topic filter");
-            return MQTTStatus::MQTTBadParameter;
-        }
-        remaining = remaining.saturating_add(f.filter.len() + per_filter);
-        wants_qos1_or_2 |= f.qos != MQTTQoS::MQTTQoS0;
-    }
-    if count == 0 || remaining > MAX_REMAINING_LENGTH {
-        log::error!("{kind:?}: no filters, or a packet over the MQTT limit");
+    let remaining =
+        serializer::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
+    if remaining == 0 {
         return MQTTStatus::MQTTBadParameter;
     }
-    if subscribe && wants_qos1_or_2 && ctx.record_array(false).is_empty() {
+    if wants_qos1_or_2 && ctx.record_array(false).is_empty() {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
         return MQTTStatus::MQTTBadParameter;
     }
@@ -69,23 +58,30 @@ pub fn send<'a, P: Port>(
     let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();
     // Batches of at most `max` vectors: the header and as many whole filters
-    // as fit, then whole filters only. The length bytes of a batch live in
-    // an array the batch's vectors borrow, so each batch is prepared in full
-    // before it is sent.
+    // as fit (at least one), then whole filters only. The length bytes of a
+    // batch live in an array the batch's vectors borrow, so each batch is
+    // prepared in full before it is sent.
     let mut next: usize = 0;
     let mut started = false;
     while next < count {
-        let header_slots = usize::from(!started);
-        let fit = (max.saturating_sub(header_slots) / per_filter).clamp(1, BATCH_FILTERS_CAP);
-        let end = next.saturating_add(fit).min(count);
         let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
         // Slot 0 holds the header, sent with the first batch only; each
-        // filter then takes `per_filter` slots.
+        // filter then takes `per_filter` slots. Counting slot 0 in both
+        // cases, a batch may fill `max` slots plus slot 0 once the header
+        // has gone out: filters are added while the next one fits (the
+        // first always goes in), at most `BATCH_FILTERS_CAP` of them.
+        let limit = max + usize::from(started);
         let mut vectors: [&[u8]; BATCH_VECTORS_CAP] = [header; BATCH_VECTORS_CAP];
         let mut used = 1;
-        for (len, i) in lengths.iter_mut().zip(next..end) {
-            let f = filter(i);
-            *len = raw::field_len(f.filter);
+        for len in lengths.iter_mut() {
+            if next >= count || (used > 1 && used + per_filter > limit) {
+                break;
+            }
+            // Every entry was read and checked above.
+            let Some(f) = filter(next) else { break };
+            next += 1;
+            // At most 65,535 bytes: checked above, so the cast keeps it.
+            *len = (f.filter.len() as u16).to_be_bytes();
             let len: &[u8; 2] = len;
             // Three slots written, `per_filter` kept: an UNSUBSCRIBE's third
             // slot is overwritten by the next filter or left past `used`.
@@ -109,7 +105,6 @@ pub fn send<'a, P: Port>(
             log::error!("{kind:?} {packet_id}: send failed");
             return status;
         }
-        next = end;
     }
     MQTTStatus::MQTTSuccess
 }

@@ -127,18 +127,24 @@ pub(crate) unsafe fn c_subscription_list<'a>(
     }
 }
 
-/// The entries of a subscription list as views, `None` for one with a NULL
-/// filter or an invalid QoS (`checked_subscription_size` refuses those).
+/// Reads entry `i` of a subscription list as a view: `None` past the end or
+/// for an entry with a NULL filter or an invalid QoS (which
+/// `checked_subscription_size` refuses). `MQTT_Subscribe`, `MQTT_Unsubscribe`
+/// and the four serializer functions all read their lists through this one
+/// closure type, so a firmware image holds one copy of it.
 ///
 /// # Safety
-/// Every entry's filter pointer must be valid for its length.
-pub(crate) unsafe fn c_subscriptions<'a>(
+/// Every entry's filter pointer must be valid for its length for as long as
+/// the closure is called.
+pub(crate) unsafe fn c_subscription_reader<'a>(
     list: &'a [MQTTSubscribeInfo_t],
     kind: SubscriptionKind,
-) -> impl Iterator<Item = Option<Subscription<'a>>> + Clone + 'a {
+) -> impl Fn(usize) -> Option<Subscription<'a>> + 'a {
     // SAFETY: forwarded from the caller.
-    list.iter()
-        .map(move |info| unsafe { c_subscription(info, kind) })
+    move |i| {
+        list.get(i)
+            .and_then(|info| unsafe { c_subscription(info, kind) })
+    }
 }
 
 /// Writes `value` through `out` when it is not NULL.

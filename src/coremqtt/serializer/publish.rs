@@ -55,7 +55,8 @@ pub fn publish_packet_size(
     // coreMQTT's limit is on the whole packet: type byte, length encoding
     // and remaining length together at most MAX_REMAINING_LENGTH.
     let remaining = header.saturating_add(payload_length);
-    let size = remaining.saturating_add(1 + remaining_length_size(remaining));
+    // `None` (an overflow) is over the limit too.
+    let size = packet_size(remaining).unwrap_or(usize::MAX);
     if size > MAX_REMAINING_LENGTH {
         log_error(format_args!(
             "PUBLISH: payload of {payload_length} bytes exceeds the MQTT limit"
@@ -98,10 +99,12 @@ pub fn serialize_publish_header_without_topic(
     topic_length: u16,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    let mut w = RawWriter::new(out);
-    w.fixed_header(publish_type_byte(qos, retain, dup), remaining_length)?;
-    w.u16(topic_length)?;
-    Ok(w.position())
+    header_with_u16(
+        out,
+        publish_type_byte(qos, retain, dup),
+        remaining_length,
+        topic_length,
+    )
 }
 
 /// Writes everything of a PUBLISH but the payload: fixed header, topic and,

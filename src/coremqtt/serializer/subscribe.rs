@@ -12,7 +12,8 @@ pub enum SubscriptionKind {
 }
 
 impl SubscriptionKind {
-    fn type_byte(self) -> u8 {
+    /// The first byte of the packet.
+    pub(crate) fn type_byte(self) -> u8 {
         match self {
             Self::Subscribe => MQTT_PACKET_TYPE_SUBSCRIBE,
             Self::Unsubscribe => MQTT_PACKET_TYPE_UNSUBSCRIBE,
@@ -29,122 +30,155 @@ pub struct Subscription<'a> {
     pub filter: &'a [u8],
 }
 
+/// Entry `i` of a SUBSCRIBE or UNSUBSCRIBE's list: `None` is an entry the C
+/// face could not read (a NULL filter or an invalid QoS), which is
+/// `MQTTBadParameter`. The size check and the encoder take lists as a count
+/// and this one non-generic type, so each exists once in a firmware image
+/// however many faces (the C serializers, `MQTT_Subscribe`, the engine) call
+/// it.
+pub type SubscriptionAt<'f, 'a> = &'f dyn Fn(usize) -> Option<Subscription<'a>>;
+
 /// Remaining length and total size of a SUBSCRIBE or UNSUBSCRIBE
 /// (`MQTT_GetSubscribePacketSize`, `MQTT_GetUnsubscribePacketSize`). No
 /// filters, an empty filter, a filter over 65535 bytes or a packet over the
 /// MQTT limit is `MQTTBadParameter`.
 pub fn subscription_packet_size<'a>(
-    subscriptions: impl IntoIterator<Item = Subscription<'a>>,
+    subscriptions: &[Subscription<'a>],
     kind: SubscriptionKind,
 ) -> Result<(usize, usize), MQTTStatus> {
-    checked_subscription_size(subscriptions.into_iter().map(Some), kind)
+    let at = |i: usize| subscriptions.get(i).copied();
+    match checked_subscription_size(subscriptions.len(), &at, kind, &mut false) {
+        0 => Err(MQTTBadParameter),
+        remaining => Ok((remaining, packet_size_of(remaining))),
+    }
 }
 
-/// [`subscription_packet_size`] over entries that may have failed to read
-/// (`None`: a NULL filter or an invalid QoS in the C list), which are
-/// `MQTTBadParameter` like the other invalid entries: the C face reads,
-/// checks and sizes its list in one pass.
-pub(crate) fn checked_subscription_size<'a>(
-    subscriptions: impl IntoIterator<Item = Option<Subscription<'a>>>,
+/// Whole size of a packet of `remaining` bytes after its header, for a
+/// `remaining` within the MQTT limit (so never `None` below): through the
+/// out-of-line [`packet_size`] the other serializers call too.
+pub(crate) fn packet_size_of(remaining: usize) -> usize {
+    packet_size(remaining).unwrap_or(usize::MAX)
+}
+
+/// [`subscription_packet_size`]'s one pass over the `count` entries `at`
+/// gives, shared by every face: the remaining length, or 0 (no packet has
+/// it) for a list that is `MQTTBadParameter`. Sets `wants_qos1_or_2` when
+/// some entry of a SUBSCRIBE asks for QoS 1 or 2 (it then needs incoming
+/// records; an UNSUBSCRIBE's QoS fields mean nothing).
+/// Returns a bare number rather than a `Result` so the answer comes back in
+/// a register: this is on `MQTT_Subscribe`'s path in the smallest firmware.
+pub(crate) fn checked_subscription_size(
+    count: usize,
+    at: SubscriptionAt<'_, '_>,
     kind: SubscriptionKind,
-) -> Result<(usize, usize), MQTTStatus> {
+    wants_qos1_or_2: &mut bool,
+) -> usize {
     let per_filter_extra = match kind {
         SubscriptionKind::Subscribe => 3,
         SubscriptionKind::Unsubscribe => 2,
     };
+    if count == 0 {
+        return 0;
+    }
     let mut remaining: usize = 2;
-    let mut count = 0usize;
-    let mut valid = true;
-    for subscription in subscriptions {
-        count += 1;
-        let Some(subscription) = subscription else {
+    // The first invalid entry decides (all are `MQTTBadParameter`); stopping
+    // as soon as the packet is over the MQTT limit also keeps the sum far
+    // from overflowing.
+    for i in 0..count {
+        let Some(subscription) = at(i) else {
             log_error(format_args!(
-                "subscription #{} has a NULL topic filter or an invalid QoS",
-                count - 1
+                "subscription #{i} has a NULL topic filter or an invalid QoS"
             ));
-            valid = false;
-            continue;
+            return 0;
         };
         let length = subscription.filter.len();
         if length == 0 || length > usize::from(u16::MAX) {
             log_error(format_args!(
-                "subscription #{} has an empty or oversized topic filter",
-                count - 1
+                "subscription #{i} has an empty or oversized topic filter"
             ));
-            valid = false;
+            return 0;
         }
-        remaining = remaining
-            .saturating_add(length)
-            .saturating_add(per_filter_extra);
+        *wants_qos1_or_2 |=
+            kind == SubscriptionKind::Subscribe && subscription.qos != MQTTQoS::MQTTQoS0;
+        remaining += length + per_filter_extra;
+        if remaining > MAX_REMAINING_LENGTH {
+            log_error(format_args!(
+                "subscription packet of over {MAX_REMAINING_LENGTH} bytes exceeds the MQTT limit"
+            ));
+            return 0;
+        }
     }
-    if count == 0 || !valid {
-        return Err(MQTTBadParameter);
-    }
-    if remaining > MAX_REMAINING_LENGTH {
-        log_error(format_args!(
-            "subscription packet of {remaining} bytes exceeds the MQTT limit"
-        ));
-        return Err(MQTTBadParameter);
-    }
-    Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
+    remaining
 }
 
 /// Writes the type byte, remaining length and packet identifier of a
 /// SUBSCRIBE or UNSUBSCRIBE (`MQTT_SerializeSubscribeHeader`,
 /// `MQTT_SerializeUnsubscribeHeader`); at most
 /// [`SUBSCRIPTION_HEADER_MAX_SIZE`] bytes. Returns the count.
+// A forwarding wrapper: inlined, so every caller calls `header_with_u16`.
+#[inline(always)]
 pub fn subscription_header(
     out: &mut [u8],
     kind: SubscriptionKind,
     remaining_length: usize,
     packet_id: u16,
 ) -> Result<usize, MQTTStatus> {
+    header_with_u16(out, kind.type_byte(), remaining_length, packet_id)
+}
+
+/// Writes a first byte, a remaining length and a two-byte number: the
+/// start of a SUBSCRIBE or UNSUBSCRIBE (the number is the packet
+/// identifier) and of a PUBLISH without its topic (the topic's length),
+/// one copy for both. Returns the count.
+pub(crate) fn header_with_u16(
+    out: &mut [u8],
+    first_byte: u8,
+    remaining_length: usize,
+    value: u16,
+) -> Result<usize, MQTTStatus> {
     let mut w = RawWriter::new(out);
-    w.fixed_header(kind.type_byte(), remaining_length)?;
-    w.u16(packet_id)?;
+    w.fixed_header(first_byte, remaining_length)?;
+    w.u16(value)?;
     Ok(w.position())
 }
 
 /// Writes a whole SUBSCRIBE or UNSUBSCRIBE and returns its size. Packet
 /// identifier 0 is `MQTTBadParameter`; a buffer smaller than the packet is
 /// `MQTTNoMemory`.
-pub fn serialize_subscription<'a, I>(
+pub fn serialize_subscription(
     out: &mut [u8],
     kind: SubscriptionKind,
-    subscriptions: I,
+    subscriptions: &[Subscription<'_>],
     packet_id: u16,
-) -> Result<usize, MQTTStatus>
-where
-    I: IntoIterator<Item = Subscription<'a>>,
-    I::IntoIter: Clone,
-{
-    let subscriptions = subscriptions.into_iter();
+) -> Result<usize, MQTTStatus> {
     if packet_id == 0 {
         return Err(MQTTBadParameter);
     }
-    let (remaining, size) = subscription_packet_size(subscriptions.clone(), kind)?;
+    let (remaining, size) = subscription_packet_size(subscriptions, kind)?;
     if size > out.len() {
         return Err(MQTTNoMemory);
     }
-    write_subscription(out, kind, subscriptions.map(Some), packet_id, remaining)
+    let at = |i: usize| subscriptions.get(i).copied();
+    write_subscription(out, kind, subscriptions.len(), &at, packet_id, remaining)
 }
 
 /// Writes a SUBSCRIBE or UNSUBSCRIBE whose remaining length
-/// `subscription_packet_size` gave for these subscriptions (so its checks
+/// [`checked_subscription_size`] gave for these subscriptions (so its checks
 /// have passed), without computing it again; `MQTTNoMemory` if `out` is too
 /// small. The entries are those the size was computed from, so none is
 /// `None` (one would be `MQTTBadParameter`).
-pub(crate) fn write_subscription<'a>(
+pub(crate) fn write_subscription(
     out: &mut [u8],
     kind: SubscriptionKind,
-    subscriptions: impl Iterator<Item = Option<Subscription<'a>>>,
+    count: usize,
+    at: SubscriptionAt<'_, '_>,
     packet_id: u16,
     remaining: usize,
 ) -> Result<usize, MQTTStatus> {
     let header = subscription_header(out, kind, remaining, packet_id)?;
     let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
-    for subscription in subscriptions {
-        let subscription = subscription.ok_or(MQTTBadParameter)?;
+    for i in 0..count {
+        let subscription = at(i).ok_or(MQTTBadParameter)?;
         w.field(subscription.filter)?;
         if kind == SubscriptionKind::Subscribe {
             w.byte(subscription.qos as u8)?;

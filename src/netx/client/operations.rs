@@ -97,7 +97,7 @@ impl Client {
         };
         let id = engine::next_packet_id(&mut *engine);
         let entry = Subscription { qos, filter };
-        let status = engine::subscribe::send(&mut *engine, kind, 1, &|_| entry, id);
+        let status = engine::subscribe::send(&mut *engine, kind, 1, &|_| Some(entry), id);
         drop(engine);
         let result = send_status(status);
         if result == NXD_MQTT_SUCCESS {
