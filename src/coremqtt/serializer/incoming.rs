@@ -153,22 +153,24 @@ pub fn deserialize_ack(type_byte: u8, body: &[u8]) -> AckOutcome {
         | MQTT_PACKET_TYPE_PUBREC
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
-            // The type byte is one of the five exact values, so `wire`
-            // accepts its type and flags.
-            let decoded = crate::wire::split_first_byte(type_byte)
-                .and_then(|(packet_type, _)| ack::id_only_body(packet_type, body));
-            let (status, packet_id) = match decoded {
-                Ok(packet_id) => (MQTTSuccess, Some(packet_id)),
-                // coreMQTT reports the identifier it read, then refuses it.
-                Err(crate::wire::Error::ZeroPacketId) => (MQTTBadResponse, Some(0)),
-                Err(e) => {
-                    log_error(format_args!("acknowledgement {type_byte:#04x}: {e}"));
-                    return AckOutcome::new(MQTTBadResponse);
-                }
+            // Exactly two bytes, read in place: `wire::ack::id_only_body`
+            // would build a detailed `wire::Error` only to be mapped to
+            // `MQTTBadResponse` here (measured smaller on a Cortex-M4).
+            let &[high, low] = body else {
+                log_error(format_args!(
+                    "acknowledgement {type_byte:#04x} without remaining length 2"
+                ));
+                return AckOutcome::new(MQTTBadResponse);
             };
+            let packet_id = u16::from_be_bytes([high, low]);
             AckOutcome {
-                status,
-                packet_id,
+                // coreMQTT reports the identifier it read, then refuses 0.
+                status: if packet_id == 0 {
+                    MQTTBadResponse
+                } else {
+                    MQTTSuccess
+                },
+                packet_id: Some(packet_id),
                 session_present: None,
             }
         }
