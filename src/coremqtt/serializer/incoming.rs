@@ -32,17 +32,33 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
         ));
         return Err(MQTTBadResponse);
     }
-    // `wire` decodes the length; coreMQTT's statuses for its failures: a
-    // length still open is `MQTTNeedMoreBytes`, one longer than four bytes or
-    // not in its shortest form (§2.2.3) `MQTTBadResponse`.
-    let (remaining, used) = match length::decode(received.get(1..).unwrap_or_default()) {
-        Ok(decoded) => decoded,
-        Err(crate::wire::Error::Incomplete { .. }) => return Err(MQTTNeedMoreBytes),
-        Err(e) => {
-            log_error(format_args!("invalid remaining length: {e}"));
+    // The length decoded here rather than by `wire::length::decode`: the
+    // detailed errors of that decoder would only become coreMQTT's statuses,
+    // and with no caller but the engine's fixed-header peek it inlines there
+    // (smaller on a Cortex-M4). A length still open is `MQTTNeedMoreBytes`,
+    // one longer than four bytes or not in its shortest form (§2.2.3)
+    // `MQTTBadResponse`, as `wire` judges them.
+    let mut remaining = 0usize;
+    let mut used = 0usize;
+    loop {
+        used += 1;
+        let Some(&digit) = received.get(used) else {
+            return Err(MQTTNeedMoreBytes);
+        };
+        // At most four digits: the shift stays below 28.
+        remaining |= usize::from(digit & 0x7f) << (7 * (used - 1));
+        if digit & 0x80 == 0 {
+            if used > 1 && digit == 0 {
+                log_error(format_args!("remaining length not in its shortest form"));
+                return Err(MQTTBadResponse);
+            }
+            break;
+        }
+        if used == length::MAX_LEN_BYTES {
+            log_error(format_args!("remaining length longer than four bytes"));
             return Err(MQTTBadResponse);
         }
-    };
+    }
     Ok(FixedHeader {
         type_byte,
         remaining_length: remaining,
