@@ -84,6 +84,35 @@ unsafe fn records_slice<'a>(
     }
 }
 
+/// Borrows one record array of a C context (the outgoing one when
+/// `outgoing`), as the application handed it to `MQTT_InitStatefulQoS`.
+///
+/// The state functions borrow only the array they work on, as coreMQTT's
+/// do: one pointer and count chosen, one slice checked (smaller on a
+/// Cortex-M4 than borrowing both arrays and picking one).
+///
+/// # Safety
+/// `context` must be a valid context whose record pointer and count
+/// describe an array that nothing else accesses while the result lives.
+unsafe fn record_array(
+    context: &MQTTContext_t,
+    outgoing: bool,
+) -> Result<&mut [MQTTPubAckInfo_t], MQTTStatus> {
+    let (records, count) = if outgoing {
+        (
+            context.outgoingPublishRecords,
+            context.outgoingPublishRecordMaxCount,
+        )
+    } else {
+        (
+            context.incomingPublishRecords,
+            context.incomingPublishRecordMaxCount,
+        )
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { records_slice(records, count) }
+}
+
 /// Borrows the record arrays of a C context, as the application handed them
 /// to `MQTT_InitStatefulQoS`.
 ///
@@ -94,14 +123,8 @@ pub unsafe fn records_of(context: &MQTTContext_t) -> Result<StateRecords<'_>, MQ
     // SAFETY: forwarded from the caller.
     unsafe {
         Ok(StateRecords {
-            outgoing: records_slice(
-                context.outgoingPublishRecords,
-                context.outgoingPublishRecordMaxCount,
-            )?,
-            incoming: records_slice(
-                context.incomingPublishRecords,
-                context.incomingPublishRecordMaxCount,
-            )?,
+            outgoing: record_array(context, true)?,
+            incoming: record_array(context, false)?,
         })
     }
 }
@@ -131,9 +154,9 @@ pub unsafe extern "C" fn MQTT_ReserveState(
         let Some(context) = (unsafe { pMqttContext.as_ref() }) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        match unsafe { records_of(context) } {
-            Ok(mut records) => records.reserve(packetId, qos),
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        match unsafe { record_array(context, true) } {
+            Ok(records) => Outgoing(records).reserve(packetId, qos),
             Err(status) => status,
         }
     })
@@ -197,11 +220,9 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
                 MQTTStatus::MQTTIllegalState
             };
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        let result = match unsafe { records_of(context) } {
-            Ok(mut records) => records.update_publish(packetId, op, qos),
-            Err(status) => Err(status),
-        };
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        let result = unsafe { record_array(context, op == MQTTStateOperation::MQTT_SEND) }
+            .and_then(|records| update_publish(records, packetId, op, qos));
         match result {
             Ok(state) => {
                 // SAFETY: checked non-NULL above; the caller guarantees it is writable.
@@ -233,11 +254,11 @@ pub unsafe extern "C" fn MQTT_RemoveStateRecord(
         if context.outgoingPublishRecords.is_null() {
             return MQTTStatus::MQTTBadParameter;
         }
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS;
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS;
         // the C API takes the context as const but the records are the
         // application's mutable arrays.
-        match unsafe { records_of(context) } {
-            Ok(mut records) => records.remove_outgoing(packetId),
+        match unsafe { record_array(context, true) } {
+            Ok(records) => Outgoing(records).remove(packetId),
             Err(status) => status,
         }
     })
@@ -296,11 +317,10 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
         ) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        let result = match unsafe { records_of(context) } {
-            Ok(mut records) => records.update_ack(packetId, ack, op),
-            Err(status) => Err(status),
-        };
+        let step = ack_step(ack.into(), op.into());
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        let result = unsafe { record_array(context, step.outgoing) }
+            .and_then(|records| update_ack_in(records, packetId, step));
         match result {
             Ok(state) => {
                 // SAFETY: checked non-NULL above; the caller guarantees it is writable.
