@@ -45,7 +45,7 @@ use super::serializer_types::{
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
 use crate::wire::raw::{self, RawWriter};
-use crate::wire::{length, PublishParts};
+use crate::wire::length;
 
 use MQTTStatus::{
     MQTTBadParameter, MQTTBadResponse, MQTTNeedMoreBytes, MQTTNoDataAvailable, MQTTNoMemory,

@@ -106,15 +106,28 @@ pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish
     if body.len() < 3 + id_length {
         return Err(MQTTBadResponse);
     }
-    // `wire` splits the fields; coreMQTT's policy on their contents (no text
-    // or topic-name check, only a zero packet identifier refused) stays here.
-    let Ok(parts) = PublishParts::split(id_length != 0, body) else {
+    // The fields split in place by their lengths alone; coreMQTT's policy on
+    // their contents (no text or topic-name check, only a zero packet
+    // identifier refused). Not `wire::PublishParts::split`: with the engine's
+    // `PublishBody::decode` as its one caller that inlines there, and this
+    // face needs no `wire::Error` (smaller on a Cortex-M4).
+    let [high, low, rest @ ..] = body else {
+        return Err(MQTTBadResponse);
+    };
+    let Some((topic, rest)) = rest.split_at_checked(usize::from(u16::from_be_bytes([*high, *low])))
+    else {
         log_error(format_args!("PUBLISH body shorter than its topic name"));
         return Err(MQTTBadResponse);
     };
-    let (topic, payload) = (parts.topic, parts.payload);
-    let packet_id = parts.packet_id.unwrap_or(0);
-    if parts.packet_id == Some(0) {
+    let (packet_id, payload) = match (id_length, rest) {
+        (0, payload) => (0, payload),
+        (_, [high, low, payload @ ..]) => (u16::from_be_bytes([*high, *low]), payload),
+        _ => {
+            log_error(format_args!("PUBLISH body shorter than its topic name"));
+            return Err(MQTTBadResponse);
+        }
+    };
+    if id_length != 0 && packet_id == 0 {
         log_error(format_args!("PUBLISH with packet identifier 0"));
         return Err(MQTTBadResponse);
     }
