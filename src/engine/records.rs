@@ -645,7 +645,12 @@ pub fn update_publish(
     }
     match op {
         MQTTStateOperation::MQTT_SEND => Outgoing(records).publish_sent(packet_id, qos),
-        MQTTStateOperation::MQTT_RECEIVE => receive_publish(records, packet_id, qos),
+        // Not `receive_publish`, which then has the engine as its one caller
+        // and inlines there (smaller on a Cortex-M4).
+        MQTTStateOperation::MQTT_RECEIVE => {
+            let new = calculate_state_publish(op, qos);
+            add_record_at(records, packet_id, qos, new).map(|_| new)
+        }
     }
 }
 
