@@ -173,10 +173,10 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState_t {
     guard(MQTTPublishState::MQTTStateNull, || {
-        match (MQTTStateOperation::from_raw(opType), MQTTQoS::from_raw(qos)) {
-            (Some(op), Some(qos)) => calculate_state_publish(op, qos),
-            _ => MQTTPublishState::MQTTStateNull,
-        }
+        publish_state_raw(
+            super::c_enum::to_index(opType),
+            super::c_enum::to_index(qos),
+        )
     })
 }
 
@@ -277,11 +277,12 @@ pub unsafe extern "C" fn MQTT_CalculateStateAck(
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState_t {
     guard(MQTTPublishState::MQTTStateNull, || {
-        match (
-            MQTTPubAckType::from_raw(packetType),
-            MQTTStateOperation::from_raw(opType),
+        // The engine's transition table, indexed by the raw values.
+        match ack_step_raw(
+            super::c_enum::to_index(packetType),
+            super::c_enum::to_index(opType),
         ) {
-            (Some(ack), Some(op)) => calculate_state_ack(ack, op, qos),
+            Some(step) if qos == step.qos as MQTTQoSRaw => step.new,
             _ => MQTTPublishState::MQTTStateNull,
         }
     })
@@ -472,6 +473,39 @@ mod tests {
         // SAFETY: the array and its real length.
         let fine = unsafe { records_slice(one.as_mut_ptr(), 1) };
         assert_eq!(fine.map(|r| r.len()), Ok(1));
+    }
+
+    #[test]
+    fn the_calculate_exports_agree_with_the_engine_functions_for_every_raw_value() {
+        // The exports index tables with the raw values; the engine's
+        // functions match on the enums. Every raw value from 0 to 255 (the
+        // out-of-range ones must give MQTTStateNull).
+        let ops = [MQTT_SEND, MQTT_RECEIVE];
+        let qoses = [MQTTQoS::MQTTQoS0, MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2];
+        let acks = [
+            MQTTPubAckType::MQTTPuback,
+            MQTTPubAckType::MQTTPubrec,
+            MQTTPubAckType::MQTTPubrel,
+            MQTTPubAckType::MQTTPubcomp,
+        ];
+        for op in 0..=255 {
+            for qos in 0..=255 {
+                let want = match (ops.get(op as usize), qoses.get(qos as usize)) {
+                    (Some(&op), Some(&qos)) => calculate_state_publish(op, qos),
+                    _ => MQTTStateNull,
+                };
+                // SAFETY: plain values.
+                assert_eq!(unsafe { MQTT_CalculateStatePublish(op, qos) }, want);
+                for ack in 0..=4 {
+                    let want = match (acks.get(ack as usize), ops.get(op as usize)) {
+                        (Some(&ack), Some(&op)) => calculate_state_ack(ack, op, qos),
+                        _ => MQTTStateNull,
+                    };
+                    // SAFETY: plain values.
+                    assert_eq!(unsafe { MQTT_CalculateStateAck(ack, op, qos) }, want);
+                }
+            }
+        }
     }
 
     #[test]

@@ -132,6 +132,45 @@ pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPubl
     }
 }
 
+/// [`calculate_state_publish`] as data, indexed by `qos * 2 + op`
+/// (`MQTT_SEND` is 0): `MQTT_CalculateStatePublish` looks its raw
+/// arguments up here instead of converting both to enums and matching
+/// (smaller on a Cortex-M4). The engine keeps the match, which folds away
+/// where its arguments are constants.
+pub const PUBLISH_STATES: [MQTTPublishState; 6] = {
+    use MQTTPublishState::*;
+    [
+        MQTTPublishDone,
+        MQTTPublishDone,
+        MQTTPubAckPending,
+        MQTTPubAckSend,
+        MQTTPubRecPending,
+        MQTTPubRecSend,
+    ]
+};
+
+/// The state of [`calculate_state_publish`] for raw C values (as indices,
+/// see `c_enum::to_index`); `MQTTStateNull` for an operation other than 0
+/// or 1 or a QoS other than 0 to 2.
+pub fn publish_state_raw(op: usize, qos: usize) -> MQTTPublishState {
+    if op > 1 || qos > 2 {
+        return MQTTPublishState::MQTTStateNull;
+    }
+    PUBLISH_STATES
+        .get(qos * 2 + op)
+        .copied()
+        .unwrap_or(MQTTPublishState::MQTTStateNull)
+}
+
+/// The row of [`ACK_STEPS`] for raw C values of an acknowledgement type
+/// (0 to 3) and an operation (0 or 1), as indices; `None` out of range.
+pub fn ack_step_raw(ack: usize, op: usize) -> Option<AckStep> {
+    if ack > 3 || op > 1 {
+        return None;
+    }
+    ACK_STEPS.get(ack * 2 + op).copied()
+}
+
 /// What sending or receiving one acknowledgement does to a state record:
 /// one row of [`ACK_STEPS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
