@@ -44,8 +44,8 @@ use super::serializer_types::{
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
-use crate::wire::raw::{self, RawWriter};
 use crate::wire::length;
+use crate::wire::raw::{self, RawWriter};
 
 use MQTTStatus::{
     MQTTBadParameter, MQTTBadResponse, MQTTNeedMoreBytes, MQTTNoDataAvailable, MQTTNoMemory,

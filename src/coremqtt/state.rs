@@ -94,6 +94,11 @@ unsafe fn records_slice<'a>(
 /// # Safety
 /// `context` must be a valid context whose record pointer and count
 /// describe an array that nothing else accesses while the result lives.
+// The array is the application's, reached through a raw pointer in the
+// context, not part of the context's own memory (`records_of` returns the
+// same kind of borrow inside `StateRecords`); the C API passes the context
+// as const to some of these functions.
+#[allow(clippy::mut_from_ref)]
 unsafe fn record_array(
     context: &MQTTContext_t,
     outgoing: bool,
