@@ -343,15 +343,12 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
 /// # Safety
 /// Same contract as [`records_of`].
 unsafe fn outgoing_of(context: &MQTTContext_t) -> &[MQTTPubAckInfo_t] {
-    let (records, count) = (
-        context.outgoingPublishRecords,
-        context.outgoingPublishRecordMaxCount,
-    );
-    if records.is_null() || !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(count) {
-        &[]
-    } else {
-        // SAFETY: non-NULL; the caller guarantees `count` valid records.
-        unsafe { core::slice::from_raw_parts(records, count) }
+    // The one check of the state functions (smaller than a second copy
+    // here); an array no slice can describe reads as empty, as before.
+    // SAFETY: forwarded from the caller.
+    match unsafe { record_array(context, true) } {
+        Ok(records) => records,
+        Err(_) => &[],
     }
 }
 
