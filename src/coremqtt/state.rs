@@ -102,7 +102,7 @@ unsafe fn records_slice<'a>(
 unsafe fn record_array(
     context: &MQTTContext_t,
     outgoing: bool,
-) -> Result<&mut [MQTTPubAckInfo_t], MQTTStatus> {
+) -> Option<&mut [MQTTPubAckInfo_t]> {
     let (records, count) = if outgoing {
         (
             context.outgoingPublishRecords,
@@ -114,8 +114,10 @@ unsafe fn record_array(
             context.incomingPublishRecordMaxCount,
         )
     };
+    // An `Option` (two registers on a Cortex-M4, the refusal being always
+    // `MQTTBadParameter`) rather than a `Result` returned through memory.
     // SAFETY: forwarded from the caller.
-    unsafe { records_slice(records, count) }
+    unsafe { records_slice(records, count) }.ok()
 }
 
 /// Borrows the record arrays of a C context, as the application handed them
@@ -128,8 +130,8 @@ pub unsafe fn records_of(context: &MQTTContext_t) -> Result<StateRecords<'_>, MQ
     // SAFETY: forwarded from the caller.
     unsafe {
         Ok(StateRecords {
-            outgoing: record_array(context, true)?,
-            incoming: record_array(context, false)?,
+            outgoing: record_array(context, true).ok_or(MQTTStatus::MQTTBadParameter)?,
+            incoming: record_array(context, false).ok_or(MQTTStatus::MQTTBadParameter)?,
         })
     }
 }
@@ -161,8 +163,8 @@ pub unsafe extern "C" fn MQTT_ReserveState(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         match unsafe { record_array(context, true) } {
-            Ok(records) => Outgoing(records).reserve(packetId, qos),
-            Err(status) => status,
+            Some(records) => Outgoing(records).reserve(packetId, qos),
+            None => MQTTStatus::MQTTBadParameter,
         }
     })
 }
@@ -227,6 +229,7 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, op == MQTTStateOperation::MQTT_SEND) }
+            .ok_or(MQTTStatus::MQTTBadParameter)
             .and_then(|records| update_publish(records, packetId, op, qos));
         match result {
             Ok(state) => {
@@ -263,8 +266,8 @@ pub unsafe extern "C" fn MQTT_RemoveStateRecord(
         // the C API takes the context as const but the records are the
         // application's mutable arrays.
         match unsafe { record_array(context, true) } {
-            Ok(records) => Outgoing(records).remove(packetId),
-            Err(status) => status,
+            Some(records) => Outgoing(records).remove(packetId),
+            None => MQTTStatus::MQTTBadParameter,
         }
     })
 }
@@ -326,6 +329,7 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
         let step = ack_step(ack.into(), op.into());
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, step.outgoing) }
+            .ok_or(MQTTStatus::MQTTBadParameter)
             .and_then(|records| update_ack_in(records, packetId, step));
         match result {
             Ok(state) => {
@@ -347,8 +351,8 @@ unsafe fn outgoing_of(context: &MQTTContext_t) -> &[MQTTPubAckInfo_t] {
     // here); an array no slice can describe reads as empty, as before.
     // SAFETY: forwarded from the caller.
     match unsafe { record_array(context, true) } {
-        Ok(records) => records,
-        Err(_) => &[],
+        Some(records) => records,
+        None => &[],
     }
 }
 
