@@ -44,8 +44,8 @@ use super::serializer_types::{
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
+use crate::wire::length;
 use crate::wire::raw::{self, RawWriter};
-use crate::wire::{ack, length, PublishParts};
 
 use MQTTStatus::{
     MQTTBadParameter, MQTTBadResponse, MQTTNeedMoreBytes, MQTTNoDataAvailable, MQTTNoMemory,
@@ -1040,29 +1040,35 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         }
         // Read the length bytes until one without the continuation bit, at
         // most four (as coreMQTT does: a fourth with the bit set fails
-        // without reading a fifth); `wire` decodes them.
-        let mut digits = [0u8; length::MAX_LEN_BYTES];
-        let mut used = 0usize;
-        let remaining = loop {
+        // without reading a fifth). Decoded here byte by byte rather than
+        // through `wire::length::decode`: with one caller fewer that
+        // decoder inlines into the engine's fixed-header peek, and the
+        // detailed error it builds would only become `MQTTBadResponse`
+        // (smaller on a Cortex-M4, measured with scripts/code-size-compare.sh).
+        let mut remaining = 0usize;
+        let mut shift = 0u32;
+        loop {
             // SAFETY: transport contract is the caller's.
-            let digit = match unsafe { recv_byte(recv, pNetworkContext) } {
-                Ok(Some(byte)) => byte,
-                _ => return MQTTBadResponse,
-            };
-            let Some(slot) = digits.get_mut(used) else {
+            let Ok(Some(digit)) = (unsafe { recv_byte(recv, pNetworkContext) }) else {
                 return MQTTBadResponse;
             };
-            *slot = digit;
-            used += 1;
-            match length::decode(digits.get(..used).unwrap_or_default()) {
-                Ok((remaining, _)) => break remaining,
-                Err(crate::wire::Error::Incomplete { .. }) => {}
-                Err(e) => {
-                    log_error(format_args!("invalid remaining length: {e}"));
+            // `shift` is at most 21 here, so the value stays below 2^28.
+            remaining |= usize::from(digit & 0x7f) << shift;
+            if digit & 0x80 == 0 {
+                // A multi-byte form ending in a zero group is not the
+                // shortest form (§2.2.3), which `wire` refuses too.
+                if shift > 0 && digit == 0 {
+                    log_error(format_args!("remaining length not in its shortest form"));
                     return MQTTBadResponse;
                 }
+                break;
             }
-        };
+            shift += 7;
+            if shift >= 28 {
+                log_error(format_args!("remaining length longer than four bytes"));
+                return MQTTBadResponse;
+            }
+        }
         packet.remainingLength = remaining;
         MQTTSuccess
     })

@@ -84,6 +84,39 @@ unsafe fn records_slice<'a>(
     }
 }
 
+/// Borrows one record array of a C context (the outgoing one when
+/// `outgoing`), as the application handed it to `MQTT_InitStatefulQoS`.
+///
+/// The state functions borrow only the array they work on, as coreMQTT's
+/// do: one pointer and count chosen, one slice checked (smaller on a
+/// Cortex-M4 than borrowing both arrays and picking one).
+///
+/// # Safety
+/// `context` must be a valid context whose record pointer and count
+/// describe an array that nothing else accesses while the result lives.
+// The array is the application's, reached through a raw pointer in the
+// context, not part of the context's own memory (`records_of` returns the
+// same kind of borrow inside `StateRecords`); the C API passes the context
+// as const to some of these functions.
+#[allow(clippy::mut_from_ref)]
+unsafe fn record_array(context: &MQTTContext_t, outgoing: bool) -> Option<&mut [MQTTPubAckInfo_t]> {
+    let (records, count) = if outgoing {
+        (
+            context.outgoingPublishRecords,
+            context.outgoingPublishRecordMaxCount,
+        )
+    } else {
+        (
+            context.incomingPublishRecords,
+            context.incomingPublishRecordMaxCount,
+        )
+    };
+    // An `Option` (two registers on a Cortex-M4, the refusal being always
+    // `MQTTBadParameter`) rather than a `Result` returned through memory.
+    // SAFETY: forwarded from the caller.
+    unsafe { records_slice(records, count) }.ok()
+}
+
 /// Borrows the record arrays of a C context, as the application handed them
 /// to `MQTT_InitStatefulQoS`.
 ///
@@ -94,14 +127,8 @@ pub unsafe fn records_of(context: &MQTTContext_t) -> Result<StateRecords<'_>, MQ
     // SAFETY: forwarded from the caller.
     unsafe {
         Ok(StateRecords {
-            outgoing: records_slice(
-                context.outgoingPublishRecords,
-                context.outgoingPublishRecordMaxCount,
-            )?,
-            incoming: records_slice(
-                context.incomingPublishRecords,
-                context.incomingPublishRecordMaxCount,
-            )?,
+            outgoing: record_array(context, true).ok_or(MQTTStatus::MQTTBadParameter)?,
+            incoming: record_array(context, false).ok_or(MQTTStatus::MQTTBadParameter)?,
         })
     }
 }
@@ -131,10 +158,10 @@ pub unsafe extern "C" fn MQTT_ReserveState(
         let Some(context) = (unsafe { pMqttContext.as_ref() }) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        match unsafe { records_of(context) } {
-            Ok(mut records) => records.reserve(packetId, qos),
-            Err(status) => status,
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        match unsafe { record_array(context, true) } {
+            Some(records) => Outgoing(records).reserve(packetId, qos),
+            None => MQTTStatus::MQTTBadParameter,
         }
     })
 }
@@ -150,10 +177,10 @@ pub unsafe extern "C" fn MQTT_CalculateStatePublish(
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState_t {
     guard(MQTTPublishState::MQTTStateNull, || {
-        match (MQTTStateOperation::from_raw(opType), MQTTQoS::from_raw(qos)) {
-            (Some(op), Some(qos)) => calculate_state_publish(op, qos),
-            _ => MQTTPublishState::MQTTStateNull,
-        }
+        publish_state_raw(
+            super::c_enum::to_index(opType),
+            super::c_enum::to_index(qos),
+        )
     })
 }
 
@@ -197,11 +224,10 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
                 MQTTStatus::MQTTIllegalState
             };
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        let result = match unsafe { records_of(context) } {
-            Ok(mut records) => records.update_publish(packetId, op, qos),
-            Err(status) => Err(status),
-        };
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        let result = unsafe { record_array(context, op == MQTTStateOperation::MQTT_SEND) }
+            .ok_or(MQTTStatus::MQTTBadParameter)
+            .and_then(|records| update_publish(records, packetId, op, qos));
         match result {
             Ok(state) => {
                 // SAFETY: checked non-NULL above; the caller guarantees it is writable.
@@ -233,12 +259,12 @@ pub unsafe extern "C" fn MQTT_RemoveStateRecord(
         if context.outgoingPublishRecords.is_null() {
             return MQTTStatus::MQTTBadParameter;
         }
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS;
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS;
         // the C API takes the context as const but the records are the
         // application's mutable arrays.
-        match unsafe { records_of(context) } {
-            Ok(mut records) => records.remove_outgoing(packetId),
-            Err(status) => status,
+        match unsafe { record_array(context, true) } {
+            Some(records) => Outgoing(records).remove(packetId),
+            None => MQTTStatus::MQTTBadParameter,
         }
     })
 }
@@ -256,11 +282,12 @@ pub unsafe extern "C" fn MQTT_CalculateStateAck(
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState_t {
     guard(MQTTPublishState::MQTTStateNull, || {
-        match (
-            MQTTPubAckType::from_raw(packetType),
-            MQTTStateOperation::from_raw(opType),
+        // The engine's transition table, indexed by the raw values.
+        match ack_step_raw(
+            super::c_enum::to_index(packetType),
+            super::c_enum::to_index(opType),
         ) {
-            (Some(ack), Some(op)) => calculate_state_ack(ack, op, qos),
+            Some(step) if qos == step.qos as MQTTQoSRaw => step.new,
             _ => MQTTPublishState::MQTTStateNull,
         }
     })
@@ -296,11 +323,11 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
         ) else {
             return MQTTStatus::MQTTBadParameter;
         };
-        // SAFETY: the record arrays are the ones given to MQTT_InitStatefulQoS.
-        let result = match unsafe { records_of(context) } {
-            Ok(mut records) => records.update_ack(packetId, ack, op),
-            Err(status) => Err(status),
-        };
+        let step = ack_step(ack.into(), op.into());
+        // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
+        let result = unsafe { record_array(context, step.outgoing) }
+            .ok_or(MQTTStatus::MQTTBadParameter)
+            .and_then(|records| update_ack_in(records, packetId, step));
         match result {
             Ok(state) => {
                 // SAFETY: checked non-NULL above; the caller guarantees it is writable.
@@ -317,15 +344,12 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
 /// # Safety
 /// Same contract as [`records_of`].
 unsafe fn outgoing_of(context: &MQTTContext_t) -> &[MQTTPubAckInfo_t] {
-    let (records, count) = (
-        context.outgoingPublishRecords,
-        context.outgoingPublishRecordMaxCount,
-    );
-    if records.is_null() || !crate::ffi::fits_slice::<MQTTPubAckInfo_t>(count) {
-        &[]
-    } else {
-        // SAFETY: non-NULL; the caller guarantees `count` valid records.
-        unsafe { core::slice::from_raw_parts(records, count) }
+    // The one check of the state functions (smaller than a second copy
+    // here); an array no slice can describe reads as empty, as before.
+    // SAFETY: forwarded from the caller.
+    match unsafe { record_array(context, true) } {
+        Some(records) => records,
+        None => &[],
     }
 }
 
@@ -452,6 +476,39 @@ mod tests {
         // SAFETY: the array and its real length.
         let fine = unsafe { records_slice(one.as_mut_ptr(), 1) };
         assert_eq!(fine.map(|r| r.len()), Ok(1));
+    }
+
+    #[test]
+    fn the_calculate_exports_agree_with_the_engine_functions_for_every_raw_value() {
+        // The exports index tables with the raw values; the engine's
+        // functions match on the enums. Every raw value from 0 to 255 (the
+        // out-of-range ones must give MQTTStateNull).
+        let ops = [MQTT_SEND, MQTT_RECEIVE];
+        let qoses = [MQTTQoS::MQTTQoS0, MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2];
+        let acks = [
+            MQTTPubAckType::MQTTPuback,
+            MQTTPubAckType::MQTTPubrec,
+            MQTTPubAckType::MQTTPubrel,
+            MQTTPubAckType::MQTTPubcomp,
+        ];
+        for op in 0..=255 {
+            for qos in 0..=255 {
+                let want = match (ops.get(op as usize), qoses.get(qos as usize)) {
+                    (Some(&op), Some(&qos)) => calculate_state_publish(op, qos),
+                    _ => MQTTStateNull,
+                };
+                // SAFETY: plain values.
+                assert_eq!(unsafe { MQTT_CalculateStatePublish(op, qos) }, want);
+                for ack in 0..=4 {
+                    let want = match (acks.get(ack as usize), ops.get(op as usize)) {
+                        (Some(&ack), Some(&op)) => calculate_state_ack(ack, op, qos),
+                        _ => MQTTStateNull,
+                    };
+                    // SAFETY: plain values.
+                    assert_eq!(unsafe { MQTT_CalculateStateAck(ack, op, qos) }, want);
+                }
+            }
+        }
     }
 
     #[test]

@@ -132,6 +132,45 @@ pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPubl
     }
 }
 
+/// [`calculate_state_publish`] as data, indexed by `qos * 2 + op`
+/// (`MQTT_SEND` is 0): `MQTT_CalculateStatePublish` looks its raw
+/// arguments up here instead of converting both to enums and matching
+/// (smaller on a Cortex-M4). The engine keeps the match, which folds away
+/// where its arguments are constants.
+pub const PUBLISH_STATES: [MQTTPublishState; 6] = {
+    use MQTTPublishState::*;
+    [
+        MQTTPublishDone,
+        MQTTPublishDone,
+        MQTTPubAckPending,
+        MQTTPubAckSend,
+        MQTTPubRecPending,
+        MQTTPubRecSend,
+    ]
+};
+
+/// The state of [`calculate_state_publish`] for raw C values (as indices,
+/// see `c_enum::to_index`); `MQTTStateNull` for an operation other than 0
+/// or 1 or a QoS other than 0 to 2.
+pub fn publish_state_raw(op: usize, qos: usize) -> MQTTPublishState {
+    if op > 1 || qos > 2 {
+        return MQTTPublishState::MQTTStateNull;
+    }
+    PUBLISH_STATES
+        .get(qos * 2 + op)
+        .copied()
+        .unwrap_or(MQTTPublishState::MQTTStateNull)
+}
+
+/// The row of [`ACK_STEPS`] for raw C values of an acknowledgement type
+/// (0 to 3) and an operation (0 or 1), as indices; `None` out of range.
+pub fn ack_step_raw(ack: usize, op: usize) -> Option<AckStep> {
+    if ack > 3 || op > 1 {
+        return None;
+    }
+    ACK_STEPS.get(ack * 2 + op).copied()
+}
+
 /// What sending or receiving one acknowledgement does to a state record:
 /// one row of [`ACK_STEPS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -432,18 +471,7 @@ impl StateRecords<'_> {
     /// Errors: packet identifier 0 → `MQTTBadParameter`; identifier in use →
     /// `MQTTStateCollision`; no free slot → `MQTTNoMemory`.
     pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
-        if qos == MQTTQoS::MQTTQoS0 {
-            MQTTStatus::MQTTSuccess
-        } else if packet_id == MQTT_PACKET_ID_INVALID {
-            MQTTStatus::MQTTBadParameter
-        } else {
-            add_record(
-                self.outgoing,
-                packet_id,
-                qos,
-                MQTTPublishState::MQTTPublishSend,
-            )
-        }
+        Outgoing(self.outgoing).reserve(packet_id, qos)
     }
 
     /// [`Outgoing::reserve_slot`] on the outgoing records.
@@ -476,16 +504,11 @@ impl StateRecords<'_> {
         op: MQTTStateOperation,
         qos: MQTTQoS,
     ) -> Result<MQTTPublishState, MQTTStatus> {
-        if qos == MQTTQoS::MQTTQoS0 {
-            return Ok(MQTTPublishState::MQTTPublishDone);
-        }
-        if packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
-        }
-        match op {
-            MQTTStateOperation::MQTT_SEND => Outgoing(self.outgoing).publish_sent(packet_id, qos),
-            MQTTStateOperation::MQTT_RECEIVE => receive_publish(self.incoming, packet_id, qos),
-        }
+        let records: &mut [MQTTPubAckInfo_t] = match op {
+            MQTTStateOperation::MQTT_SEND => self.outgoing,
+            MQTTStateOperation::MQTT_RECEIVE => self.incoming,
+        };
+        update_publish(records, packet_id, op, qos)
     }
 
     /// Records that an acknowledgement was sent or received
@@ -509,11 +532,7 @@ impl StateRecords<'_> {
         } else {
             self.incoming
         };
-        let result = apply_ack(records, packet_id, step);
-        if result == Err(MQTTStatus::MQTTBadResponse) {
-            log::error!("no state record for packet identifier {packet_id}");
-        }
-        result
+        update_ack_in(records, packet_id, step)
     }
 
     /// Frees the record of an outgoing publish whose send failed
@@ -531,6 +550,19 @@ impl StateRecords<'_> {
 pub struct Outgoing<'a>(pub &'a mut [MQTTPubAckInfo_t]);
 
 impl Outgoing<'_> {
+    /// [`StateRecords::reserve`] (`MQTT_ReserveState`) on the outgoing
+    /// records alone. Not [`Outgoing::reserve_slot`], so that function stays
+    /// inlined in the engine's publish (firmware measured smaller).
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+        if qos == MQTTQoS::MQTTQoS0 {
+            MQTTStatus::MQTTSuccess
+        } else if packet_id == MQTT_PACKET_ID_INVALID {
+            MQTTStatus::MQTTBadParameter
+        } else {
+            add_record(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
+        }
+    }
+
     /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
     /// new record, which [`Outgoing::sent`] then finds without a search.
     pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
@@ -633,6 +665,46 @@ impl Outgoing<'_> {
         *record = FREE_SLOT;
         MQTTStatus::MQTTSuccess
     }
+}
+
+/// [`StateRecords::update_publish`] on the one array `op` concerns (the
+/// outgoing records for `MQTT_SEND`, the incoming for `MQTT_RECEIVE`): the C
+/// state functions borrow only that array.
+pub fn update_publish(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    op: MQTTStateOperation,
+    qos: MQTTQoS,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    if qos == MQTTQoS::MQTTQoS0 {
+        return Ok(MQTTPublishState::MQTTPublishDone);
+    }
+    if packet_id == MQTT_PACKET_ID_INVALID {
+        return Err(MQTTStatus::MQTTBadParameter);
+    }
+    match op {
+        MQTTStateOperation::MQTT_SEND => Outgoing(records).publish_sent(packet_id, qos),
+        // Not `receive_publish`, which then has the engine as its one caller
+        // and inlines there (smaller on a Cortex-M4).
+        MQTTStateOperation::MQTT_RECEIVE => {
+            let new = calculate_state_publish(op, qos);
+            add_record_at(records, packet_id, qos, new).map(|_| new)
+        }
+    }
+}
+
+/// [`StateRecords::update_ack`] on the one array `step` concerns
+/// ([`AckStep::outgoing`]): [`apply_ack`], with a missing record logged.
+pub fn update_ack_in(
+    records: &mut [MQTTPubAckInfo_t],
+    packet_id: u16,
+    step: AckStep,
+) -> Result<MQTTPublishState, MQTTStatus> {
+    let result = apply_ack(records, packet_id, step);
+    if result == Err(MQTTStatus::MQTTBadResponse) {
+        log::error!("no state record for packet identifier {packet_id}");
+    }
+    result
 }
 
 /// `update_publish(packet_id, MQTT_RECEIVE, qos)` for QoS 1 or 2 on the
