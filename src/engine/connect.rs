@@ -7,7 +7,6 @@ use crate::wire::{self, raw, ConnectReturnCode};
 
 use super::config::Config;
 use super::error::Error;
-use super::keepalive::require_connected;
 use super::port::{Link, Port};
 use super::process::send_ack;
 use super::records;
@@ -47,10 +46,14 @@ pub fn connect_reporting<P: Port>(
     // in firmware that also links `MQTT_SerializeConnect`.
     let fields = serializer::connect_fields(p, will);
     let remaining = serializer::connect_remaining(p, &fields)?;
-    match require_connected(ctx) {
-        Some(MQTTStatus::MQTTStatusNotConnected) => {}
-        None => return Err(MQTTStatus::MQTTStatusConnected.into()),
-        Some(other) => return Err(other.into()),
+    // The link state read directly (not through `keepalive::require_connected`,
+    // whose answer would be decoded again here): the same refusals.
+    let link = *ctx.session().link;
+    if link == Link::UP {
+        return Err(MQTTStatus::MQTTStatusConnected.into());
+    }
+    if link == Link::BROKEN {
+        return Err(MQTTStatus::MQTTStatusDisconnectPending.into());
     }
     // Bytes left over from an earlier connection mean nothing on this one.
     *ctx.session().held = 0;
@@ -308,16 +311,20 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
 /// the context is reset to not connected and the call succeeds, which is how
 /// the application acknowledges the failure.
 pub fn disconnect<P: Port>(ctx: &mut P) -> MQTTStatus {
-    let status = match require_connected(ctx) {
-        None => match send_bytes(ctx, &DISCONNECT) {
+    // The link state read directly, as in `connect_reporting`.
+    let link = *ctx.session().link;
+    let status = if link == Link::UP {
+        match send_bytes(ctx, &DISCONNECT) {
             Ok(()) => MQTTStatus::MQTTSuccess,
             Err(e) => {
                 log::error!("sending DISCONNECT failed: {e:?}");
                 MQTTStatus::MQTTSendFailed
             }
-        },
-        Some(MQTTStatus::MQTTStatusDisconnectPending) => MQTTStatus::MQTTSuccess,
-        Some(other) => return other,
+        }
+    } else if link == Link::BROKEN {
+        MQTTStatus::MQTTSuccess
+    } else {
+        return MQTTStatus::MQTTStatusNotConnected;
     };
     let c = ctx.session();
     *c.link = Link::DOWN;
