@@ -226,9 +226,10 @@ fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(),
 }
 
 /// No session on the broker: drop every record (telling the clear callback
-/// about stored publishes) and any buffered bytes.
+/// about stored publishes). The buffered bytes are already dropped:
+/// `connect_reporting` empties the buffer before sending CONNECT, and the
+/// CONNACK is read into a local array, not the buffer.
 fn forget_session<P: Port>(ctx: &mut P) {
-    *ctx.session().held = 0;
     let mut cursor = 0;
     loop {
         let id = records::publish_to_resend(ctx.record_array(true), &mut cursor);
