@@ -158,14 +158,13 @@ fn receive_connack<P: Port>(
         );
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    let stall_ms = Config::recv_polling_timeout_ms();
     let mut rest = [0u8; 3];
-    recv_exact(ctx, &mut rest[..1], stall_ms)?;
+    recv_exact(ctx, &mut rest[..1])?;
     if rest[0] != 2 {
         log::error!("CONNACK remaining length {} instead of 2", rest[0]);
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    recv_exact(ctx, &mut rest[1..], stall_ms)?;
+    recv_exact(ctx, &mut rest[1..])?;
     // The CONNACK's two bytes checked here rather than through `wire`'s
     // generic packet decoder (same checks, same errors, no framing of a
     // packet whose first two bytes are already known).
@@ -200,8 +199,10 @@ fn malformed(e: wire::Error) -> Error {
     Error::Malformed(e)
 }
 
-/// Fills `dst`, allowing `stall_ms` without data between pieces.
-fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
+/// Fills `dst`, allowing `MQTT_RECV_POLLING_TIMEOUT_MS` without data
+/// between pieces.
+fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), MQTTStatus> {
+    let stall_ms = Config::recv_polling_timeout_ms();
     let mut filled = 0;
     let mut last = clock(ctx);
     while filled < dst.len() {
