@@ -7,7 +7,6 @@ use crate::wire::{self, raw, ConnectReturnCode};
 
 use super::config::Config;
 use super::error::Error;
-use super::keepalive::require_connected;
 use super::port::{Link, Port};
 use super::process::send_ack;
 use super::records;
@@ -47,10 +46,14 @@ pub fn connect_reporting<P: Port>(
     // in firmware that also links `MQTT_SerializeConnect`.
     let fields = serializer::connect_fields(p, will);
     let remaining = serializer::connect_remaining(p, &fields)?;
-    match require_connected(ctx) {
-        Some(MQTTStatus::MQTTStatusNotConnected) => {}
-        None => return Err(MQTTStatus::MQTTStatusConnected.into()),
-        Some(other) => return Err(other.into()),
+    // The link state read directly (not through `keepalive::require_connected`,
+    // whose answer would be decoded again here): the same refusals.
+    let link = *ctx.session().link;
+    if link == Link::UP {
+        return Err(MQTTStatus::MQTTStatusConnected.into());
+    }
+    if link == Link::BROKEN {
+        return Err(MQTTStatus::MQTTStatusDisconnectPending.into());
     }
     // Bytes left over from an earlier connection mean nothing on this one.
     *ctx.session().held = 0;
@@ -155,14 +158,13 @@ fn receive_connack<P: Port>(
         );
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    let stall_ms = Config::recv_polling_timeout_ms();
     let mut rest = [0u8; 3];
-    recv_exact(ctx, &mut rest[..1], stall_ms)?;
+    recv_exact(ctx, &mut rest[..1])?;
     if rest[0] != 2 {
         log::error!("CONNACK remaining length {} instead of 2", rest[0]);
         return Err(Error::Status(MQTTStatus::MQTTBadResponse));
     }
-    recv_exact(ctx, &mut rest[1..], stall_ms)?;
+    recv_exact(ctx, &mut rest[1..])?;
     // The CONNACK's two bytes checked here rather than through `wire`'s
     // generic packet decoder (same checks, same errors, no framing of a
     // packet whose first two bytes are already known).
@@ -197,8 +199,10 @@ fn malformed(e: wire::Error) -> Error {
     Error::Malformed(e)
 }
 
-/// Fills `dst`, allowing `stall_ms` without data between pieces.
-fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(), MQTTStatus> {
+/// Fills `dst`, allowing `MQTT_RECV_POLLING_TIMEOUT_MS` without data
+/// between pieces.
+fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), MQTTStatus> {
+    let stall_ms = Config::recv_polling_timeout_ms();
     let mut filled = 0;
     let mut last = clock(ctx);
     while filled < dst.len() {
@@ -223,9 +227,10 @@ fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8], stall_ms: u32) -> Result<(),
 }
 
 /// No session on the broker: drop every record (telling the clear callback
-/// about stored publishes) and any buffered bytes.
+/// about stored publishes). The buffered bytes are already dropped:
+/// `connect_reporting` empties the buffer before sending CONNECT, and the
+/// CONNACK is read into a local array, not the buffer.
 fn forget_session<P: Port>(ctx: &mut P) {
-    *ctx.session().held = 0;
     let mut cursor = 0;
     loop {
         let id = records::publish_to_resend(ctx.record_array(true), &mut cursor);
@@ -308,16 +313,20 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
 /// the context is reset to not connected and the call succeeds, which is how
 /// the application acknowledges the failure.
 pub fn disconnect<P: Port>(ctx: &mut P) -> MQTTStatus {
-    let status = match require_connected(ctx) {
-        None => match send_bytes(ctx, &DISCONNECT) {
+    // The link state read directly, as in `connect_reporting`.
+    let link = *ctx.session().link;
+    let status = if link == Link::UP {
+        match send_bytes(ctx, &DISCONNECT) {
             Ok(()) => MQTTStatus::MQTTSuccess,
             Err(e) => {
                 log::error!("sending DISCONNECT failed: {e:?}");
                 MQTTStatus::MQTTSendFailed
             }
-        },
-        Some(MQTTStatus::MQTTStatusDisconnectPending) => MQTTStatus::MQTTSuccess,
-        Some(other) => return other,
+        }
+    } else if link == Link::BROKEN {
+        MQTTStatus::MQTTSuccess
+    } else {
+        return MQTTStatus::MQTTStatusNotConnected;
     };
     let c = ctx.session();
     *c.link = Link::DOWN;
