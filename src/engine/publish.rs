@@ -113,17 +113,26 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         cfg!(not(rsmqtt_small)) && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
     let head_len = w.position();
 
+    let header = head.get(..header_len).unwrap_or_default();
+    // One vector list for the store callback and the send (built for size
+    // the send takes it as it is), only its first vector differing.
+    let dup_head: [u8; raw::PUBLISH_HEAD_MAX_LEN];
+    let mut parts = [header, p.topic, id_part, p.payload];
     if qos1_or_2 {
         // The store callback gets the publish as it would be retransmitted:
         // with DUP set, as coreMQTT stores it, so that the copy the
         // application keeps is already a valid retransmission. The bytes
-        // sent below keep the caller's DUP: the flag is set on the header
-        // only for the callback.
-        let first = head[0];
-        head[0] = first | DUP_FLAG;
-        let header = head.get(..header_len).unwrap_or_default();
-        let stored = ctx.store(packet_id, &[header, p.topic, id_part, p.payload]);
-        head[0] = first;
+        // sent below keep the caller's DUP: the flag is set on a copy of
+        // the header only for the callback.
+        let mut copy = head
+            .first_chunk::<{ raw::PUBLISH_HEAD_MAX_LEN }>()
+            .copied()
+            .unwrap_or_default();
+        copy[0] |= DUP_FLAG;
+        dup_head = copy;
+        parts[0] = dup_head.get(..header_len).unwrap_or_default();
+        let stored = ctx.store(packet_id, &parts);
+        parts[0] = header;
         if stored == Some(false) {
             log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
             return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
@@ -135,15 +144,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
             &mut [head.get(..head_len).unwrap_or_default(), p.payload],
         )
     } else {
-        send_vectors(
-            ctx,
-            &mut [
-                head.get(..header_len).unwrap_or_default(),
-                p.topic,
-                id_part,
-                p.payload,
-            ],
-        )
+        send_vectors(ctx, &mut parts)
     };
     if let Err(e) = result {
         log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
