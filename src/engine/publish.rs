@@ -59,10 +59,15 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // remaining length, at most 268,435,455 bytes.
     let id_len = if qos1_or_2 { 2 } else { 0 };
     let remaining = (2 + id_len + p.topic.len()).saturating_add(p.payload.len());
+    //
+    // The whole packet is `remaining` + 1 + the length's 1 to 4 bytes. Up to
+    // `MAX_REMAINING_LENGTH - 5` that is within the limit (a remaining length
+    // that needs 4 bytes is at least 2,097,152, so adding 5 is the worst
+    // case); above it the length takes 4 bytes and the sum is over. So one
+    // comparison is the same check as computing the length's size.
     if p.topic.is_empty()
         || p.topic.len() > usize::from(u16::MAX)
-        || remaining.saturating_add(1 + raw::remaining_length_size(remaining))
-            > MAX_REMAINING_LENGTH
+        || remaining > MAX_REMAINING_LENGTH - 5
     {
         log::error!(
             "MQTT_Publish: topic of {} bytes or payload of {} bytes out of bounds",
@@ -191,4 +196,39 @@ fn release<P: Port>(
         let _ = ctx.outgoing().remove(packet_id);
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `publish`'s single comparison refuses exactly the remaining lengths
+    /// whose whole packet (type byte, length bytes, remaining) is over
+    /// coreMQTT's limit.
+    #[test]
+    fn one_comparison_is_the_whole_packet_limit() {
+        let whole = |r: usize| r.saturating_add(1 + raw::remaining_length_size(r));
+        let edges = [
+            0,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            MAX_REMAINING_LENGTH - 6,
+            MAX_REMAINING_LENGTH - 5,
+            MAX_REMAINING_LENGTH - 4,
+            MAX_REMAINING_LENGTH,
+            MAX_REMAINING_LENGTH + 1,
+            usize::MAX,
+        ];
+        for r in edges.into_iter().chain((0..300).map(|d| MAX_REMAINING_LENGTH - 150 + d)) {
+            assert_eq!(
+                r > MAX_REMAINING_LENGTH - 5,
+                whole(r) > MAX_REMAINING_LENGTH,
+                "remaining {r}"
+            );
+        }
+    }
 }
