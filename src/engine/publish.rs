@@ -156,7 +156,15 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         return MQTTStatus::MQTTSendFailed;
     }
     if qos1_or_2 {
-        return match ctx.outgoing().sent(reserved, packet_id, p.qos) {
+        // Built for size (`cfg(rsmqtt_small)`, see build.rs) the record is
+        // found by the search `MQTT_UpdateStatePublish` uses (one shared
+        // copy; identifiers are unique in the array, so it finds the record
+        // reserved above); other builds first try the reserved slot.
+        #[cfg(rsmqtt_small)]
+        let moved = ctx.outgoing().publish_sent(packet_id, p.qos);
+        #[cfg(not(rsmqtt_small))]
+        let moved = ctx.outgoing().sent(reserved, packet_id, p.qos);
+        return match moved {
             Ok(_) => MQTTStatus::MQTTSuccess,
             Err(e) => e,
         };
