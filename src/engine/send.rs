@@ -44,17 +44,29 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
     // Bytes not yet taken by the transport; `size - total` went out.
     let mut total = size;
     let mut first = 0usize;
+    // Bytes the last transport call took, still to be stepped over in
+    // `vectors` (none before the first call).
+    let mut progress = 0usize;
     let start = clock(ctx);
-    while total > 0 {
-        // Skip what is fully sent, including empty vectors.
-        while vectors.get(first).is_some_and(|v| v.is_empty()) {
+    loop {
+        // One pass steps over the bytes the transport took and then over
+        // every vector that is fully sent or empty, so that the next call
+        // starts at the first byte not yet sent.
+        while let Some(v) = vectors.get_mut(first) {
+            let take = progress.min(v.len());
+            *v = v.get(take..).unwrap_or_default();
+            progress -= take;
+            if !v.is_empty() {
+                break;
+            }
             first += 1;
         }
-        let Some(pending) = vectors.get_mut(first..) else {
-            break;
-        };
+        if total == 0 {
+            return Ok(());
+        }
+        let pending = vectors.get_mut(first..).unwrap_or_default();
         let result = ctx.send_once(pending);
-        let mut progress = result.unsigned_abs() as usize;
+        progress = result.unsigned_abs() as usize;
         if result < 0 || progress > total {
             log::error!(
                 "transport send returned {result} after {} bytes with {total} pending",
@@ -70,15 +82,6 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         if progress > 0 {
             total -= progress;
             *ctx.session().last_tx = now;
-            // Advance through the vectors by the number of bytes taken.
-            for v in pending.iter_mut() {
-                if progress == 0 {
-                    break;
-                }
-                let take = progress.min(v.len());
-                *v = v.get(take..).unwrap_or_default();
-                progress -= take;
-            }
         }
         // Strictly more than the timeout, as coreMQTT's vector send: with
         // `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call it needs
@@ -93,7 +96,6 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
             return Err(SendError::Timeout(sent));
         }
     }
-    Ok(())
 }
 
 /// The port's clock. Built for size (`cfg(rsmqtt_small)`, see build.rs)
