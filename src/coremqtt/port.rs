@@ -317,7 +317,9 @@ impl Port for Ctx {
     }
 }
 
-/// Vectors on the stack for most packets (a CONNECT has 11, a PUBLISH 4).
+/// Vectors on the stack for most packets (a CONNECT has 11, a PUBLISH 4),
+/// in the non-size builds' `writev_all`.
+#[cfg(not(rsmqtt_small))]
 const SMALL_VECTORS: usize = 11;
 
 /// A PUBLISH's vectors: fixed header, topic, packet identifier, payload.
