@@ -67,34 +67,39 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
         let pending = vectors.get_mut(first..).unwrap_or_default();
         let result = ctx.send_once(pending);
         progress = result.unsigned_abs() as usize;
-        if result < 0 || progress > total {
+        let error = if result < 0 || progress > total {
             log::error!(
                 "transport send returned {result} after {} bytes with {total} pending",
                 size - total
             );
-            mark_disconnect_pending(ctx);
-            return Err(SendError::Transport(result.min(-1)));
-        }
-        // One clock reading per transport call: the time of a call that made
-        // progress is also the time the timeout below is measured at (no
-        // transport call lies between the two).
-        let now = clock(ctx);
-        if progress > 0 {
-            total -= progress;
-            *ctx.session().last_tx = now;
-        }
-        // Strictly more than the timeout, as coreMQTT's vector send: with
-        // `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call it needs
-        // while the clock stands still (without writev each vector is one
-        // call, so `>=` would fail every multi-vector packet).
-        if total > 0 && now.wrapping_sub(start) > timeout {
+            SendError::Transport(result.min(-1))
+        } else {
+            // One clock reading per transport call: the time of a call that
+            // made progress is also the time the timeout below is measured
+            // at (no transport call lies between the two).
+            let now = clock(ctx);
+            if progress > 0 {
+                total -= progress;
+                *ctx.session().last_tx = now;
+            }
+            // Strictly more than the timeout, as coreMQTT's vector send:
+            // with `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call
+            // it needs while the clock stands still (without writev each
+            // vector is one call, so `>=` would fail every multi-vector
+            // packet).
+            if total == 0 || now.wrapping_sub(start) <= timeout {
+                continue;
+            }
             let sent = size - total;
             log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
-            if sent > 0 {
-                mark_disconnect_pending(ctx);
-            }
-            return Err(SendError::Timeout(sent));
+            SendError::Timeout(sent)
+        };
+        // Part of a packet on the wire, or a failed transport, leaves the
+        // byte stream unusable; a timeout before the first byte does not.
+        if error != SendError::Timeout(0) {
+            mark_disconnect_pending(ctx);
         }
+        return Err(error);
     }
 }
 
