@@ -231,7 +231,10 @@ mod tests {
             MAX_REMAINING_LENGTH + 1,
             usize::MAX,
         ];
-        for r in edges.into_iter().chain((0..300).map(|d| MAX_REMAINING_LENGTH - 150 + d)) {
+        for r in edges
+            .into_iter()
+            .chain((0..300).map(|d| MAX_REMAINING_LENGTH - 150 + d))
+        {
             assert_eq!(
                 r > MAX_REMAINING_LENGTH - 5,
                 whole(r) > MAX_REMAINING_LENGTH,
