@@ -264,7 +264,9 @@ impl Port for Ctx {
     /// Offers an outgoing publish to the store callback; `None` without one.
     fn store(&mut self, packet_id: u16, parts: &[&[u8]]) -> Option<bool> {
         let store = self.get().storeFunction?;
-        let mut vectors = [EMPTY_VECTOR; SMALL_VECTORS];
+        // A PUBLISH, the one packet stored, is four vectors: an array of
+        // exactly that many is cleared in a few stores (no loop).
+        let mut vectors = [EMPTY_VECTOR; PUBLISH_VECTORS];
         for (vector, part) in vectors.iter_mut().zip(parts) {
             *vector = TransportOutVector {
                 iov_base: part.as_ptr().cast(),
@@ -273,7 +275,7 @@ impl Port for Ctx {
         }
         let mut vec = MQTTVec {
             pVector: vectors.as_mut_ptr(),
-            vectorLen: parts.len().min(SMALL_VECTORS),
+            vectorLen: parts.len().min(PUBLISH_VECTORS),
         };
         let ctx = self.raw();
         // SAFETY: the application's store callback; `vec` and the vectors it
@@ -315,8 +317,13 @@ impl Port for Ctx {
     }
 }
 
-/// Vectors on the stack for most packets (a CONNECT has 11, a PUBLISH 4).
+/// Vectors on the stack for most packets (a CONNECT has 11, a PUBLISH 4),
+/// in the non-size builds' `writev_all`.
+#[cfg(not(rsmqtt_small))]
 const SMALL_VECTORS: usize = 11;
+
+/// A PUBLISH's vectors: fixed header, topic, packet identifier, payload.
+const PUBLISH_VECTORS: usize = 4;
 
 const EMPTY_VECTOR: TransportOutVector = TransportOutVector {
     iov_base: core::ptr::null(),

@@ -514,13 +514,17 @@ fn check_publish_remaining(
         2
     };
     let expected = (2 + id_length + header.topic.len()).checked_add(payload_length);
-    let packet = packet_size(remaining_length);
-    match (expected, packet) {
-        (Some(expected), Some(packet))
+    // The whole packet (`packet_size`) is within the limit exactly when the
+    // remaining length is at most `MAX_REMAINING_LENGTH - 5`: a length that
+    // needs the most (4) digits is far above 5, so adding the type byte and
+    // digits to anything up to there stays within, and anything above needs
+    // 4 digits and is over. One comparison, not the size computed again.
+    match expected {
+        Some(expected)
             if expected == remaining_length
                 && !header.topic.is_empty()
                 && header.topic.len() <= usize::from(u16::MAX)
-                && packet <= MAX_REMAINING_LENGTH =>
+                && remaining_length <= MAX_REMAINING_LENGTH - 5 =>
         {
             Ok(())
         }

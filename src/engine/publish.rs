@@ -59,10 +59,15 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // remaining length, at most 268,435,455 bytes.
     let id_len = if qos1_or_2 { 2 } else { 0 };
     let remaining = (2 + id_len + p.topic.len()).saturating_add(p.payload.len());
+    //
+    // The whole packet is `remaining` + 1 + the length's 1 to 4 bytes. Up to
+    // `MAX_REMAINING_LENGTH - 5` that is within the limit (a remaining length
+    // that needs 4 bytes is at least 2,097,152, so adding 5 is the worst
+    // case); above it the length takes 4 bytes and the sum is over. So one
+    // comparison is the same check as computing the length's size.
     if p.topic.is_empty()
         || p.topic.len() > usize::from(u16::MAX)
-        || remaining.saturating_add(1 + raw::remaining_length_size(remaining))
-            > MAX_REMAINING_LENGTH
+        || remaining > MAX_REMAINING_LENGTH - 5
     {
         log::error!(
             "MQTT_Publish: topic of {} bytes or payload of {} bytes out of bounds",
@@ -113,17 +118,26 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         cfg!(not(rsmqtt_small)) && w.bytes(p.topic).and_then(|()| w.bytes(id_part)).is_ok();
     let head_len = w.position();
 
+    let header = head.get(..header_len).unwrap_or_default();
+    // One vector list for the store callback and the send (built for size
+    // the send takes it as it is), only its first vector differing.
+    let dup_head: [u8; raw::PUBLISH_HEAD_MAX_LEN];
+    let mut parts = [header, p.topic, id_part, p.payload];
     if qos1_or_2 {
         // The store callback gets the publish as it would be retransmitted:
         // with DUP set, as coreMQTT stores it, so that the copy the
         // application keeps is already a valid retransmission. The bytes
-        // sent below keep the caller's DUP: the flag is set on the header
-        // only for the callback.
-        let first = head[0];
-        head[0] = first | DUP_FLAG;
-        let header = head.get(..header_len).unwrap_or_default();
-        let stored = ctx.store(packet_id, &[header, p.topic, id_part, p.payload]);
-        head[0] = first;
+        // sent below keep the caller's DUP: the flag is set on a copy of
+        // the header only for the callback.
+        let mut copy = head
+            .first_chunk::<{ raw::PUBLISH_HEAD_MAX_LEN }>()
+            .copied()
+            .unwrap_or_default();
+        copy[0] |= DUP_FLAG;
+        dup_head = copy;
+        parts[0] = dup_head.get(..header_len).unwrap_or_default();
+        let stored = ctx.store(packet_id, &parts);
+        parts[0] = header;
         if stored == Some(false) {
             log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
             return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
@@ -135,22 +149,22 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
             &mut [head.get(..head_len).unwrap_or_default(), p.payload],
         )
     } else {
-        send_vectors(
-            ctx,
-            &mut [
-                head.get(..header_len).unwrap_or_default(),
-                p.topic,
-                id_part,
-                p.payload,
-            ],
-        )
+        send_vectors(ctx, &mut parts)
     };
     if let Err(e) = result {
         log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
         return MQTTStatus::MQTTSendFailed;
     }
     if qos1_or_2 {
-        return match ctx.outgoing().sent(reserved, packet_id, p.qos) {
+        // Built for size (`cfg(rsmqtt_small)`, see build.rs) the record is
+        // found by the search `MQTT_UpdateStatePublish` uses (one shared
+        // copy; identifiers are unique in the array, so it finds the record
+        // reserved above); other builds first try the reserved slot.
+        #[cfg(rsmqtt_small)]
+        let moved = ctx.outgoing().publish_sent(packet_id, p.qos);
+        #[cfg(not(rsmqtt_small))]
+        let moved = ctx.outgoing().sent(reserved, packet_id, p.qos);
+        return match moved {
             Ok(_) => MQTTStatus::MQTTSuccess,
             Err(e) => e,
         };
@@ -190,4 +204,42 @@ fn release<P: Port>(
         let _ = ctx.outgoing().remove(packet_id);
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `publish`'s single comparison refuses exactly the remaining lengths
+    /// whose whole packet (type byte, length bytes, remaining) is over
+    /// coreMQTT's limit.
+    #[test]
+    fn one_comparison_is_the_whole_packet_limit() {
+        let whole = |r: usize| r.saturating_add(1 + raw::remaining_length_size(r));
+        let edges = [
+            0,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            MAX_REMAINING_LENGTH - 6,
+            MAX_REMAINING_LENGTH - 5,
+            MAX_REMAINING_LENGTH - 4,
+            MAX_REMAINING_LENGTH,
+            MAX_REMAINING_LENGTH + 1,
+            usize::MAX,
+        ];
+        for r in edges
+            .into_iter()
+            .chain((0..300).map(|d| MAX_REMAINING_LENGTH - 150 + d))
+        {
+            assert_eq!(
+                r > MAX_REMAINING_LENGTH - 5,
+                whole(r) > MAX_REMAINING_LENGTH,
+                "remaining {r}"
+            );
+        }
+    }
 }
