@@ -206,7 +206,36 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 // from the loop's state handling the two compile ~150 bytes smaller on a
 // Cortex-M4 than merged (measured with scripts/code-size-compare.sh).
 #[inline(never)]
-fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wire::Error> {
+fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), Refusal> {
+    decode_packet(buf, header, event).map_err(refusal)
+}
+
+/// What [`decode`] reports for a packet it refuses: `wire`'s reason, for
+/// the log and for a face that shows it (NetX Duo's client logs it).
+#[cfg(not(rsmqtt_small))]
+type Refusal = wire::Error;
+
+/// Built for size (`cfg(rsmqtt_small)`, see build.rs) nothing: the loop's
+/// status is `MQTTBadResponse` whatever the reason and firmware compiles the
+/// log out, so the `wire::Error` values the inlined decoders would build are
+/// dropped where they arise (84 bytes less on a Cortex-M4, measured with
+/// scripts/code-size-compare.sh).
+#[cfg(rsmqtt_small)]
+type Refusal = ();
+
+/// `wire`'s reason as [`decode`] reports it.
+#[cfg(not(rsmqtt_small))]
+fn refusal(e: wire::Error) -> Refusal {
+    e
+}
+
+/// `wire`'s reason as [`decode`] reports it: dropped when built for size.
+#[cfg(rsmqtt_small)]
+fn refusal(_: wire::Error) -> Refusal {}
+
+/// The body of [`decode`], with `wire`'s reason for a refusal.
+#[inline(always)]
+fn decode_packet(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wire::Error> {
     let packet = buf
         .get(..header.packet_len())
         .ok_or(wire::Error::Truncated)?;
@@ -323,11 +352,23 @@ fn handle_packet<P: Port>(
 }
 
 /// A packet `wire` refused: logged, and the loop's error.
+#[cfg(not(rsmqtt_small))]
 #[cold]
 #[inline(never)]
-fn malformed(ty: PacketType, e: wire::Error) -> Error {
+fn malformed(ty: PacketType, e: Refusal) -> Error {
     log::error!("malformed {ty:?} from the server: {e}");
     Error::Malformed(e)
+}
+
+/// A packet `wire` refused: logged, and the loop's error. Built for size the
+/// reason is not kept (see [`Refusal`]): the error is the status
+/// [`Error::Malformed`] maps to.
+#[cfg(rsmqtt_small)]
+#[cold]
+#[inline(never)]
+fn malformed(ty: PacketType, _: Refusal) -> Error {
+    log::error!("malformed {ty:?} from the server");
+    Error::Status(MQTTStatus::MQTTBadResponse)
 }
 
 /// The acknowledgement of PUBACK, PUBREC, PUBREL or PUBCOMP: the packet
@@ -553,7 +594,8 @@ mod tests {
                         super::decode(bytes, &header, &mut event)
                             .map(|()| (event.packet_id, event.refused)),
                         SubAck::decode(bytes)
-                            .map(|(a, _)| (a.packet_id, a.return_codes.contains(&0x80))),
+                            .map(|(a, _)| (a.packet_id, a.return_codes.contains(&0x80)))
+                            .map_err(super::refusal),
                         "{bytes:x?}"
                     );
                     assert_eq!(
@@ -579,7 +621,7 @@ mod tests {
         let header = FixedHeader::peek(long).unwrap();
         assert_eq!(
             super::decode(long, &header, &mut event),
-            PingResp::decode(long).map(|_| ())
+            PingResp::decode(long).map(|_| ()).map_err(super::refusal)
         );
         assert!(super::decode(
             b"\xd0\x00",
