@@ -30,7 +30,7 @@ use super::error::Error;
 use super::keepalive;
 use super::port::{Event, Frame, IncomingPublish, Port};
 use super::records::{self, Ack, Direction};
-use super::send::{mark_disconnect_pending, send_bytes};
+use super::send::{clock, mark_disconnect_pending, send_bytes};
 
 /// What one loop call achieved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,7 +148,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     }
     *ctx.session().held = rest;
     if handled.is_ok() {
-        let now = ctx.now();
+        let now = clock(ctx);
         *ctx.session().last_rx = now;
     }
     handled.map(|()| Progress::Handled)
@@ -166,7 +166,7 @@ fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQT
     let mut left = total.saturating_sub(held);
     *ctx.session().held = 0;
     let timeout = Config::packet_rx_timeout_ms();
-    let mut last_data = ctx.now();
+    let mut last_data = clock(ctx);
     while left > 0 {
         let got = ctx.recv_into_buffer(0, left.min(size));
         if got < 0 {
@@ -174,7 +174,7 @@ fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQT
             mark_disconnect_pending(ctx);
             return MQTTStatus::MQTTRecvFailed;
         }
-        let now = ctx.now();
+        let now = clock(ctx);
         if got > 0 {
             left = left.saturating_sub(got.unsigned_abs() as usize);
             last_data = now;
