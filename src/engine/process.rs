@@ -79,7 +79,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     // handled without asking the transport again: one receive call (a
     // system call on a socket) then serves several packets, and fewer bytes
     // stay behind to be moved to the front of the buffer after each packet.
-    let held_header = FixedHeader::peek(ctx.buffer().get(..held).unwrap_or_default());
+    let held_header = peek(ctx.buffer().get(..held).unwrap_or_default());
     let complete = matches!(held_header, Ok(h) if h.packet_len() <= held);
     let got = if !complete && held < size {
         ctx.recv_into_buffer(held, size - held)
@@ -104,7 +104,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     let framed = if index == held {
         held_header
     } else {
-        FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default())
+        peek(ctx.buffer().get(..index).unwrap_or_default())
     };
 
     if got == 0 && !complete && manage_keep_alive {
@@ -113,17 +113,14 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let header = match framed {
         Ok(header) => header,
-        Err(wire::Error::Incomplete { .. }) if index == 0 => return Ok(Progress::Idle),
-        Err(wire::Error::Incomplete { .. }) if index >= size => {
+        Err(None) if index == 0 => return Ok(Progress::Idle),
+        Err(None) if index >= size => {
             log::error!("network buffer of {size} bytes cannot even hold a fixed header");
             mark_disconnect_pending(ctx);
             return Err(Error::Status(MQTTStatus::MQTTNoMemory));
         }
-        Err(wire::Error::Incomplete { .. }) => return Ok(Progress::Partial),
-        Err(e) => {
-            log::error!("malformed fixed header from the server: {e}");
-            return Err(Error::Malformed(e));
-        }
+        Err(None) => return Ok(Progress::Partial),
+        Err(Some(e)) => return Err(bad_header(e)),
     };
 
     let total = header.packet_len();
@@ -349,6 +346,34 @@ fn handle_packet<P: Port>(
         }
     };
     ok_if_success(status)
+}
+
+/// The fixed header at the start of `buf`: `Err(None)` while it is
+/// incomplete, `Err(Some(reason))` for one `wire` refuses. Built for size
+/// (see [`Refusal`]) one out-of-line copy with `FixedHeader::peek` inlined,
+/// so that its detailed errors are not built.
+#[cfg_attr(rsmqtt_small, inline(never))]
+fn peek(buf: &[u8]) -> Result<FixedHeader, Option<Refusal>> {
+    FixedHeader::peek(buf).map_err(|e| match e {
+        wire::Error::Incomplete { .. } => None,
+        other => Some(refusal(other)),
+    })
+}
+
+/// The loop's error for a fixed header `wire` refused: [`Error::Malformed`]
+/// with the reason.
+#[cfg(not(rsmqtt_small))]
+fn bad_header(e: Refusal) -> Error {
+    log::error!("malformed fixed header from the server: {e}");
+    Error::Malformed(e)
+}
+
+/// The loop's error for a fixed header `wire` refused: built for size (see
+/// [`Refusal`]) the status [`Error::Malformed`] maps to.
+#[cfg(rsmqtt_small)]
+fn bad_header(_: Refusal) -> Error {
+    log::error!("malformed fixed header from the server");
+    Error::Status(MQTTStatus::MQTTBadResponse)
 }
 
 /// A packet `wire` refused: logged, and the loop's error.
