@@ -387,10 +387,9 @@ fn malformed(ty: PacketType, e: Refusal) -> Error {
 
 /// A packet `wire` refused: logged, and the loop's error. Built for size the
 /// reason is not kept (see [`Refusal`]): the error is the status
-/// [`Error::Malformed`] maps to.
+/// [`Error::Malformed`] maps to. Inlined: with the log compiled out (as in
+/// firmware) nothing is left but that constant.
 #[cfg(rsmqtt_small)]
-#[cold]
-#[inline(never)]
 fn malformed(ty: PacketType, _: Refusal) -> Error {
     log::error!("malformed {ty:?} from the server");
     Error::Status(MQTTStatus::MQTTBadResponse)
