@@ -212,13 +212,14 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), Ref
 #[cfg(not(rsmqtt_small))]
 type Refusal = wire::Error;
 
-/// Built for size (`cfg(rsmqtt_small)`, see build.rs) nothing: the loop's
+/// Built for size (`cfg(rsmqtt_small)`, see build.rs) no reason: the loop's
 /// status is `MQTTBadResponse` whatever the reason and firmware compiles the
 /// log out, so the `wire::Error` values the inlined decoders would build are
 /// dropped where they arise (84 bytes less on a Cortex-M4, measured with
 /// scripts/code-size-compare.sh).
 #[cfg(rsmqtt_small)]
-type Refusal = ();
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Refusal;
 
 /// `wire`'s reason as [`decode`] reports it.
 #[cfg(not(rsmqtt_small))]
@@ -228,7 +229,9 @@ fn refusal(e: wire::Error) -> Refusal {
 
 /// `wire`'s reason as [`decode`] reports it: dropped when built for size.
 #[cfg(rsmqtt_small)]
-fn refusal(_: wire::Error) -> Refusal {}
+fn refusal(_: wire::Error) -> Refusal {
+    Refusal
+}
 
 /// The body of [`decode`], with `wire`'s reason for a refusal.
 #[inline(always)]
