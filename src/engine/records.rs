@@ -762,10 +762,8 @@ pub fn apply_ack(
         return Err(MQTTStatus::MQTTBadParameter);
     }
     // No record: the caller logs it (a PUBREL without one is answered).
-    let Some(index) = find(records, packet_id) else {
-        return Err(MQTTStatus::MQTTBadResponse);
-    };
-    let Some(slot) = records.get_mut(index) else {
+    // The slot itself, not `find`'s index: no second bounds check.
+    let Some(slot) = records.iter_mut().find(|r| r.packetId == packet_id) else {
         return Err(MQTTStatus::MQTTBadResponse);
     };
     let current = slot.publishState;
