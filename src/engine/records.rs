@@ -682,7 +682,12 @@ impl Outgoing<'_> {
     /// Frees the record of a publish whose send failed
     /// ([`StateRecords::remove_outgoing`]).
     pub fn remove(&mut self, packet_id: u16) -> MQTTStatus {
-        let Some(record) = find(self.0, packet_id).and_then(|i| self.0.get_mut(i)) else {
+        // As `find`, identifier 0 is never a record; the slot itself, not
+        // an index and a second bounds check.
+        if packet_id == MQTT_PACKET_ID_INVALID {
+            return MQTTStatus::MQTTBadParameter;
+        }
+        let Some(record) = self.0.iter_mut().find(|r| r.packetId == packet_id) else {
             return MQTTStatus::MQTTBadParameter;
         };
         let qos_ok = matches!(
