@@ -236,10 +236,13 @@ impl Port for Ctx {
             retain: p.retain,
             dup: p.dup,
             pTopicName: base.wrapping_add(p.topic.start).cast_const().cast(),
-            // `wire` bounds a topic by its two-byte length prefix.
-            topicNameLength: p.topic.len() as u16,
+            // `wire` bounds a topic by its two-byte length prefix. The
+            // engine builds each range as start..start + length (wrapping),
+            // so the wrapping difference is that length: no check for a
+            // backwards range as `len` has.
+            topicNameLength: p.topic.end.wrapping_sub(p.topic.start) as u16,
             pPayload: base.wrapping_add(p.payload.start).cast_const().cast(),
-            payloadLength: p.payload.len(),
+            payloadLength: p.payload.end.wrapping_sub(p.payload.start),
         });
         let mut info = MQTTDeserializedInfo {
             packetIdentifier: event.packet_id,

@@ -5,7 +5,7 @@ use crate::coremqtt::serializer_types::MQTTStatus;
 
 use super::config::Config;
 use super::port::{Link, Port};
-use super::send::send_bytes;
+use super::send::{clock, send_bytes};
 
 /// PINGREQ: no variable header, no payload (MQTT 3.1.1 3.12).
 pub const PINGREQ: [u8; 2] = crate::wire::raw::empty_packet(0xC0);
@@ -33,7 +33,7 @@ pub fn ping<P: Port>(ctx: &mut P) -> MQTTStatus {
 /// `PACKET_TX_TIMEOUT_MS`) or nothing was received for `PACKET_RX_TIMEOUT_MS`.
 /// A keep-alive interval of 0 turns the mechanism off, as 3.1.2.10 says.
 pub fn check<P: Port>(ctx: &mut P) -> MQTTStatus {
-    let now = ctx.now();
+    let now = clock(ctx);
     let c = ctx.session();
     if *c.waiting_ping {
         let waited = now.wrapping_sub(*c.ping_sent);

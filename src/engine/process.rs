@@ -30,7 +30,7 @@ use super::error::Error;
 use super::keepalive;
 use super::port::{Event, Frame, IncomingPublish, Port};
 use super::records::{self, Ack, Direction};
-use super::send::{mark_disconnect_pending, send_bytes};
+use super::send::{clock, mark_disconnect_pending, send_bytes};
 
 /// What one loop call achieved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     // handled without asking the transport again: one receive call (a
     // system call on a socket) then serves several packets, and fewer bytes
     // stay behind to be moved to the front of the buffer after each packet.
-    let held_header = FixedHeader::peek(ctx.buffer().get(..held).unwrap_or_default());
+    let held_header = peek(ctx.buffer().get(..held).unwrap_or_default());
     let complete = matches!(held_header, Ok(h) if h.packet_len() <= held);
     let got = if !complete && held < size {
         ctx.recv_into_buffer(held, size - held)
@@ -104,7 +104,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     let framed = if index == held {
         held_header
     } else {
-        FixedHeader::peek(ctx.buffer().get(..index).unwrap_or_default())
+        peek(ctx.buffer().get(..index).unwrap_or_default())
     };
 
     if got == 0 && !complete && manage_keep_alive {
@@ -113,17 +113,14 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let header = match framed {
         Ok(header) => header,
-        Err(wire::Error::Incomplete { .. }) if index == 0 => return Ok(Progress::Idle),
-        Err(wire::Error::Incomplete { .. }) if index >= size => {
+        Err(None) if index == 0 => return Ok(Progress::Idle),
+        Err(None) if index >= size => {
             log::error!("network buffer of {size} bytes cannot even hold a fixed header");
             mark_disconnect_pending(ctx);
             return Err(Error::Status(MQTTStatus::MQTTNoMemory));
         }
-        Err(wire::Error::Incomplete { .. }) => return Ok(Progress::Partial),
-        Err(e) => {
-            log::error!("malformed fixed header from the server: {e}");
-            return Err(Error::Malformed(e));
-        }
+        Err(None) => return Ok(Progress::Partial),
+        Err(Some(e)) => return Err(bad_header(e)),
     };
 
     let total = header.packet_len();
@@ -148,7 +145,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     }
     *ctx.session().held = rest;
     if handled.is_ok() {
-        let now = ctx.now();
+        let now = clock(ctx);
         *ctx.session().last_rx = now;
     }
     handled.map(|()| Progress::Handled)
@@ -166,7 +163,7 @@ fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQT
     let mut left = total.saturating_sub(held);
     *ctx.session().held = 0;
     let timeout = Config::packet_rx_timeout_ms();
-    let mut last_data = ctx.now();
+    let mut last_data = clock(ctx);
     while left > 0 {
         let got = ctx.recv_into_buffer(0, left.min(size));
         if got < 0 {
@@ -174,7 +171,7 @@ fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQT
             mark_disconnect_pending(ctx);
             return MQTTStatus::MQTTRecvFailed;
         }
-        let now = ctx.now();
+        let now = clock(ctx);
         if got > 0 {
             left = left.saturating_sub(got.unsigned_abs() as usize);
             last_data = now;
@@ -206,7 +203,39 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 // from the loop's state handling the two compile ~150 bytes smaller on a
 // Cortex-M4 than merged (measured with scripts/code-size-compare.sh).
 #[inline(never)]
-fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wire::Error> {
+fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), Refusal> {
+    decode_packet(buf, header, event).map_err(refusal)
+}
+
+/// What [`decode`] reports for a packet it refuses: `wire`'s reason, for
+/// the log and for a face that shows it (NetX Duo's client logs it).
+#[cfg(not(rsmqtt_small))]
+type Refusal = wire::Error;
+
+/// Built for size (`cfg(rsmqtt_small)`, see build.rs) no reason: the loop's
+/// status is `MQTTBadResponse` whatever the reason and firmware compiles the
+/// log out, so the `wire::Error` values the inlined decoders would build are
+/// dropped where they arise (about 90 bytes less on a Cortex-M4, measured with
+/// scripts/code-size-compare.sh).
+#[cfg(rsmqtt_small)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Refusal;
+
+/// `wire`'s reason as [`decode`] reports it.
+#[cfg(not(rsmqtt_small))]
+fn refusal(e: wire::Error) -> Refusal {
+    e
+}
+
+/// `wire`'s reason as [`decode`] reports it: dropped when built for size.
+#[cfg(rsmqtt_small)]
+fn refusal(_: wire::Error) -> Refusal {
+    Refusal
+}
+
+/// The body of [`decode`], with `wire`'s reason for a refusal.
+#[inline(always)]
+fn decode_packet(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), wire::Error> {
     let packet = buf
         .get(..header.packet_len())
         .ok_or(wire::Error::Truncated)?;
@@ -322,12 +351,51 @@ fn handle_packet<P: Port>(
     ok_if_success(status)
 }
 
+/// The fixed header at the start of `buf`: `Err(None)` while it is
+/// incomplete, `Err(Some(reason))` for one `wire` refuses. Built for size
+/// (see [`Refusal`]) one out-of-line copy with `FixedHeader::peek` inlined,
+/// so that its detailed errors are not built.
+#[cfg_attr(rsmqtt_small, inline(never))]
+fn peek(buf: &[u8]) -> Result<FixedHeader, Option<Refusal>> {
+    FixedHeader::peek(buf).map_err(|e| match e {
+        wire::Error::Incomplete { .. } => None,
+        other => Some(refusal(other)),
+    })
+}
+
+/// The loop's error for a fixed header `wire` refused: [`Error::Malformed`]
+/// with the reason.
+#[cfg(not(rsmqtt_small))]
+fn bad_header(e: Refusal) -> Error {
+    log::error!("malformed fixed header from the server: {e}");
+    Error::Malformed(e)
+}
+
+/// The loop's error for a fixed header `wire` refused: built for size (see
+/// [`Refusal`]) the status [`Error::Malformed`] maps to.
+#[cfg(rsmqtt_small)]
+fn bad_header(_: Refusal) -> Error {
+    log::error!("malformed fixed header from the server");
+    Error::Status(MQTTStatus::MQTTBadResponse)
+}
+
 /// A packet `wire` refused: logged, and the loop's error.
+#[cfg(not(rsmqtt_small))]
 #[cold]
 #[inline(never)]
-fn malformed(ty: PacketType, e: wire::Error) -> Error {
+fn malformed(ty: PacketType, e: Refusal) -> Error {
     log::error!("malformed {ty:?} from the server: {e}");
     Error::Malformed(e)
+}
+
+/// A packet `wire` refused: logged, and the loop's error. Built for size the
+/// reason is not kept (see [`Refusal`]): the error is the status
+/// [`Error::Malformed`] maps to. Inlined: with the log compiled out (as in
+/// firmware) nothing is left but that constant.
+#[cfg(rsmqtt_small)]
+fn malformed(ty: PacketType, _: Refusal) -> Error {
+    log::error!("malformed {ty:?} from the server");
+    Error::Status(MQTTStatus::MQTTBadResponse)
 }
 
 /// The acknowledgement of PUBACK, PUBREC, PUBREL or PUBCOMP: the packet
@@ -553,7 +621,8 @@ mod tests {
                         super::decode(bytes, &header, &mut event)
                             .map(|()| (event.packet_id, event.refused)),
                         SubAck::decode(bytes)
-                            .map(|(a, _)| (a.packet_id, a.return_codes.contains(&0x80))),
+                            .map(|(a, _)| (a.packet_id, a.return_codes.contains(&0x80)))
+                            .map_err(super::refusal),
                         "{bytes:x?}"
                     );
                     assert_eq!(
@@ -579,7 +648,7 @@ mod tests {
         let header = FixedHeader::peek(long).unwrap();
         assert_eq!(
             super::decode(long, &header, &mut event),
-            PingResp::decode(long).map(|_| ())
+            PingResp::decode(long).map(|_| ()).map_err(super::refusal)
         );
         assert!(super::decode(
             b"\xd0\x00",
