@@ -260,7 +260,7 @@ fuzz_target!(|data: &[u8]| {
                     &mut port,
                     kind,
                     usize::from(arg >> 3) % 3 + 1,
-                    &|_| entry,
+                    &|_| Some(entry),
                     id,
                 );
             }
