@@ -63,6 +63,9 @@ pub fn check<P: Port>(ctx: &mut P) -> MQTTStatus {
 
 /// `None` when connected, else the status coreMQTT returns for a call that
 /// needs a connection.
+// Size builds keep one copy: the two compares and the selects inlined at
+// each of its callers take more flash than a call does.
+#[cfg_attr(rsmqtt_small, inline(never))]
 pub fn require_connected<P: Port>(ctx: &mut P) -> Option<MQTTStatus> {
     let status = *ctx.session().link;
     if status == Link::UP {

@@ -100,12 +100,18 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
     *ctx.session().held = index;
 
-    // Nothing new arrived: the header read above is still the answer.
+    // Nothing new arrived: the header read above is still the answer. Size
+    // builds read it again instead (`peek` only looks at the bytes, so the
+    // result is the same): the branch and the copy of the kept result cost
+    // more flash than the second call.
+    #[cfg(not(rsmqtt_small))]
     let framed = if index == held {
         held_header
     } else {
         peek(ctx.buffer().get(..index).unwrap_or_default())
     };
+    #[cfg(rsmqtt_small)]
+    let framed = peek(ctx.buffer().get(..index).unwrap_or_default());
 
     if got == 0 && !complete && manage_keep_alive {
         ok_if_success(keepalive::check(ctx))?;

@@ -189,6 +189,9 @@ pub fn send_bytes<P: Port>(ctx: &mut P, bytes: &[u8]) -> Result<(), SendError> {
 }
 
 /// A transport failure on a live connection: only `MQTT_Disconnect` may follow.
+// Size builds keep one copy: inlined, its load, compare and conditional
+// store take more flash at each of its callers than a call does.
+#[cfg_attr(rsmqtt_small, inline(never))]
 pub fn mark_disconnect_pending<P: Port>(ctx: &mut P) {
     let c = ctx.session();
     if *c.link == Link::UP {

@@ -63,8 +63,10 @@ pub fn send<'a, P: Port>(
     // prepared in full before it is sent.
     let mut next: usize = 0;
     let mut started = false;
+    // Cleared once, not per batch: each batch writes the length bytes of
+    // the filters it sends before its vectors borrow them.
+    let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
     while next < count {
-        let mut lengths = [[0u8; 2]; BATCH_FILTERS_CAP];
         // Slot 0 holds the header, sent with the first batch only; each
         // filter then takes `per_filter` slots. Counting slot 0 in both
         // cases, a batch may fill `max` slots plus slot 0 once the header
