@@ -791,12 +791,16 @@ unsafe fn serialize_two_bytes(
     }) else {
         return MQTTBadParameter;
     };
-    match out.get_mut(..EMPTY_PACKET_SIZE) {
-        Some(target) => {
-            crate::wire::copy_into(target, &packet);
+    // The two bytes stored one by one: a copy of the array would spill it to
+    // the stack for a byte loop (smaller on a Cortex-M4).
+    let [first, second] = packet;
+    match out {
+        [first_out, second_out, ..] => {
+            *first_out = first;
+            *second_out = second;
             MQTTSuccess
         }
-        None => MQTTNoMemory,
+        _ => MQTTNoMemory,
     }
 }
 

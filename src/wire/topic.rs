@@ -87,11 +87,28 @@ pub fn matches_unchecked(filter: &[u8], name: &[u8]) -> bool {
             return true;
         }
         match next_level(&mut name_rest) {
-            Some(name_level) if matches!(filter_level, [b'+']) || filter_level == name_level => {}
+            Some(name_level)
+                if matches!(filter_level, [b'+']) || level_eq(filter_level, name_level) => {}
             _ => return false,
         }
     }
     name_rest.is_none()
+}
+
+/// `a == b` for two levels (or two whole topics). Size builds compare byte
+/// by byte: slice `==` calls the C library's `memcmp`, which no other
+/// firmware path links (96 B of newlib plus a call wrapper); other builds
+/// keep `==`.
+#[cfg(rsmqtt_small)]
+pub(crate) fn level_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// `a == b` for two levels (see the size build's variant).
+#[cfg(not(rsmqtt_small))]
+#[inline(always)]
+pub(crate) fn level_eq(a: &[u8], b: &[u8]) -> bool {
+    a == b
 }
 
 /// The level at the start of `*rest` (the bytes up to the next `/`, as
