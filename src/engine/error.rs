@@ -13,6 +13,12 @@ pub enum Error {
     /// The server refused the connection with this CONNACK return code.
     Refused(ConnectReturnCode),
     /// The server sent a packet that breaks MQTT 3.1.1, for this reason.
+    ///
+    /// Built for size (`cfg(rsmqtt_small)`, opt-level `s`/`z`, see build.rs)
+    /// the receive loop does not keep `wire`'s reason and reports such a
+    /// packet as `Status(MQTTBadResponse)`, the status this variant maps to:
+    /// the detailed error values cost flash in firmware, where the C faces
+    /// report only the status.
     Malformed(wire::Error),
     /// Any other failure, as coreMQTT's status.
     Status(MQTTStatus),
