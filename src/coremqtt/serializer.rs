@@ -1048,33 +1048,30 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
         }
         // Read the length bytes until one without the continuation bit, at
         // most four (as coreMQTT does: a fourth with the bit set fails
-        // without reading a fifth). Decoded here byte by byte rather than
-        // through `wire::length::decode`: with one caller fewer that
-        // decoder inlines into the engine's fixed-header peek, and the
-        // detailed error it builds would only become `MQTTBadResponse`
-        // (smaller on a Cortex-M4, measured with scripts/code-size-compare.sh).
+        // without reading a fifth), through `wire`'s byte-at-a-time step:
+        // its status-free answers become `MQTTBadResponse` here, so the
+        // detailed errors of `wire::length::decode` are not built (that
+        // decoder then has the engine's fixed-header peek as its one caller
+        // and inlines there: smaller on a Cortex-M4, measured with
+        // scripts/code-size-compare.sh).
         let mut remaining = 0usize;
-        let mut shift = 0u32;
+        let mut index = 0usize;
         loop {
             // SAFETY: transport contract is the caller's.
             let Ok(Some(digit)) = (unsafe { recv_byte(recv, pNetworkContext) }) else {
                 return MQTTBadResponse;
             };
-            // `shift` is at most 21 here, so the value stays below 2^28.
-            remaining |= usize::from(digit & 0x7f) << shift;
-            if digit & 0x80 == 0 {
-                // A multi-byte form ending in a zero group is not the
-                // shortest form (§2.2.3), which `wire` refuses too.
-                if shift > 0 && digit == 0 {
+            match length::push_digit(&mut remaining, index, digit) {
+                length::Digit::More => index += 1,
+                length::Digit::Done => break,
+                length::Digit::NotMinimal => {
                     log_error(format_args!("remaining length not in its shortest form"));
                     return MQTTBadResponse;
                 }
-                break;
-            }
-            shift += 7;
-            if shift >= 28 {
-                log_error(format_args!("remaining length longer than four bytes"));
-                return MQTTBadResponse;
+                length::Digit::TooLong => {
+                    log_error(format_args!("remaining length longer than four bytes"));
+                    return MQTTBadResponse;
+                }
             }
         }
         packet.remainingLength = remaining;

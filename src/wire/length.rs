@@ -60,6 +60,67 @@ pub fn encode(value: usize, out: &mut [u8; MAX_LEN_BYTES]) -> Result<usize, Erro
     Ok(used)
 }
 
+/// Writes the field's bytes for `value` into `digits`, whose length the
+/// caller took from [`encoded_len`] (a caller that lays the fixed header out
+/// in its own buffer, such as the CONNECT header the coreMQTT face builds
+/// right-aligned before the variable header). Bit 7 is set on every byte
+/// but the last that still carries value bits.
+#[inline(always)]
+pub fn write_digits(value: usize, digits: &mut [u8]) {
+    let mut rest = value;
+    for digit in digits {
+        // Low seven bits; the cast cannot lose value bits after the mask.
+        let mut byte = (rest & 0x7f) as u8;
+        rest >>= 7;
+        if rest > 0 {
+            byte |= 0x80;
+        }
+        *digit = byte;
+    }
+}
+
+/// What one more byte of the field means to a reader that takes it a byte
+/// at a time ([`push_digit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Digit {
+    /// The continuation bit is set: another byte follows.
+    More,
+    /// The field is complete.
+    Done,
+    /// Complete, but a shorter form would have held the value
+    /// ([`Error::RemainingLengthNotMinimal`]).
+    NotMinimal,
+    /// A fourth byte with the continuation bit set, or a fifth byte
+    /// ([`Error::RemainingLengthTooLong`]).
+    TooLong,
+}
+
+/// Adds byte `index` (0 for the first) of the field to `value`, for readers
+/// that receive the field a byte at a time from a transport or check it in
+/// place and answer with their own status instead of building an [`Error`]
+/// (the coreMQTT face's `MQTT_GetIncomingPacketTypeAndLength` and
+/// `MQTT_ProcessIncomingPacketTypeAndLength`). Same rules as [`decode`].
+#[inline(always)]
+pub fn push_digit(value: &mut usize, index: usize, byte: u8) -> Digit {
+    if index >= MAX_LEN_BYTES {
+        return Digit::TooLong;
+    }
+    // `index` is below four: the shift stays below 28 and nothing wraps.
+    *value |= usize::from(byte & 0x7f).wrapping_shl(7u32.wrapping_mul(index as u32));
+    if byte & 0x80 != 0 {
+        return if index.wrapping_add(1) == MAX_LEN_BYTES {
+            Digit::TooLong
+        } else {
+            Digit::More
+        };
+    }
+    if index > 0 && byte == 0 {
+        Digit::NotMinimal
+    } else {
+        Digit::Done
+    }
+}
+
 /// Decodes the field from the start of `buf` (the byte after the packet's
 /// first byte). Returns `(value, bytes used)`.
 ///
@@ -117,6 +178,37 @@ mod tests {
             encode(MAX_REMAINING_LENGTH + 1, &mut [0; 4]),
             Err(Error::PacketTooLarge)
         );
+    }
+
+    /// The byte-at-a-time reader agrees with `decode` on every one- and
+    /// two-byte input and on the four- and five-byte edge cases.
+    #[test]
+    fn push_digit_agrees_with_decode() {
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for a in 0..=255u8 {
+            inputs.push(vec![a]);
+            for b in 0..=255u8 {
+                inputs.push(vec![a, b]);
+            }
+        }
+        inputs.push(vec![0xff, 0xff, 0xff, 0x7f]);
+        inputs.push(vec![0xff, 0xff, 0xff, 0xff]);
+        inputs.push(vec![0xff, 0xff, 0xff, 0xff, 0x01]);
+        inputs.push(vec![0x80, 0x80, 0x80, 0x00]);
+        for input in inputs {
+            let mut value = 0usize;
+            let mut got = Err(Error::Incomplete { needed: 1 });
+            for (index, &byte) in input.iter().enumerate() {
+                match push_digit(&mut value, index, byte) {
+                    Digit::More => continue,
+                    Digit::Done => got = Ok((value, index + 1)),
+                    Digit::NotMinimal => got = Err(Error::RemainingLengthNotMinimal),
+                    Digit::TooLong => got = Err(Error::RemainingLengthTooLong),
+                }
+                break;
+            }
+            assert_eq!(got, decode(&input), "input {input:02x?}");
+        }
     }
 
     #[test]

@@ -161,20 +161,12 @@ pub fn connect_fixed_header(
     // The type byte, then the remaining length's digits (least significant
     // first, bit 7 set on all but the last, 2.2.3) up to the variable header.
     let start = length::MAX_LEN_BYTES - remaining_length_size(remaining);
-    let mut value = remaining;
     if let Some((type_byte, digits)) = out
         .get_mut(start..=length::MAX_LEN_BYTES)
         .and_then(|fixed| fixed.split_first_mut())
     {
         *type_byte = MQTT_PACKET_TYPE_CONNECT;
-        for digit in digits {
-            // Masked to seven bits: the cast keeps the value.
-            *digit = (value & 0x7f) as u8;
-            value >>= 7;
-            if value > 0 {
-                *digit |= 0x80;
-            }
-        }
+        length::write_digits(remaining, digits);
     }
     Some(start)
 }

@@ -32,31 +32,31 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
         ));
         return Err(MQTTBadResponse);
     }
-    // The length decoded here rather than by `wire::length::decode`: the
-    // detailed errors of that decoder would only become coreMQTT's statuses,
-    // and with no caller but the engine's fixed-header peek it inlines there
-    // (smaller on a Cortex-M4). A length still open is `MQTTNeedMoreBytes`,
-    // one longer than four bytes or not in its shortest form (§2.2.3)
-    // `MQTTBadResponse`, as `wire` judges them.
+    // The length through `wire`'s byte-at-a-time step rather than
+    // `wire::length::decode`: the detailed errors of that decoder would only
+    // become coreMQTT's statuses, and with no caller but the engine's
+    // fixed-header peek it inlines there (smaller on a Cortex-M4). A length
+    // still open is `MQTTNeedMoreBytes`, one longer than four bytes or not in
+    // its shortest form (§2.2.3) `MQTTBadResponse`, as `wire` judges them.
     let mut remaining = 0usize;
     let mut used = 0usize;
     loop {
-        used += 1;
-        let Some(&digit) = received.get(used) else {
+        let Some(&digit) = received.get(used + 1) else {
             return Err(MQTTNeedMoreBytes);
         };
-        // At most four digits: the shift stays below 28.
-        remaining |= usize::from(digit & 0x7f) << (7 * (used - 1));
-        if digit & 0x80 == 0 {
-            if used > 1 && digit == 0 {
+        let step = length::push_digit(&mut remaining, used, digit);
+        used += 1;
+        match step {
+            length::Digit::More => {}
+            length::Digit::Done => break,
+            length::Digit::NotMinimal => {
                 log_error(format_args!("remaining length not in its shortest form"));
                 return Err(MQTTBadResponse);
             }
-            break;
-        }
-        if used == length::MAX_LEN_BYTES {
-            log_error(format_args!("remaining length longer than four bytes"));
-            return Err(MQTTBadResponse);
+            length::Digit::TooLong => {
+                log_error(format_args!("remaining length longer than four bytes"));
+                return Err(MQTTBadResponse);
+            }
         }
     }
     Ok(FixedHeader {
