@@ -1061,17 +1061,10 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
             let Ok(Some(digit)) = (unsafe { recv_byte(recv, pNetworkContext) }) else {
                 return MQTTBadResponse;
             };
-            match length::push_digit(&mut remaining, index, digit) {
-                length::Digit::More => index += 1,
-                length::Digit::Done => break,
-                length::Digit::NotMinimal => {
-                    log_error(format_args!("remaining length not in its shortest form"));
-                    return MQTTBadResponse;
-                }
-                length::Digit::TooLong => {
-                    log_error(format_args!("remaining length longer than four bytes"));
-                    return MQTTBadResponse;
-                }
+            match incoming::length_done(length::push_digit(&mut remaining, index, digit)) {
+                Ok(true) => break,
+                Ok(false) => index += 1,
+                Err(status) => return status,
             }
         }
         packet.remainingLength = remaining;

@@ -129,26 +129,16 @@ pub fn push_digit(value: &mut usize, index: usize, byte: u8) -> Digit {
 /// the field.
 pub fn decode(buf: &[u8]) -> Result<(usize, usize), Error> {
     let mut value: usize = 0;
-    let mut shift: u32 = 0;
-    // At most four groups of seven bits: the value stays below 2^28 and the
-    // shift below 28, so neither wraps.
-    for (index, &byte) in buf.iter().take(MAX_LEN_BYTES).enumerate() {
-        value |= usize::from(byte & 0x7f).wrapping_shl(shift);
-        shift = shift.wrapping_add(7);
-        if byte & 0x80 == 0 {
-            // A multi-byte form whose last group is zero could have been
-            // one byte shorter.
-            if index > 0 && byte == 0 {
-                return Err(Error::RemainingLengthNotMinimal);
-            }
-            return Ok((value, index.wrapping_add(1)));
+    for (index, &byte) in buf.iter().enumerate() {
+        match push_digit(&mut value, index, byte) {
+            Digit::More => {}
+            Digit::Done => return Ok((value, index.wrapping_add(1))),
+            Digit::NotMinimal => return Err(Error::RemainingLengthNotMinimal),
+            Digit::TooLong => return Err(Error::RemainingLengthTooLong),
         }
     }
-    // Four bytes that all continue: a fifth would be needed, which the
-    // field does not allow (whether or not `buf` holds one).
-    if buf.len() >= MAX_LEN_BYTES {
-        return Err(Error::RemainingLengthTooLong);
-    }
+    // `buf` ended with every byte so far continuing (at most three of them:
+    // a fourth is `TooLong` above): one more byte may finish the field.
     Err(Error::Incomplete { needed: 1 })
 }
 

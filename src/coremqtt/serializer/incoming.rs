@@ -46,17 +46,8 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
         };
         let step = length::push_digit(&mut remaining, used, digit);
         used += 1;
-        match step {
-            length::Digit::More => {}
-            length::Digit::Done => break,
-            length::Digit::NotMinimal => {
-                log_error(format_args!("remaining length not in its shortest form"));
-                return Err(MQTTBadResponse);
-            }
-            length::Digit::TooLong => {
-                log_error(format_args!("remaining length longer than four bytes"));
-                return Err(MQTTBadResponse);
-            }
+        if length_done(step)? {
+            break;
         }
     }
     Ok(FixedHeader {
@@ -64,6 +55,26 @@ pub fn decode_fixed_header(received: &[u8]) -> Result<FixedHeader, MQTTStatus> {
         remaining_length: remaining,
         header_length: 1 + used,
     })
+}
+
+/// One step of a remaining length read a byte at a time, as coreMQTT's
+/// statuses: `Ok(true)` when the field is complete, `Ok(false)` when another
+/// byte follows, `MQTTBadResponse` (logged) for a field `wire` refuses. Shared
+/// by [`decode_fixed_header`] and `MQTT_GetIncomingPacketTypeAndLength`.
+#[inline(always)]
+pub(crate) fn length_done(step: length::Digit) -> Result<bool, MQTTStatus> {
+    match step {
+        length::Digit::More => Ok(false),
+        length::Digit::Done => Ok(true),
+        length::Digit::NotMinimal => {
+            log_error(format_args!("remaining length not in its shortest form"));
+            Err(MQTTBadResponse)
+        }
+        length::Digit::TooLong => {
+            log_error(format_args!("remaining length longer than four bytes"));
+            Err(MQTTBadResponse)
+        }
+    }
 }
 
 /// A received PUBLISH, borrowing from the packet bytes.
