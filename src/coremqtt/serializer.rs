@@ -965,14 +965,18 @@ pub unsafe extern "C" fn MQTT_DeserializeAck(
                 MQTTBadResponse
             };
         }
-        if pPacketId.is_null() && type_byte != MQTT_PACKET_TYPE_CONNACK {
+        // The one out-parameter the type needs: Session Present for CONNACK,
+        // the packet identifier for the others.
+        let connack = type_byte == MQTT_PACKET_TYPE_CONNACK;
+        let out_missing = if connack {
+            pSessionPresent.is_null()
+        } else {
+            pPacketId.is_null()
+        };
+        if out_missing {
             log_error(format_args!(
-                "pPacketId cannot be NULL for packet type {type_byte:#04x}"
+                "output parameter for packet type {type_byte:#04x} cannot be NULL"
             ));
-            return MQTTBadParameter;
-        }
-        if pSessionPresent.is_null() && type_byte == MQTT_PACKET_TYPE_CONNACK {
-            log_error(format_args!("pSessionPresent cannot be NULL for CONNACK"));
             return MQTTBadParameter;
         }
         // SAFETY: the remaining data is readable for its length (caller contract).
@@ -982,13 +986,16 @@ pub unsafe extern "C" fn MQTT_DeserializeAck(
             Err(status) => return status,
         };
         let outcome = deserialize_ack(type_byte, body);
-        // SAFETY: `put` skips NULL; the caller guarantees writability.
+        // SAFETY: `put` skips NULL; the caller guarantees writability. The
+        // output written is the one checked above for this type, so the
+        // compiler drops `put`'s second NULL test.
         unsafe {
-            if let Some(packet_id) = outcome.packet_id {
+            if connack {
+                if let Some(session_present) = outcome.session_present {
+                    put(pSessionPresent, session_present);
+                }
+            } else if let Some(packet_id) = outcome.packet_id {
                 put(pPacketId, packet_id);
-            }
-            if let Some(session_present) = outcome.session_present {
-                put(pSessionPresent, session_present);
             }
         }
         outcome.status
