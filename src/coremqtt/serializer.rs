@@ -1050,10 +1050,7 @@ pub unsafe extern "C" fn MQTT_GetIncomingPacketTypeAndLength(
             Err(()) => return MQTTRecvFailed,
         };
         packet.r#type = type_byte;
-        if !incoming_packet_valid(type_byte) {
-            log_error(format_args!(
-                "invalid incoming packet type {type_byte:#04x}"
-            ));
+        if !incoming::type_valid(type_byte) {
             return MQTTBadResponse;
         }
         // Read the length bytes until one without the continuation bit, at
