@@ -520,14 +520,13 @@ fn record_error(id: u16, e: MQTTStatus) -> MQTTStatus {
 }
 
 /// The four bytes of PUBACK, PUBREC, PUBREL or PUBCOMP for `id`.
+///
+/// The packet types 4 to 7 are [`Ack`] 0 to 3 in the same order, so the
+/// first byte is computed, not looked up (no table in flash); PUBREL carries
+/// the flags 0b0010 (MQTT 3.1.1 Table 2.2).
 pub fn ack_packet(ack: Ack, id: u16) -> [u8; 4] {
-    let first = match ack {
-        Ack::PubAck => 0x40,
-        Ack::PubRec => 0x50,
-        // PUBREL carries the flags 0b0010 (MQTT 3.1.1 Table 2.2).
-        Ack::PubRel => 0x62,
-        Ack::PubComp => 0x70,
-    };
+    let flags = if ack == Ack::PubRel { 0x02 } else { 0x00 };
+    let first = ((ack as u8).wrapping_add(4) << 4) | flags;
     wire::raw::id_packet(first, id)
 }
 
@@ -574,6 +573,17 @@ pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> MQT
 #[cfg(test)]
 mod tests {
     use crate::wire::{self, FixedHeader, PacketType, PingResp, SubAck};
+
+    /// The computed first bytes are the packet types 4 to 7, PUBREL's with
+    /// its flags 0b0010.
+    #[test]
+    fn ack_packets_carry_their_types() {
+        use super::{ack_packet, Ack};
+        assert_eq!(ack_packet(Ack::PubAck, 0x1234), [0x40, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubRec, 0x1234), [0x50, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubRel, 0x1234), [0x62, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubComp, 0x0001), [0x70, 2, 0x00, 0x01]);
+    }
 
     /// `decode` skips the second fixed-header parse of `wire`'s packet
     /// decoders (and checks SUBACK in place): it must give their answers,
