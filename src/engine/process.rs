@@ -131,7 +131,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let total = header.packet_len();
     if total > size {
-        return Err(Error::Status(drop_oversized(ctx, header, index)));
+        return Err(Error::Status(drop_oversized(ctx, header, index, size)));
     }
     if total > index {
         return Ok(Progress::Partial);
@@ -157,9 +157,17 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     handled.map(|()| Progress::Handled)
 }
 
-/// Reads and discards the rest of a packet that does not fit the buffer.
-fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQTTStatus {
-    let size = ctx.buffer().len();
+/// Reads and discards the rest of a packet that does not fit the buffer of
+/// `size` bytes: the caller's reading of the buffer, not asked for again
+/// (smaller on a Cortex-M4). The calls made in between (the transport's) do
+/// not get the context; and should the buffer still shrink, each receive
+/// checks its window against the buffer as it is then.
+fn drop_oversized<P: Port>(
+    ctx: &mut P,
+    header: FixedHeader,
+    held: usize,
+    size: usize,
+) -> MQTTStatus {
     let total = header.packet_len();
     log::error!(
         "incoming {:?} packet of {total} bytes does not fit the {size}-byte network buffer; \
