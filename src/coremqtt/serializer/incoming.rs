@@ -112,17 +112,15 @@ pub struct IncomingPublish<'a> {
 /// for its topic (and packet identifier), or packet identifier 0.
 #[inline]
 pub fn deserialize_publish(type_byte: u8, body: &[u8]) -> Result<IncomingPublish<'_>, MQTTStatus> {
-    let qos = match (
-        type_byte & PUBLISH_FLAG_QOS2 != 0,
-        type_byte & PUBLISH_FLAG_QOS1 != 0,
-    ) {
-        (true, true) => {
+    // The two QoS bits as one number (PUBLISH_FLAG_QOS1 is bit 1).
+    let qos = match (type_byte & (PUBLISH_FLAG_QOS1 | PUBLISH_FLAG_QOS2)) >> 1 {
+        0 => MQTTQoS::MQTTQoS0,
+        1 => MQTTQoS::MQTTQoS1,
+        2 => MQTTQoS::MQTTQoS2,
+        _ => {
             log_error(format_args!("PUBLISH with QoS 3"));
             return Err(MQTTBadResponse);
         }
-        (true, false) => MQTTQoS::MQTTQoS2,
-        (false, true) => MQTTQoS::MQTTQoS1,
-        (false, false) => MQTTQoS::MQTTQoS0,
     };
     let id_length = if qos == MQTTQoS::MQTTQoS0 { 0 } else { 2 };
     // A topic needs its two length bytes and (coreMQTT's first sanity check)
