@@ -99,7 +99,10 @@ unsafe fn records_slice<'a>(
 // same kind of borrow inside `StateRecords`); the C API passes the context
 // as const to some of these functions.
 #[allow(clippy::mut_from_ref)]
-unsafe fn record_array(context: &MQTTContext_t, outgoing: bool) -> Option<&mut [MQTTPubAckInfo_t]> {
+pub(crate) unsafe fn record_array(
+    context: &MQTTContext_t,
+    outgoing: bool,
+) -> Option<&mut [MQTTPubAckInfo_t]> {
     let (records, count) = if outgoing {
         (
             context.outgoingPublishRecords,

@@ -131,7 +131,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let total = header.packet_len();
     if total > size {
-        return Err(Error::Status(drop_oversized(ctx, header, index)));
+        return Err(Error::Status(drop_oversized(ctx, header, index, size)));
     }
     if total > index {
         return Ok(Progress::Partial);
@@ -157,9 +157,17 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     handled.map(|()| Progress::Handled)
 }
 
-/// Reads and discards the rest of a packet that does not fit the buffer.
-fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize) -> MQTTStatus {
-    let size = ctx.buffer().len();
+/// Reads and discards the rest of a packet that does not fit the buffer of
+/// `size` bytes: the caller's reading of the buffer, not asked for again
+/// (smaller on a Cortex-M4). The calls made in between (the transport's) do
+/// not get the context; and should the buffer still shrink, each receive
+/// checks its window against the buffer as it is then.
+fn drop_oversized<P: Port>(
+    ctx: &mut P,
+    header: FixedHeader,
+    held: usize,
+    size: usize,
+) -> MQTTStatus {
     let total = header.packet_len();
     log::error!(
         "incoming {:?} packet of {total} bytes does not fit the {size}-byte network buffer; \
@@ -520,14 +528,13 @@ fn record_error(id: u16, e: MQTTStatus) -> MQTTStatus {
 }
 
 /// The four bytes of PUBACK, PUBREC, PUBREL or PUBCOMP for `id`.
+///
+/// The packet types 4 to 7 are [`Ack`] 0 to 3 in the same order, so the
+/// first byte is computed, not looked up (no table in flash); PUBREL carries
+/// the flags 0b0010 (MQTT 3.1.1 Table 2.2).
 pub fn ack_packet(ack: Ack, id: u16) -> [u8; 4] {
-    let first = match ack {
-        Ack::PubAck => 0x40,
-        Ack::PubRec => 0x50,
-        // PUBREL carries the flags 0b0010 (MQTT 3.1.1 Table 2.2).
-        Ack::PubRel => 0x62,
-        Ack::PubComp => 0x70,
-    };
+    let flags = if ack == Ack::PubRel { 0x02 } else { 0x00 };
+    let first = ((ack as u8).wrapping_add(4) << 4) | flags;
     wire::raw::id_packet(first, id)
 }
 
@@ -544,7 +551,14 @@ pub fn send_ack<P: Port>(
 
 /// Sends PUBACK, PUBREC, PUBREL or PUBCOMP for `id`, then (when
 /// `update_record`) moves its state record on.
+///
+/// Every caller passes an identifier that is not 0: one `wire` decoded (it
+/// refuses 0), or one `records::pubrel_to_resend` returned (0 ends its
+/// walk). Other builds still refuse 0 with `MQTTBadParameter`; size builds
+/// (`cfg(rsmqtt_small)`, see build.rs) leave the unreachable check out
+/// (8 bytes on a Cortex-M4, measured with scripts/code-size-compare.sh).
 pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> MQTTStatus {
+    #[cfg(not(rsmqtt_small))]
     if id == 0 {
         return MQTTStatus::MQTTBadParameter;
     }
@@ -567,6 +581,17 @@ pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> MQT
 #[cfg(test)]
 mod tests {
     use crate::wire::{self, FixedHeader, PacketType, PingResp, SubAck};
+
+    /// The computed first bytes are the packet types 4 to 7, PUBREL's with
+    /// its flags 0b0010.
+    #[test]
+    fn ack_packets_carry_their_types() {
+        use super::{ack_packet, Ack};
+        assert_eq!(ack_packet(Ack::PubAck, 0x1234), [0x40, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubRec, 0x1234), [0x50, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubRel, 0x1234), [0x62, 2, 0x12, 0x34]);
+        assert_eq!(ack_packet(Ack::PubComp, 0x0001), [0x70, 2, 0x00, 0x01]);
+    }
 
     /// `decode` skips the second fixed-header parse of `wire`'s packet
     /// decoders (and checks SUBACK in place): it must give their answers,
