@@ -123,12 +123,29 @@ impl<'a> RawWriter<'a> {
         Ok(())
     }
 
-    /// Appends a remaining length (2.2.3).
+    /// Appends a remaining length (2.2.3), a digit at a time straight into
+    /// the buffer (no scratch array and copy: every fixed header the
+    /// library writes comes through here). A length over the limit writes
+    /// nothing; a buffer that ends inside the field may hold its first
+    /// digits (every caller sizes its buffer first, so none sees that).
     #[inline]
     pub fn remaining_length(&mut self, remaining: usize) -> Result<(), RawError> {
-        let mut digits = [0u8; MAX_LEN_BYTES];
-        let used = length::encode(remaining, &mut digits).map_err(|_| RawError::TooLong)?;
-        self.bytes(digits.get(..used).unwrap_or_default())
+        if remaining > MAX_REMAINING_LENGTH {
+            return Err(RawError::TooLong);
+        }
+        let mut rest = remaining;
+        loop {
+            // Low seven bits; the cast cannot lose value bits after the mask.
+            let mut digit = (rest & 0x7f) as u8;
+            rest >>= 7;
+            if rest > 0 {
+                digit |= 0x80;
+            }
+            self.byte(digit)?;
+            if rest == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// Appends a fixed header: `first_byte` (type and flags) and the
@@ -263,6 +280,44 @@ mod tests {
             publish_head(&mut head, 0x30, MAX_REMAINING_LENGTH + 1, 1),
             Err(RawError::TooLong)
         );
+    }
+
+    /// The writer's digit-at-a-time remaining length is the codec's
+    /// encoding (`length::encode`) at every size boundary, and a buffer
+    /// that ends inside the field is `NoRoom`.
+    #[test]
+    fn remaining_length_matches_the_codec() {
+        for value in [
+            0usize,
+            1,
+            127,
+            128,
+            129,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            MAX_REMAINING_LENGTH - 1,
+            MAX_REMAINING_LENGTH,
+        ] {
+            let mut digits = [0u8; MAX_LEN_BYTES];
+            let used = length::encode(value, &mut digits).unwrap();
+            let mut buf = [0u8; FIXED_HEADER_MAX_LEN];
+            let mut w = RawWriter::new(&mut buf);
+            assert_eq!(w.fixed_header(0x30, value), Ok(()));
+            assert_eq!(w.position(), 1 + used, "{value}");
+            assert_eq!(buf[1..1 + used], digits[..used], "{value}");
+            let mut short = [0u8; FIXED_HEADER_MAX_LEN];
+            let mut w = RawWriter::new(&mut short[..used]);
+            assert_eq!(w.fixed_header(0x30, value), Err(RawError::NoRoom));
+        }
+        let mut buf = [0u8; 8];
+        let mut w = RawWriter::new(&mut buf);
+        assert_eq!(
+            w.remaining_length(MAX_REMAINING_LENGTH + 1),
+            Err(RawError::TooLong)
+        );
+        assert_eq!(w.position(), 0);
     }
 
     #[test]
