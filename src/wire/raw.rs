@@ -107,20 +107,15 @@ impl<'a> RawWriter<'a> {
     #[inline]
     pub fn field(&mut self, value: &[u8]) -> Result<(), RawError> {
         let len = u16::try_from(value.len()).map_err(|_| RawError::TooLong)?;
-        // One bounds check for length and bytes (at most 65,537 bytes, so
-        // the sum cannot overflow past `pos`'s check).
-        let end = self
-            .pos
-            .checked_add(usize::from(len).saturating_add(2))
-            .ok_or(RawError::NoRoom)?;
-        let target = self.buf.get_mut(self.pos..end).ok_or(RawError::NoRoom)?;
-        let Some((head, tail)) = target.split_first_chunk_mut::<2>() else {
+        // One check that length and bytes both fit (at most 65,537 bytes,
+        // so the sum cannot overflow past `pos`'s check), then the
+        // writer's own `u16` and `bytes`: no third copy routine here.
+        let room = self.buf.len().saturating_sub(self.pos);
+        if usize::from(len).saturating_add(2) > room {
             return Err(RawError::NoRoom);
-        };
-        *head = len.to_be_bytes();
-        super::copy_into(tail, value);
-        self.pos = end;
-        Ok(())
+        }
+        self.u16(len)?;
+        self.bytes(value)
     }
 
     /// Appends a remaining length (2.2.3), a digit at a time straight into
