@@ -51,28 +51,31 @@ pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Resul
     let size: usize = vectors.iter().map(|v| v.len()).sum();
     // Bytes not yet taken by the transport; `size - total` went out.
     let mut total = size;
-    let mut first = 0usize;
+    // The vectors from the first one not fully sent: the slice itself
+    // shrinks, so there is no index to bound-check on each use.
+    let mut pending: &mut [&[u8]] = vectors;
     // Bytes the last transport call took, still to be stepped over in
-    // `vectors` (none before the first call).
+    // `pending` (none before the first call).
     let mut progress = 0usize;
     let start = clock(ctx);
     loop {
         // One pass steps over the bytes the transport took and then over
         // every vector that is fully sent or empty, so that the next call
         // starts at the first byte not yet sent.
-        while let Some(v) = vectors.get_mut(first) {
+        while let Some(v) = pending.first_mut() {
             let take = progress.min(v.len());
             *v = v.get(take..).unwrap_or_default();
             progress -= take;
             if !v.is_empty() {
                 break;
             }
-            first += 1;
+            pending = core::mem::take(&mut pending)
+                .get_mut(1..)
+                .unwrap_or_default();
         }
         if total == 0 {
             return Ok(());
         }
-        let pending = vectors.get_mut(first..).unwrap_or_default();
         let result = ctx.send_once(pending);
         progress = result.unsigned_abs() as usize;
         let error = if result < 0 || progress > total {
