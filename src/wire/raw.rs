@@ -106,15 +106,19 @@ impl<'a> RawWriter<'a> {
     /// does not fit writes nothing.
     #[inline]
     pub fn field(&mut self, value: &[u8]) -> Result<(), RawError> {
-        let len = u16::try_from(value.len()).map_err(|_| RawError::TooLong)?;
-        // One check that length and bytes both fit (at most 65,537 bytes,
-        // so the sum cannot overflow past `pos`'s check), then the
-        // writer's own `u16` and `bytes`: no third copy routine here.
+        let len = value.len();
+        if len > usize::from(u16::MAX) {
+            return Err(RawError::TooLong);
+        }
+        // One check that length and bytes both fit (at most 65,537 bytes),
+        // then the writer's own `u16` and `bytes`: no third copy routine
+        // here. The length bytes fit once that check passed, so their
+        // result needs no look.
         let room = self.buf.len().saturating_sub(self.pos);
-        if usize::from(len).saturating_add(2) > room {
+        if len + 2 > room {
             return Err(RawError::NoRoom);
         }
-        self.u16(len)?;
+        let _ = self.u16(len as u16);
         self.bytes(value)
     }
 
