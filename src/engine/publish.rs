@@ -114,7 +114,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     #[cfg(rsmqtt_small)]
     let (coalesced, header_len) = (
         false,
-        serializer::header_with_u16(&mut head, first_byte, remaining, topic_len).unwrap_or(0),
+        serializer::header_with_u16(&mut head, first_byte, remaining, topic_len),
     );
     #[cfg(rsmqtt_small)]
     let head_len = header_len;

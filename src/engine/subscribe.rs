@@ -52,7 +52,7 @@ pub fn send<'a, P: Port>(
     // Cannot fail: `remaining` was checked against the MQTT limit above
     // and the array holds the longest header.
     let header_len =
-        serializer::subscription_header(&mut header, kind, remaining, packet_id).unwrap_or(0);
+        serializer::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
 
     let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();

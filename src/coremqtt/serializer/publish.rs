@@ -99,11 +99,14 @@ pub fn serialize_publish_header_without_topic(
     topic_length: u16,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    header_with_u16(
-        out,
-        publish_type_byte(qos, retain, dup),
+    header_result(
+        header_with_u16(
+            out,
+            publish_type_byte(qos, retain, dup),
+            remaining_length,
+            topic_length,
+        ),
         remaining_length,
-        topic_length,
     )
 }
 
