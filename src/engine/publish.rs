@@ -99,7 +99,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     // that the three go out in one piece: one transport call fewer per
     // publish (a system call on a socket) for the price of copying a few
     // dozen bytes. Longer topics (and, built for size, every topic: see
-    // `COALESCED_TOPIC_MAX`) go out as their own vector. The remaining
+    // `COALESCED_HEAD_CAP`) go out as their own vector. The remaining
     // length was checked above and the header fits, so these writes cannot
     // fail.
     let id_bytes = packet_id.to_be_bytes();
@@ -189,18 +189,21 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
 #[cfg(not(rsmqtt_small))]
 const COALESCED_TOPIC_MAX: usize = 64;
 
+/// The buffer for the fixed header, topic length, and (coalesced) topic
+/// and packet identifier.
+#[cfg(not(rsmqtt_small))]
+const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + COALESCED_TOPIC_MAX + 2;
+
 /// Built for size (`cfg(rsmqtt_small)`, set by build.rs for opt-level "s"
 /// and "z") no topic is copied: the copy needs a buffer of some 70 bytes,
 /// and clearing that (safe Rust cannot leave it uninitialised) is a call to
 /// `__aeabi_memclr4`, which a firmware image then links for this alone
 /// (about 170 bytes). The publish goes out as coreMQTT sends it: header,
-/// topic, packet identifier and payload as four vectors.
+/// topic, packet identifier and payload as four vectors, and the buffer
+/// holds the header alone, the length of its DUP copy (so the two slices
+/// of them are checked against one bound).
 #[cfg(rsmqtt_small)]
-const COALESCED_TOPIC_MAX: usize = 0;
-
-/// The buffer for the fixed header, topic length, and (coalesced) topic
-/// and packet identifier.
-const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN + COALESCED_TOPIC_MAX + 2;
+const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN;
 
 /// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
 const DUP_FLAG: u8 = 0x08;
