@@ -115,7 +115,7 @@ impl<'a> RawWriter<'a> {
         // here. The length bytes fit once that check passed, so their
         // result needs no look.
         let room = self.buf.len().saturating_sub(self.pos);
-        if len + 2 > room {
+        if len.saturating_add(2) > room {
             return Err(RawError::NoRoom);
         }
         let _ = self.u16(len as u16);
