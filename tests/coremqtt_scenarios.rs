@@ -434,6 +434,32 @@ fn transport_failure_leaves_disconnect_pending_until_disconnect() {
     broker.finish();
 }
 
+/// A transport that reports more bytes than were pending is a transport
+/// failure: the publish fails at once, before the clock is read for that
+/// call (the last send time stays), and the connection is left
+/// disconnect-pending (the byte stream is not trustworthy any more). Through
+/// writev, whose one call takes the whole packet and reports a byte more.
+#[test]
+fn a_transport_reporting_more_bytes_than_pending_fails_the_send() {
+    let broker = Broker::start(vec![
+        Expect(connect_bytes("over", 60, true)),
+        Send(CONNACK_OK.to_vec()),
+        Expect(publish_bytes(0x30, "t", None, b"x")),
+    ]);
+    let mut c = Client::new_with(broker.addr, 64, true);
+    assert_eq!(c.connect("over", true, 60, 1000).0, MQTTStatus::MQTTSuccess);
+    let before = c.ctx.lastPacketTxTime;
+    advance(5);
+    c.net.over_report = true;
+    assert_eq!(c.publish("t", b"x", 0, 0), MQTTStatus::MQTTSendFailed);
+    assert_eq!(c.ctx.lastPacketTxTime, before);
+    assert_eq!(
+        unsafe { MQTT_CheckConnectStatus(c.ctx()) },
+        MQTTStatus::MQTTStatusDisconnectPending
+    );
+    broker.finish();
+}
+
 #[test]
 fn api_rejects_bad_arguments_like_coremqtt() {
     let null = std::ptr::null_mut();

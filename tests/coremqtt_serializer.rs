@@ -1250,6 +1250,44 @@ fn safe_encoders_used_by_the_engine() {
     assert_eq!((remaining, size), (8, 10));
     let n = subscription_header(&mut small, SubscriptionKind::Subscribe, remaining, 5).unwrap();
     assert_eq!(small[..n], [0x82, 8, 0, 5]);
+    // The header writers' two refusals: a remaining length over the MQTT
+    // limit, and a buffer that ends before the two-byte number.
+    let too_long = 268_435_456;
+    assert_eq!(
+        subscription_header(&mut small, SubscriptionKind::Subscribe, too_long, 5),
+        Err(MQTTBadParameter)
+    );
+    assert_eq!(
+        subscription_header(&mut small[..3], SubscriptionKind::Unsubscribe, 8, 5),
+        Err(MQTTNoMemory)
+    );
+    assert_eq!(
+        serialize_publish_header_without_topic(
+            &mut small,
+            MQTTQoS::MQTTQoS0,
+            false,
+            false,
+            3,
+            too_long
+        ),
+        Err(MQTTBadParameter)
+    );
+    assert_eq!(
+        serialize_publish_header_without_topic(
+            &mut small[..1],
+            MQTTQoS::MQTTQoS0,
+            false,
+            false,
+            3,
+            7
+        ),
+        Err(MQTTNoMemory)
+    );
+    // SAFETY: the buffer has room for the longest header.
+    unsafe {
+        assert!(MQTT_SerializeSubscribeHeader(too_long, small.as_mut_ptr(), 5).is_null());
+        assert!(MQTT_SerializeUnsubscribeHeader(too_long, small.as_mut_ptr(), 5).is_null());
+    }
     let connect = Connect {
         clean_session: true,
         keep_alive_seconds: 60,

@@ -1230,7 +1230,10 @@ unsafe fn header_with_u16_c(
     let length = header_length(remainingLength, 2)?;
     // SAFETY: the caller guarantees room for this header (at most 7 bytes).
     let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-    subscribe::header_with_u16(out, first_byte, remainingLength, value).ok()
+    match subscribe::header_with_u16(out, first_byte, remainingLength, value) {
+        0 => None,
+        written => Some(written),
+    }
 }
 
 /// Shared body of the SUBSCRIBE/UNSUBSCRIBE header functions.

@@ -205,21 +205,26 @@ pub unsafe extern "C" fn MQTT_SerializeMQTTVec(pAllocatedMem: *mut u8, pVec: *co
         let mut offset = 0usize;
         // SAFETY: as above.
         for vector in unsafe { vectors(vec) } {
-            // SAFETY: the vector's base is readable for its length.
-            let Some(bytes) = (unsafe { c_bytes(vector.iov_base, vector.iov_len) }) else {
+            // What `c_bytes` refuses contributes nothing: a NULL base (an
+            // empty vector copies nothing either way) or a length no slice
+            // can have. Copied from the raw pointer, without a slice made
+            // first.
+            let len = vector.iov_len;
+            if vector.iov_base.is_null() || !crate::ffi::fits_slice::<u8>(len) {
                 continue;
-            };
-            // SAFETY: the caller sized the memory with MQTT_GetBytesInMQTTVec,
-            // so `offset + bytes.len()` stays inside it; source and target do
-            // not overlap (the target is the application's fresh buffer).
+            }
+            // SAFETY: the vector's base is readable for its length; the
+            // caller sized the memory with MQTT_GetBytesInMQTTVec, so
+            // `offset + len` stays inside it; source and target do not
+            // overlap (the target is the application's fresh buffer).
             unsafe {
                 core::ptr::copy_nonoverlapping(
-                    bytes.as_ptr(),
+                    vector.iov_base.cast::<u8>(),
                     pAllocatedMem.add(offset),
-                    bytes.len(),
+                    len,
                 );
             }
-            offset += bytes.len();
+            offset += len;
         }
     })
 }
@@ -227,6 +232,40 @@ pub unsafe extern "C" fn MQTT_SerializeMQTTVec(pAllocatedMem: *mut u8, pVec: *co
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vectors' bytes are copied in order; a vector with a NULL base
+    /// (whatever its length) and an empty one add nothing.
+    #[test]
+    fn serialize_vec_skips_null_and_empty_vectors() {
+        let (a, b) = (*b"head", *b"tail");
+        let mut parts = [
+            TransportOutVector_t {
+                iov_base: a.as_ptr().cast(),
+                iov_len: a.len(),
+            },
+            TransportOutVector_t {
+                iov_base: core::ptr::null(),
+                iov_len: 3,
+            },
+            TransportOutVector_t {
+                iov_base: b.as_ptr().cast(),
+                iov_len: 0,
+            },
+            TransportOutVector_t {
+                iov_base: b.as_ptr().cast(),
+                iov_len: b.len(),
+            },
+        ];
+        let vec = MQTTVec_t {
+            pVector: parts.as_mut_ptr(),
+            vectorLen: parts.len(),
+        };
+        let mut out = [0u8; 10];
+        // SAFETY: every non-NULL base is readable for its length; `out`
+        // has room for the 8 bytes.
+        unsafe { MQTT_SerializeMQTTVec(out.as_mut_ptr(), &vec) };
+        assert_eq!(&out, b"headtail\0\0");
+    }
 
     #[test]
     fn topic_matching_follows_section_4_7() {

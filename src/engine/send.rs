@@ -48,67 +48,85 @@ pub fn send_vectors<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), S
 #[cfg(rsmqtt_small)]
 pub fn send_vectors_inline<P: Port>(ctx: &mut P, vectors: &mut [&[u8]]) -> Result<(), SendError> {
     let timeout = Config::send_timeout_ms();
-    let size: usize = vectors.iter().map(|v| v.len()).sum();
-    // Bytes not yet taken by the transport; `size - total` went out.
-    let mut total = size;
-    let mut first = 0usize;
-    // Bytes the last transport call took, still to be stepped over in
-    // `vectors` (none before the first call).
+    // The vectors from the first one not fully sent: the slice itself
+    // shrinks, so there is no index to bound-check on each use. The packet
+    // is out when it is empty, so its size is never summed up front.
+    let mut pending: &mut [&[u8]] = vectors;
+    // Bytes the transport took so far.
+    let mut sent = 0usize;
+    // Bytes the last transport call took (none before the first call),
+    // and what of them is still to be stepped over in `pending`.
+    let mut taken = 0usize;
     let mut progress = 0usize;
+    let mut called = false;
     let start = clock(ctx);
     loop {
         // One pass steps over the bytes the transport took and then over
         // every vector that is fully sent or empty, so that the next call
         // starts at the first byte not yet sent.
-        while let Some(v) = vectors.get_mut(first) {
+        while let Some(v) = pending.first_mut() {
             let take = progress.min(v.len());
             *v = v.get(take..).unwrap_or_default();
             progress -= take;
             if !v.is_empty() {
                 break;
             }
-            first += 1;
+            pending = core::mem::take(&mut pending)
+                .get_mut(1..)
+                .unwrap_or_default();
         }
-        if total == 0 {
-            return Ok(());
-        }
-        let pending = vectors.get_mut(first..).unwrap_or_default();
-        let result = ctx.send_once(pending);
-        progress = result.unsigned_abs() as usize;
-        let error = if result < 0 || progress > total {
-            log::error!(
-                "transport send returned {result} after {} bytes with {total} pending",
-                size - total
-            );
-            SendError::Transport(result.min(-1))
+        let error = if progress > 0 {
+            // The transport reported more bytes than were pending.
+            log::error!("transport send reported {taken} bytes after {sent}, more than pending");
+            SendError::Transport(-1)
         } else {
-            // One clock reading per transport call: the time of a call that
-            // made progress is also the time the timeout below is measured
-            // at (no transport call lies between the two).
-            let now = clock(ctx);
-            if progress > 0 {
-                total -= progress;
-                *ctx.session().last_tx = now;
+            if called {
+                // One clock reading per transport call: the time of a call
+                // that made progress is also the time the timeout below is
+                // measured at (no transport call lies between the two).
+                let now = clock(ctx);
+                if taken > 0 {
+                    sent += taken;
+                    *ctx.session().last_tx = now;
+                }
+                // Strictly more than the timeout, as coreMQTT's vector
+                // send: with `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets
+                // every call it needs while the clock stands still (without
+                // writev each vector is one call, so `>=` would fail every
+                // multi-vector packet).
+                if !pending.is_empty() && now.wrapping_sub(start) > timeout {
+                    log::error!(
+                        "sending a packet timed out after {timeout} ms with {sent} bytes sent"
+                    );
+                    return fail(ctx, SendError::Timeout(sent));
+                }
             }
-            // Strictly more than the timeout, as coreMQTT's vector send:
-            // with `MQTT_SEND_TIMEOUT_MS` 0 a packet still gets every call
-            // it needs while the clock stands still (without writev each
-            // vector is one call, so `>=` would fail every multi-vector
-            // packet).
-            if total == 0 || now.wrapping_sub(start) <= timeout {
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let result = ctx.send_once(pending);
+            called = true;
+            taken = result.unsigned_abs() as usize;
+            progress = taken;
+            if result >= 0 {
                 continue;
             }
-            let sent = size - total;
-            log::error!("sending a packet timed out after {timeout} ms with {sent} bytes sent, {total} left");
-            SendError::Timeout(sent)
+            log::error!("transport send returned {result} after {sent} bytes");
+            SendError::Transport(result)
         };
-        // Part of a packet on the wire, or a failed transport, leaves the
-        // byte stream unusable; a timeout before the first byte does not.
-        if error != SendError::Timeout(0) {
-            mark_disconnect_pending(ctx);
-        }
-        return Err(error);
+        return fail(ctx, error);
     }
+}
+
+/// The size build's failure exit: part of a packet on the wire, or a
+/// failed transport, leaves the byte stream unusable; a timeout before the
+/// first byte does not.
+#[cfg(rsmqtt_small)]
+fn fail<P: Port>(ctx: &mut P, error: SendError) -> Result<(), SendError> {
+    if error != SendError::Timeout(0) {
+        mark_disconnect_pending(ctx);
+    }
+    Err(error)
 }
 
 /// [`send_vectors`] inlined, as the per-message path's fast copy (see the

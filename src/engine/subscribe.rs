@@ -49,11 +49,10 @@ pub fn send<'a, P: Port>(
         return refusal;
     }
     let mut header = [0u8; SUBSCRIPTION_HEADER_MAX_SIZE];
-    let header_len = match serializer::subscription_header(&mut header, kind, remaining, packet_id)
-    {
-        Ok(len) => len,
-        Err(e) => return e,
-    };
+    // Cannot fail: `remaining` was checked against the MQTT limit above
+    // and the array holds the longest header.
+    let header_len =
+        serializer::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
 
     let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();

@@ -106,29 +106,45 @@ impl<'a> RawWriter<'a> {
     /// does not fit writes nothing.
     #[inline]
     pub fn field(&mut self, value: &[u8]) -> Result<(), RawError> {
-        let len = u16::try_from(value.len()).map_err(|_| RawError::TooLong)?;
-        // One bounds check for length and bytes (at most 65,537 bytes, so
-        // the sum cannot overflow past `pos`'s check).
-        let end = self
-            .pos
-            .checked_add(usize::from(len).saturating_add(2))
-            .ok_or(RawError::NoRoom)?;
-        let target = self.buf.get_mut(self.pos..end).ok_or(RawError::NoRoom)?;
-        let Some((head, tail)) = target.split_first_chunk_mut::<2>() else {
+        let len = value.len();
+        if len > usize::from(u16::MAX) {
+            return Err(RawError::TooLong);
+        }
+        // One check that length and bytes both fit (at most 65,537 bytes),
+        // then the writer's own `u16` and `bytes`: no third copy routine
+        // here. The length bytes fit once that check passed, so their
+        // result needs no look.
+        let room = self.buf.len().saturating_sub(self.pos);
+        if len.saturating_add(2) > room {
             return Err(RawError::NoRoom);
-        };
-        *head = len.to_be_bytes();
-        super::copy_into(tail, value);
-        self.pos = end;
-        Ok(())
+        }
+        let _ = self.u16(len as u16);
+        self.bytes(value)
     }
 
-    /// Appends a remaining length (2.2.3).
+    /// Appends a remaining length (2.2.3), a digit at a time straight into
+    /// the buffer (no scratch array and copy: every fixed header the
+    /// library writes comes through here). A length over the limit writes
+    /// nothing; a buffer that ends inside the field may hold its first
+    /// digits (every caller sizes its buffer first, so none sees that).
     #[inline]
     pub fn remaining_length(&mut self, remaining: usize) -> Result<(), RawError> {
-        let mut digits = [0u8; MAX_LEN_BYTES];
-        let used = length::encode(remaining, &mut digits).map_err(|_| RawError::TooLong)?;
-        self.bytes(digits.get(..used).unwrap_or_default())
+        if remaining > MAX_REMAINING_LENGTH {
+            return Err(RawError::TooLong);
+        }
+        let mut rest = remaining;
+        loop {
+            // Low seven bits; the cast cannot lose value bits after the mask.
+            let mut digit = (rest & 0x7f) as u8;
+            rest >>= 7;
+            if rest > 0 {
+                digit |= 0x80;
+            }
+            self.byte(digit)?;
+            if rest == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// Appends a fixed header: `first_byte` (type and flags) and the
@@ -263,6 +279,44 @@ mod tests {
             publish_head(&mut head, 0x30, MAX_REMAINING_LENGTH + 1, 1),
             Err(RawError::TooLong)
         );
+    }
+
+    /// The writer's digit-at-a-time remaining length is the codec's
+    /// encoding (`length::encode`) at every size boundary, and a buffer
+    /// that ends inside the field is `NoRoom`.
+    #[test]
+    fn remaining_length_matches_the_codec() {
+        for value in [
+            0usize,
+            1,
+            127,
+            128,
+            129,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            MAX_REMAINING_LENGTH - 1,
+            MAX_REMAINING_LENGTH,
+        ] {
+            let mut digits = [0u8; MAX_LEN_BYTES];
+            let used = length::encode(value, &mut digits).unwrap();
+            let mut buf = [0u8; FIXED_HEADER_MAX_LEN];
+            let mut w = RawWriter::new(&mut buf);
+            assert_eq!(w.fixed_header(0x30, value), Ok(()));
+            assert_eq!(w.position(), 1 + used, "{value}");
+            assert_eq!(buf[1..1 + used], digits[..used], "{value}");
+            let mut short = [0u8; FIXED_HEADER_MAX_LEN];
+            let mut w = RawWriter::new(&mut short[..used]);
+            assert_eq!(w.fixed_header(0x30, value), Err(RawError::NoRoom));
+        }
+        let mut buf = [0u8; 8];
+        let mut w = RawWriter::new(&mut buf);
+        assert_eq!(
+            w.remaining_length(MAX_REMAINING_LENGTH + 1),
+            Err(RawError::TooLong)
+        );
+        assert_eq!(w.position(), 0);
     }
 
     #[test]

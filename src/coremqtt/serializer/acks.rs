@@ -8,7 +8,7 @@ use super::*;
 /// four bytes `MQTTNoMemory` (checked first, as coreMQTT does).
 #[inline]
 pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<usize, MQTTStatus> {
-    let Some(target) = out.get_mut(..MQTT_PUBLISH_ACK_PACKET_SIZE) else {
+    let Some(target) = out.first_chunk_mut::<MQTT_PUBLISH_ACK_PACKET_SIZE>() else {
         return Err(MQTTNoMemory);
     };
     if packet_id == 0 {
@@ -19,7 +19,8 @@ pub fn serialize_ack(out: &mut [u8], packet_type: u8, packet_id: u16) -> Result<
         | MQTT_PACKET_TYPE_PUBREC
         | MQTT_PACKET_TYPE_PUBREL
         | MQTT_PACKET_TYPE_PUBCOMP => {
-            crate::wire::copy_into(target, &raw::id_packet(packet_type, packet_id));
+            // One array store, not a byte-copy loop.
+            *target = raw::id_packet(packet_type, packet_id);
             Ok(MQTT_PUBLISH_ACK_PACKET_SIZE)
         }
         _ => {

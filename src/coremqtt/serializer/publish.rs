@@ -99,11 +99,14 @@ pub fn serialize_publish_header_without_topic(
     topic_length: u16,
     remaining_length: usize,
 ) -> Result<usize, MQTTStatus> {
-    header_with_u16(
-        out,
-        publish_type_byte(qos, retain, dup),
+    header_result(
+        header_with_u16(
+            out,
+            publish_type_byte(qos, retain, dup),
+            remaining_length,
+            topic_length,
+        ),
         remaining_length,
-        topic_length,
     )
 }
 
@@ -142,9 +145,11 @@ pub fn serialize_publish(
 
 /// Writes fixed header, topic, packet identifier (QoS 1/2) and `payload`
 /// (empty for a header only) once the parameters are validated and
-/// `remaining` is known, so the size is computed once per packet. A buffer
-/// that is too small is `MQTTNoMemory` (the C exports check the size first,
-/// so they never write part of a packet).
+/// `remaining` is known, so the size is computed once per packet. Every
+/// caller has checked that `remaining` is the one these fields give and
+/// that the packet (without the payload for a header only) fits `out`, so
+/// only the fixed header's result is looked at; the returned position is
+/// how far the writes got.
 #[inline]
 pub(crate) fn write_publish(
     out: &mut [u8],
@@ -161,10 +166,14 @@ pub(crate) fn write_publish(
         publish_type_byte(header.qos, header.retain, header.dup),
         remaining,
     )?;
-    w.field(header.topic)?;
+    // Every caller checked that the whole packet fits `out` before calling,
+    // so the writes after the header cannot run out of room: their results
+    // are not looked at one by one (a branch each); the position written
+    // to tells the caller how far they got.
+    let _ = w.field(header.topic);
     if header.qos != MQTTQoS::MQTTQoS0 {
-        w.u16(packet_id)?;
+        let _ = w.u16(packet_id);
     }
-    w.bytes(payload)?;
+    let _ = w.bytes(payload);
     Ok(w.position())
 }

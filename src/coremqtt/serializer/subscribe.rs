@@ -123,23 +123,45 @@ pub fn subscription_header(
     remaining_length: usize,
     packet_id: u16,
 ) -> Result<usize, MQTTStatus> {
-    header_with_u16(out, kind.type_byte(), remaining_length, packet_id)
+    header_result(
+        header_with_u16(out, kind.type_byte(), remaining_length, packet_id),
+        remaining_length,
+    )
 }
 
 /// Writes a first byte, a remaining length and a two-byte number: the
 /// start of a SUBSCRIBE or UNSUBSCRIBE (the number is the packet
 /// identifier) and of a PUBLISH without its topic (the topic's length),
-/// one copy for both. Returns the count.
+/// one copy for both. Returns the count, or 0 (no header has that size)
+/// when the remaining length is over the limit or `out` is too short
+/// ([`header_result`] tells which): a bare number comes back in a
+/// register, where a `Result` goes through memory at every caller.
 pub(crate) fn header_with_u16(
     out: &mut [u8],
     first_byte: u8,
     remaining_length: usize,
     value: u16,
-) -> Result<usize, MQTTStatus> {
+) -> usize {
     let mut w = RawWriter::new(out);
-    w.fixed_header(first_byte, remaining_length)?;
-    w.u16(value)?;
-    Ok(w.position())
+    match w
+        .fixed_header(first_byte, remaining_length)
+        .and_then(|()| w.u16(value))
+    {
+        Ok(()) => w.position(),
+        Err(_) => 0,
+    }
+}
+
+/// [`header_with_u16`]'s count as a `Result`: 0 is `MQTTBadParameter` for
+/// a remaining length over the limit and `MQTTNoMemory` otherwise (the
+/// statuses the writer's two refusals map to).
+#[inline(always)]
+pub(crate) fn header_result(written: usize, remaining_length: usize) -> Result<usize, MQTTStatus> {
+    match written {
+        0 if remaining_length > MAX_REMAINING_LENGTH => Err(MQTTBadParameter),
+        0 => Err(MQTTNoMemory),
+        written => Ok(written),
+    }
 }
 
 /// Writes a whole SUBSCRIBE or UNSUBSCRIBE and returns its size. Packet
@@ -164,9 +186,10 @@ pub fn serialize_subscription(
 
 /// Writes a SUBSCRIBE or UNSUBSCRIBE whose remaining length
 /// [`checked_subscription_size`] gave for these subscriptions (so its checks
-/// have passed), without computing it again; `MQTTNoMemory` if `out` is too
-/// small. The entries are those the size was computed from, so none is
-/// `None` (one would be `MQTTBadParameter`).
+/// have passed), without computing it again, into an `out` the caller
+/// checked it fits (only the header's writes are checked here). The
+/// entries are those the size was computed from, so none is `None` (one
+/// would be `MQTTBadParameter`).
 pub(crate) fn write_subscription(
     out: &mut [u8],
     kind: SubscriptionKind,
@@ -177,11 +200,14 @@ pub(crate) fn write_subscription(
 ) -> Result<usize, MQTTStatus> {
     let header = subscription_header(out, kind, remaining, packet_id)?;
     let mut w = RawWriter::new(out.get_mut(header..).ok_or(MQTTNoMemory)?);
+    // Every caller checked that the packet `remaining` gives fits `out`,
+    // so the filters' writes cannot run out of room: their results are not
+    // looked at one by one (a branch each).
     for i in 0..count {
         let subscription = at(i).ok_or(MQTTBadParameter)?;
-        w.field(subscription.filter)?;
+        let _ = w.field(subscription.filter);
         if kind == SubscriptionKind::Subscribe {
-            w.byte(subscription.qos as u8)?;
+            let _ = w.byte(subscription.qos as u8);
         }
     }
     Ok(header + w.position())
