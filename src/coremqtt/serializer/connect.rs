@@ -32,33 +32,53 @@ pub struct Will<'a> {
     pub payload: &'a [u8],
 }
 
-/// The payload fields of a CONNECT in the order of 3.1.3: client
-/// identifier, will topic, will message, user name, password; `None` is a
-/// field left out. The engine sends these as vectors next to the header and
-/// the serializer writes them one after the other: both size and write the
-/// packet from this one list.
-#[inline]
-pub fn connect_fields<'a>(connect: &Connect<'a>, will: Option<&Will<'a>>) -> [Option<&'a [u8]>; 5] {
-    [
-        Some(connect.client_id),
-        will.map(|w| w.topic),
-        will.map(|w| w.payload),
-        connect.user_name,
-        connect.password,
-    ]
+/// A CONNECT as it goes on the wire: its flags byte, its keep alive and its
+/// payload fields in the order of 3.1.3 (client identifier, will topic, will
+/// message, user name, password; `None` is a field left out, and the flags
+/// byte says which are present). `MQTT_Connect`, `MQTT_SerializeConnect` and
+/// `MQTT_GetConnectPacketSize` read the C structs straight into this form
+/// ([`c_connect`]) and the engine, the sizer and the writer all walk the one
+/// field list: no field-by-field code, no copy of the caller's strings.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectPacket<'a> {
+    /// The payload fields in wire order.
+    pub fields: [Option<&'a [u8]>; 5],
+    /// The connect flags byte (3.1.2.3).
+    pub flags: u8,
+    /// Keep-alive interval in seconds.
+    pub keep_alive_seconds: u16,
 }
 
-/// The remaining length of a CONNECT with these parameters and
-/// [`connect_fields`], checked as `MQTT_GetConnectPacketSize` checks it: an
-/// empty client identifier needs a clean session, and no string and no will
-/// message may exceed 65,535 bytes (`MQTTBadParameter`). The one size
-/// computation of `MQTT_Connect` and the serializer functions.
+impl<'a> ConnectPacket<'a> {
+    /// The packet of these parameters.
+    pub fn new(connect: &Connect<'a>, will: Option<&Will<'a>>) -> Self {
+        Self {
+            fields: [
+                Some(connect.client_id),
+                will.map(|w| w.topic),
+                will.map(|w| w.payload),
+                connect.user_name,
+                connect.password,
+            ],
+            flags: connect_flags(connect, will),
+            keep_alive_seconds: connect.keep_alive_seconds,
+        }
+    }
+
+    /// The Clean Session flag.
+    pub fn clean_session(&self) -> bool {
+        self.flags & CONNECT_FLAG_CLEAN != 0
+    }
+}
+
+/// The remaining length of `packet`, checked as `MQTT_GetConnectPacketSize`
+/// checks it: an empty client identifier needs a clean session, and no
+/// string and no will message may exceed 65,535 bytes (`MQTTBadParameter`).
+/// The one size computation of `MQTT_Connect` and the serializer functions.
 #[inline(always)]
-pub fn connect_remaining(
-    connect: &Connect<'_>,
-    fields: &[Option<&[u8]>; 5],
-) -> Result<usize, MQTTStatus> {
-    if connect.client_id.is_empty() && !connect.clean_session {
+pub fn connect_remaining(packet: &ConnectPacket<'_>) -> Result<usize, MQTTStatus> {
+    let [client_id, ..] = packet.fields;
+    if client_id.unwrap_or_default().is_empty() && !packet.clean_session() {
         log_error(format_args!(
             "CONNECT: a zero-length client identifier requires clean session"
         ));
@@ -67,7 +87,7 @@ pub fn connect_remaining(
     let mut remaining = CONNECT_VARIABLE_HEADER_SIZE;
     // A plain loop rather than `flatten()`, whose `next` firmware builds
     // keep as a function of its own.
-    for field in fields {
+    for field in &packet.fields {
         let Some(field) = field else { continue };
         if field.len() > usize::from(u16::MAX) {
             log_error(format_args!(
@@ -90,7 +110,7 @@ pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
-    let remaining = connect_remaining(connect, &connect_fields(connect, will))?;
+    let remaining = connect_remaining(&ConnectPacket::new(connect, will))?;
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
 }
 
@@ -133,14 +153,14 @@ pub type ConnectHead = [u8; CONNECT_FIXED_HEADER_MAX_SIZE];
 /// a `memcpy` call, which a minimal firmware would link for this alone.
 pub fn connect_fixed_header(
     out: &mut ConnectHead,
-    connect: &Connect<'_>,
-    will: Option<&Will<'_>>,
+    flags: u8,
+    keep_alive_seconds: u16,
     remaining: usize,
 ) -> Option<usize> {
     if remaining > MAX_REMAINING_LENGTH {
         return None;
     }
-    let [keep_alive_high, keep_alive_low] = connect.keep_alive_seconds.to_be_bytes();
+    let [keep_alive_high, keep_alive_low] = keep_alive_seconds.to_be_bytes();
     *out = [
         0,
         0,
@@ -154,7 +174,7 @@ pub fn connect_fixed_header(
         b'T',
         b'T',
         PROTOCOL_LEVEL_3_1_1,
-        connect_flags(connect, will),
+        flags,
         keep_alive_high,
         keep_alive_low,
     ];
@@ -179,30 +199,33 @@ pub fn serialize_connect(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<usize, MQTTStatus> {
-    let fields = connect_fields(connect, will);
-    let remaining = connect_remaining(connect, &fields)?;
+    let packet = ConnectPacket::new(connect, will);
+    let remaining = connect_remaining(&packet)?;
     if does_not_fit(remaining, out.len()) {
         return Err(MQTTNoMemory);
     }
-    write_connect(out, connect, will, &fields, remaining)
+    write_connect(out, &packet, remaining)
 }
 
-/// Writes a CONNECT whose remaining length [`connect_remaining`] gave for
-/// these parameters and `fields` (so its checks have passed), without
-/// computing it again; `MQTTNoMemory` if `out` is too small.
+/// Writes `packet`, whose remaining length [`connect_remaining`] gave (so
+/// its checks have passed), without computing it again; `MQTTNoMemory` if
+/// `out` is too small.
 pub(crate) fn write_connect(
     out: &mut [u8],
-    connect: &Connect<'_>,
-    will: Option<&Will<'_>>,
-    fields: &[Option<&[u8]>; 5],
+    packet: &ConnectPacket<'_>,
     remaining: usize,
 ) -> Result<usize, MQTTStatus> {
     let mut head = ConnectHead::default();
-    let start =
-        connect_fixed_header(&mut head, connect, will, remaining).ok_or(MQTTBadParameter)?;
+    let start = connect_fixed_header(
+        &mut head,
+        packet.flags,
+        packet.keep_alive_seconds,
+        remaining,
+    )
+    .ok_or(MQTTBadParameter)?;
     let mut w = RawWriter::new(out);
     w.bytes(head.get(start..).unwrap_or_default())?;
-    for field in fields {
+    for field in &packet.fields {
         let Some(field) = field else { continue };
         w.field(field)?;
     }
