@@ -3,7 +3,7 @@
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::coremqtt::serializer::{self, Connect, ConnectHead, ConnectPacket, Will};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::wire::{self, raw, ConnectReturnCode};
+use crate::wire::{self, ConnectReturnCode};
 
 use super::config::Config;
 use super::error::Error;
@@ -110,7 +110,9 @@ fn send_connect<P: Port>(
     let mut used = 1;
     for (len, field) in lengths.iter_mut().zip(&p.fields) {
         let Some(field) = field else { continue };
-        *len = raw::field_len(field);
+        // `connect_remaining` refused every field over 65,535 bytes: the
+        // low 16 bits are the whole length (no saturation code needed).
+        *len = (field.len() as u16).to_be_bytes();
         let len: &[u8; 2] = len;
         if let Some([len_slot, field_slot]) = vectors
             .get_mut(used..)
