@@ -283,6 +283,13 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         if id == 0 {
             break;
         }
+        // The record `publish_to_resend` found is the one before the cursor
+        // it advanced (no search): its QoS, read before any callback runs.
+        let qos = ctx
+            .record_array(true)
+            .get(cursor.wrapping_sub(1))
+            .and_then(|r| MQTTQoS::from_raw(r.qos))
+            .unwrap_or(MQTTQoS::MQTTQoS0);
         let Some(stored) = ctx.retrieve(id) else {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
             return MQTTStatus::MQTTPublishRetrieveFailed;
@@ -304,12 +311,6 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         // still in `MQTTPublishSend` (its first send failed) would otherwise
         // refuse the answer as an illegal transition, and the application
         // would reconnect into the same trap forever (coreMQTT v3 does).
-        let qos = ctx
-            .record_array(true)
-            .iter()
-            .find(|r| r.packetId == id)
-            .and_then(|r| MQTTQoS::from_raw(r.qos))
-            .unwrap_or(MQTTQoS::MQTTQoS0);
         if let Err(e) = ctx.outgoing().publish_sent(id, qos) {
             log::error!("resent PUBLISH {id}: its record cannot move on: {e:?}");
             return e;
