@@ -42,7 +42,7 @@ pub fn connect_reporting<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    connect_packet(ctx, &ConnectPacket::new(p, will), timeout_ms, seen)
+    connect_packet(ctx, &ConnectPacket::new(p, will)?, timeout_ms, seen)
 }
 
 /// [`connect_reporting`] for a CONNECT already in wire form (as

@@ -73,9 +73,11 @@ pub fn c_connect_flags(info: &MQTTConnectInfo_t, will: Option<&MQTTPublishInfo_t
 
 /// Reads a CONNECT and its optional will straight into wire form. `None`
 /// when the client identifier's length and string disagree
-/// ([`c_client_id`]), for an invalid will QoS, or for a will topic or
-/// message that is NULL with a non-zero length; a NULL user name or password
-/// is absent whatever its length.
+/// ([`c_client_id`]) or the identifier is empty without clean session
+/// ([`client_id_allowed`]), for an invalid will QoS, or for a will topic or
+/// message that is NULL with a non-zero length (all `MQTTBadParameter` for
+/// every caller); a NULL user name or password is absent whatever its
+/// length.
 ///
 /// # Safety
 /// The pointers in `info` and `will` must be valid for their lengths.
@@ -106,10 +108,14 @@ pub unsafe fn c_connect<'a>(
             )
         },
     };
+    // SAFETY: forwarded from the caller.
+    let client_id = unsafe { c_client_id(info.pClientIdentifier, info.clientIdentifierLength)? };
+    if !client_id_allowed(client_id, flags) {
+        return None;
+    }
     Some(ConnectPacket {
         fields: [
-            // SAFETY: forwarded from the caller.
-            Some(unsafe { c_client_id(info.pClientIdentifier, info.clientIdentifierLength)? }),
+            Some(client_id),
             topic,
             message,
             optional(info.pUserName, info.userNameLength),

@@ -39,20 +39,29 @@ pub struct Will<'a> {
 /// `MQTT_GetConnectPacketSize` read the C structs straight into this form
 /// ([`c_connect`]) and the engine, the sizer and the writer all walk the one
 /// field list: no field-by-field code, no copy of the caller's strings.
+///
+/// Both ways to build one ([`ConnectPacket::new`] and [`c_connect`]) refuse
+/// an empty client identifier without clean session
+/// ([`client_id_allowed`]), so [`connect_remaining`] need not check it again.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectPacket<'a> {
     /// The payload fields in wire order.
-    pub fields: [Option<&'a [u8]>; 5],
+    pub(crate) fields: [Option<&'a [u8]>; 5],
     /// The connect flags byte (3.1.2.3).
-    pub flags: u8,
+    pub(crate) flags: u8,
     /// Keep-alive interval in seconds.
-    pub keep_alive_seconds: u16,
+    pub(crate) keep_alive_seconds: u16,
 }
 
 impl<'a> ConnectPacket<'a> {
-    /// The packet of these parameters.
-    pub fn new(connect: &Connect<'a>, will: Option<&Will<'a>>) -> Self {
-        Self {
+    /// The packet of these parameters; `MQTTBadParameter` for an empty
+    /// client identifier without clean session.
+    pub fn new(connect: &Connect<'a>, will: Option<&Will<'a>>) -> Result<Self, MQTTStatus> {
+        let flags = connect_flags(connect, will);
+        if !client_id_allowed(connect.client_id, flags) {
+            return Err(MQTTBadParameter);
+        }
+        Ok(Self {
             fields: [
                 Some(connect.client_id),
                 will.map(|w| w.topic),
@@ -60,9 +69,9 @@ impl<'a> ConnectPacket<'a> {
                 connect.user_name,
                 connect.password,
             ],
-            flags: connect_flags(connect, will),
+            flags,
             keep_alive_seconds: connect.keep_alive_seconds,
-        }
+        })
     }
 
     /// The Clean Session flag.
@@ -71,19 +80,27 @@ impl<'a> ConnectPacket<'a> {
     }
 }
 
-/// The remaining length of `packet`, checked as `MQTT_GetConnectPacketSize`
-/// checks it: an empty client identifier needs a clean session, and no
-/// string and no will message may exceed 65,535 bytes (`MQTTBadParameter`).
-/// The one size computation of `MQTT_Connect` and the serializer functions.
+/// Whether a CONNECT with these flags may carry this client identifier: an
+/// empty one needs a clean session (MQTT 3.1.1 3.1.3-7, as coreMQTT
+/// v3-CodeBase); otherwise `MQTTBadParameter`.
 #[inline(always)]
-pub fn connect_remaining(packet: &ConnectPacket<'_>) -> Result<usize, MQTTStatus> {
-    let [client_id, ..] = packet.fields;
-    if client_id.unwrap_or_default().is_empty() && !packet.clean_session() {
+pub(crate) fn client_id_allowed(client_id: &[u8], flags: u8) -> bool {
+    if client_id.is_empty() && flags & CONNECT_FLAG_CLEAN == 0 {
         log_error(format_args!(
             "CONNECT: a zero-length client identifier requires clean session"
         ));
-        return Err(MQTTBadParameter);
+        return false;
     }
+    true
+}
+
+/// The remaining length of `packet`, checked as `MQTT_GetConnectPacketSize`
+/// checks it: no string and no will message may exceed 65,535 bytes
+/// (`MQTTBadParameter`; the client identifier rule was checked when the
+/// packet was built). The one size computation of `MQTT_Connect` and the
+/// serializer functions.
+#[inline(always)]
+pub fn connect_remaining(packet: &ConnectPacket<'_>) -> Result<usize, MQTTStatus> {
     let mut remaining = CONNECT_VARIABLE_HEADER_SIZE;
     // A plain loop rather than `flatten()`, whose `next` firmware builds
     // keep as a function of its own.
@@ -110,7 +127,7 @@ pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
-    let remaining = connect_remaining(&ConnectPacket::new(connect, will))?;
+    let remaining = connect_remaining(&ConnectPacket::new(connect, will)?)?;
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
 }
 
@@ -199,7 +216,7 @@ pub fn serialize_connect(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<usize, MQTTStatus> {
-    let packet = ConnectPacket::new(connect, will);
+    let packet = ConnectPacket::new(connect, will)?;
     let remaining = connect_remaining(&packet)?;
     if does_not_fit(remaining, out.len()) {
         return Err(MQTTNoMemory);
