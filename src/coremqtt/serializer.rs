@@ -137,10 +137,7 @@ unsafe fn connect_c(
     let Some(packet) = packet.as_ref() else {
         return MQTTBadParameter;
     };
-    let remaining = match connect_remaining(packet) {
-        Ok(remaining) => remaining,
-        Err(status) => return status,
-    };
+    let remaining = connect_remaining(packet);
     match job {
         ConnectJob::Size {
             remaining_out,

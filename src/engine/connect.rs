@@ -55,7 +55,7 @@ pub fn connect_packet<P: Port>(
 ) -> Result<bool, Error> {
     // The serializer's size computation: one copy in firmware that also
     // links `MQTT_SerializeConnect`.
-    let remaining = serializer::connect_remaining(p)?;
+    let remaining = serializer::connect_remaining(p);
     // The link state read directly (not through `keepalive::require_connected`,
     // whose answer would be decoded again here): the same refusals.
     let link = *ctx.session().link;
@@ -110,7 +110,7 @@ fn send_connect<P: Port>(
     let mut used = 1;
     for (len, field) in lengths.iter_mut().zip(&p.fields) {
         let Some(field) = field else { continue };
-        // `connect_remaining` refused every field over 65,535 bytes: the
+        // `ConnectPacket` holds no field over 65,535 bytes: the
         // low 16 bits are the whole length (no saturation code needed).
         *len = (field.len() as u16).to_be_bytes();
         let len: &[u8; 2] = len;

@@ -75,7 +75,8 @@ pub fn c_connect_flags(info: &MQTTConnectInfo_t, will: Option<&MQTTPublishInfo_t
 /// when the client identifier's length and string disagree
 /// ([`c_client_id`]) or the identifier is empty without clean session
 /// ([`client_id_allowed`]), for an invalid will QoS, or for a will topic or
-/// message that is NULL with a non-zero length (all `MQTTBadParameter` for
+/// message that is NULL with a non-zero length, or a will message over
+/// 65,535 bytes (all `MQTTBadParameter` for
 /// every caller); a NULL user name or password is absent whatever its
 /// length.
 ///
@@ -98,6 +99,11 @@ pub unsafe fn c_connect<'a>(
         (!pointer.is_null())
             .then(|| unsafe { core::slice::from_raw_parts(pointer.cast(), usize::from(length)) })
     };
+    // The one field whose C length can exceed 65,535 bytes (the others
+    // are `u16`).
+    if will.is_some_and(|w| !field_len_allowed(w.payloadLength)) {
+        return None;
+    }
     let (topic, message) = match will {
         None => (None, None),
         // SAFETY: forwarded from the caller.

@@ -41,8 +41,10 @@ pub struct Will<'a> {
 /// field list: no field-by-field code, no copy of the caller's strings.
 ///
 /// Both ways to build one ([`ConnectPacket::new`] and [`c_connect`]) refuse
-/// an empty client identifier without clean session
-/// ([`client_id_allowed`]), so [`connect_remaining`] need not check it again.
+/// what `MQTT_GetConnectPacketSize` refuses (`MQTTBadParameter`): an empty
+/// client identifier without clean session ([`client_id_allowed`]) and a
+/// field over 65,535 bytes. So [`connect_remaining`] and the writers need
+/// not check again.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectPacket<'a> {
     /// The payload fields in wire order.
@@ -55,13 +57,14 @@ pub struct ConnectPacket<'a> {
 
 impl<'a> ConnectPacket<'a> {
     /// The packet of these parameters; `MQTTBadParameter` for an empty
-    /// client identifier without clean session.
+    /// client identifier without clean session or a field over 65,535
+    /// bytes.
     pub fn new(connect: &Connect<'a>, will: Option<&Will<'a>>) -> Result<Self, MQTTStatus> {
         let flags = connect_flags(connect, will);
         if !client_id_allowed(connect.client_id, flags) {
             return Err(MQTTBadParameter);
         }
-        Ok(Self {
+        let packet = Self {
             fields: [
                 Some(connect.client_id),
                 will.map(|w| w.topic),
@@ -71,13 +74,35 @@ impl<'a> ConnectPacket<'a> {
             ],
             flags,
             keep_alive_seconds: connect.keep_alive_seconds,
-        })
+        };
+        if packet
+            .fields
+            .iter()
+            .flatten()
+            .any(|f| !field_len_allowed(f.len()))
+        {
+            return Err(MQTTBadParameter);
+        }
+        Ok(packet)
     }
 
     /// The Clean Session flag.
     pub fn clean_session(&self) -> bool {
         self.flags & CONNECT_FLAG_CLEAN != 0
     }
+}
+
+/// Whether a CONNECT field (a string or the will message) of `len` bytes
+/// fits its two length bytes; otherwise `MQTTBadParameter`.
+#[inline(always)]
+pub(crate) fn field_len_allowed(len: usize) -> bool {
+    if len > usize::from(u16::MAX) {
+        log_error(format_args!(
+            "CONNECT: a string or the will message exceeds 65535 bytes"
+        ));
+        return false;
+    }
+    true
 }
 
 /// Whether a CONNECT with these flags may carry this client identifier: an
@@ -94,29 +119,22 @@ pub(crate) fn client_id_allowed(client_id: &[u8], flags: u8) -> bool {
     true
 }
 
-/// The remaining length of `packet`, checked as `MQTT_GetConnectPacketSize`
-/// checks it: no string and no will message may exceed 65,535 bytes
-/// (`MQTTBadParameter`; the client identifier rule was checked when the
-/// packet was built). The one size computation of `MQTT_Connect` and the
-/// serializer functions.
+/// The remaining length of `packet`: the variable header and each field
+/// with its two length bytes. Nothing to check here: both ways to build a
+/// packet refused what `MQTT_GetConnectPacketSize` refuses. The one size
+/// computation of `MQTT_Connect`, the serializer functions and the engine.
 #[inline(always)]
-pub fn connect_remaining(packet: &ConnectPacket<'_>) -> Result<usize, MQTTStatus> {
+pub fn connect_remaining(packet: &ConnectPacket<'_>) -> usize {
     let mut remaining = CONNECT_VARIABLE_HEADER_SIZE;
     // A plain loop rather than `flatten()`, whose `next` firmware builds
     // keep as a function of its own.
     for field in &packet.fields {
         let Some(field) = field else { continue };
-        if field.len() > usize::from(u16::MAX) {
-            log_error(format_args!(
-                "CONNECT: a string or the will message exceeds 65535 bytes"
-            ));
-            return Err(MQTTBadParameter);
-        }
         // At most 10 + 5 * 65,537 bytes: no overflow, and far below
         // MAX_REMAINING_LENGTH.
         remaining += 2 + field.len();
     }
-    Ok(remaining)
+    remaining
 }
 
 /// Remaining length and total size of a CONNECT
@@ -127,7 +145,7 @@ pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
-    let remaining = connect_remaining(&ConnectPacket::new(connect, will)?)?;
+    let remaining = connect_remaining(&ConnectPacket::new(connect, will)?);
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
 }
 
@@ -217,7 +235,7 @@ pub fn serialize_connect(
     will: Option<&Will<'_>>,
 ) -> Result<usize, MQTTStatus> {
     let packet = ConnectPacket::new(connect, will)?;
-    let remaining = connect_remaining(&packet)?;
+    let remaining = connect_remaining(&packet);
     if does_not_fit(remaining, out.len()) {
         return Err(MQTTNoMemory);
     }
@@ -247,4 +265,61 @@ pub(crate) fn write_connect(
         w.field(field)?;
     }
     Ok(w.position())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connect<'a>(client_id: &'a [u8], user_name: Option<&'a [u8]>, clean: bool) -> Connect<'a> {
+        Connect {
+            clean_session: clean,
+            keep_alive_seconds: 60,
+            client_id,
+            user_name,
+            password: None,
+        }
+    }
+
+    /// `ConnectPacket::new` refuses what `MQTT_GetConnectPacketSize` refuses,
+    /// so the unchecked sizing never sees such a packet.
+    #[test]
+    fn rust_packets_are_checked_when_built() {
+        let long = [b'u'; 65_536];
+        assert_eq!(
+            connect_packet_size(&connect(b"id", Some(&long), true), None),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"id", Some(&long[1..]), true), None),
+            Ok((10 + 4 + 2 + 65_535, 1 + 3 + 10 + 4 + 2 + 65_535))
+        );
+        let will = Will {
+            qos: MQTTQoS::MQTTQoS1,
+            retain: false,
+            topic: b"t",
+            payload: &long,
+        };
+        assert_eq!(
+            connect_packet_size(&connect(b"id", None, true), Some(&will)),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"", None, false), None),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"", None, true), None),
+            Ok((12, 14))
+        );
+        let mut out = [0u8; 14];
+        assert_eq!(
+            serialize_connect(&mut out, &connect(b"", None, true), None),
+            Ok(14)
+        );
+        assert_eq!(
+            out,
+            [0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0]
+        );
+    }
 }
