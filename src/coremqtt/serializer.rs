@@ -1155,12 +1155,11 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
         let Some(flags) = c_connect_flags(info, unsafe { pWillInfo.as_ref() }) else {
             return core::ptr::null_mut();
         };
-        let mut head = ConnectHead::default();
-        let Some(start) =
-            connect_fixed_header(&mut head, flags, info.keepAliveSeconds, remainingLength)
-        else {
+        if remainingLength > MAX_REMAINING_LENGTH {
             return core::ptr::null_mut();
-        };
+        }
+        let mut head = ConnectHead::default();
+        let start = connect_fixed_header(&mut head, flags, info.keepAliveSeconds, remainingLength);
         let bytes = head.get(start..).unwrap_or_default();
         // SAFETY: the caller guarantees room for this header (at most 15
         // bytes); `bytes` is a local array, so the two do not overlap.

@@ -100,8 +100,7 @@ fn send_connect<P: Port>(
 ) -> Result<(), MQTTStatus> {
     let mut head = ConnectHead::default();
     let start =
-        serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining)
-            .ok_or(MQTTStatus::MQTTBadParameter)?;
+        serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.

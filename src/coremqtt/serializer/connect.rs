@@ -177,8 +177,11 @@ pub type ConnectHead = [u8; CONNECT_FIXED_HEADER_MAX_SIZE];
 /// Writes the start of a CONNECT into `out`: type byte, remaining length,
 /// protocol name "MQTT", level 4, flags and keep alive
 /// (`MQTT_SerializeConnectFixedHeader`), and returns where in `out` it
-/// begins (it ends at the end of `out`). `None` for a remaining length over
-/// the MQTT limit.
+/// begins (it ends at the end of `out`). `remaining` must be within the
+/// MQTT limit (`MAX_REMAINING_LENGTH`): every CONNECT sized from its fields
+/// is, and `MQTT_SerializeConnectFixedHeader` checks the caller's value
+/// first; a larger one would give four digits that do not decode to it
+/// (bounded writes, no panic), never a valid header.
 ///
 /// The variable header is at the end of the array and the fixed header
 /// right before it: no bounds checks against a caller's buffer, and the one
@@ -191,10 +194,7 @@ pub fn connect_fixed_header(
     flags: u8,
     keep_alive_seconds: u16,
     remaining: usize,
-) -> Option<usize> {
-    if remaining > MAX_REMAINING_LENGTH {
-        return None;
-    }
+) -> usize {
     let [keep_alive_high, keep_alive_low] = keep_alive_seconds.to_be_bytes();
     *out = [
         0,
@@ -223,7 +223,7 @@ pub fn connect_fixed_header(
         *type_byte = MQTT_PACKET_TYPE_CONNECT;
         length::write_digits(remaining, digits);
     }
-    Some(start)
+    start
 }
 
 /// Writes a whole CONNECT (`MQTT_SerializeConnect`) and returns its size.
@@ -256,8 +256,7 @@ pub(crate) fn write_connect(
         packet.flags,
         packet.keep_alive_seconds,
         remaining,
-    )
-    .ok_or(MQTTBadParameter)?;
+    );
     let mut w = RawWriter::new(out);
     w.bytes(head.get(start..).unwrap_or_default())?;
     for field in &packet.fields {
