@@ -159,10 +159,10 @@ unsafe fn connect_c(
             MQTTBadParameter
         }
         // Sized and checked above, and `out` holds a packet of that size.
-        ConnectJob::Serialize { .. } => match connect::write_connect(out, packet, remaining) {
-            Ok(_) => MQTTSuccess,
-            Err(status) => status,
-        },
+        ConnectJob::Serialize { .. } => {
+            connect::write_connect(out, packet, remaining);
+            MQTTSuccess
+        }
     }
 }
 
