@@ -1159,8 +1159,7 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
             return core::ptr::null_mut();
         }
         let mut head = ConnectHead::default();
-        let start = connect_fixed_header(&mut head, flags, info.keepAliveSeconds, remainingLength);
-        let bytes = head.get(start..).unwrap_or_default();
+        let bytes = connect_fixed_header(&mut head, flags, info.keepAliveSeconds, remainingLength);
         // SAFETY: the caller guarantees room for this header (at most 15
         // bytes); `bytes` is a local array, so the two do not overlap.
         unsafe {

@@ -99,13 +99,13 @@ fn send_connect<P: Port>(
     remaining: usize,
 ) -> Result<(), MQTTStatus> {
     let mut head = ConnectHead::default();
-    let start =
+    let header =
         serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.
     let mut lengths = [[0u8; 2]; 5];
-    let mut vectors: [&[u8]; 11] = [head.get(start..).unwrap_or_default(); 11];
+    let mut vectors: [&[u8]; 11] = [header; 11];
     let mut used = 1;
     for (len, field) in lengths.iter_mut().zip(&p.fields) {
         let Some(field) = field else { continue };

@@ -176,25 +176,27 @@ pub type ConnectHead = [u8; CONNECT_FIXED_HEADER_MAX_SIZE];
 
 /// Writes the start of a CONNECT into `out`: type byte, remaining length,
 /// protocol name "MQTT", level 4, flags and keep alive
-/// (`MQTT_SerializeConnectFixedHeader`), and returns where in `out` it
-/// begins (it ends at the end of `out`). `remaining` must be within the
-/// MQTT limit (`MAX_REMAINING_LENGTH`): every CONNECT sized from its fields
-/// is, and `MQTT_SerializeConnectFixedHeader` checks the caller's value
-/// first; a larger one would give four digits that do not decode to it
-/// (bounded writes, no panic), never a valid header.
+/// (`MQTT_SerializeConnectFixedHeader`), and returns those bytes: the end
+/// of `out` from where they begin (one bounds check here rather than one in
+/// each caller). `remaining` must be within the MQTT limit
+/// (`MAX_REMAINING_LENGTH`): every CONNECT sized from its fields is, and
+/// `MQTT_SerializeConnectFixedHeader` checks the caller's value first; a
+/// larger one would give four digits that do not decode to it (bounded
+/// writes, no panic), never a valid header.
 ///
 /// The variable header is at the end of the array and the fixed header
 /// right before it: no bounds checks against a caller's buffer, and the one
-/// encoder serves all three users (the engine sends `out[start..]` as it
-/// is, `MQTT_SerializeConnect` and `MQTT_SerializeConnectFixedHeader` copy
-/// it). The caller owns the array: returned by value it would be moved with
-/// a `memcpy` call, which a minimal firmware would link for this alone.
+/// encoder serves all three users (the engine sends the returned bytes as
+/// they are, `MQTT_SerializeConnect` and `MQTT_SerializeConnectFixedHeader`
+/// copy them). The caller owns the array: returned by value it would be
+/// moved with a `memcpy` call, which a minimal firmware would link for this
+/// alone.
 pub fn connect_fixed_header(
     out: &mut ConnectHead,
     flags: u8,
     keep_alive_seconds: u16,
     remaining: usize,
-) -> usize {
+) -> &[u8] {
     let [keep_alive_high, keep_alive_low] = keep_alive_seconds.to_be_bytes();
     *out = [
         0,
@@ -223,7 +225,7 @@ pub fn connect_fixed_header(
         *type_byte = MQTT_PACKET_TYPE_CONNECT;
         length::write_digits(remaining, digits);
     }
-    start
+    out.get(start..).unwrap_or_default()
 }
 
 /// Writes a whole CONNECT (`MQTT_SerializeConnect`) and returns its size.
@@ -250,14 +252,14 @@ pub fn serialize_connect(
 /// tests a result that cannot fail.
 pub(crate) fn write_connect(out: &mut [u8], packet: &ConnectPacket<'_>, remaining: usize) -> usize {
     let mut head = ConnectHead::default();
-    let start = connect_fixed_header(
+    let bytes = connect_fixed_header(
         &mut head,
         packet.flags,
         packet.keep_alive_seconds,
         remaining,
     );
     let mut w = RawWriter::new(out);
-    let _ = w.bytes(head.get(start..).unwrap_or_default());
+    let _ = w.bytes(bytes);
     for field in &packet.fields {
         let Some(field) = field else { continue };
         let _ = w.field(field);
