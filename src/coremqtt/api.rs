@@ -380,32 +380,26 @@ pub unsafe extern "C" fn MQTT_Connect(
         if pSessionPresent.is_null() || !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
-        // The serializer's readers of the same structs: one copy of this
-        // code in firmware that also links `MQTT_SerializeConnect`. The
-        // results are used in place (by reference), never moved: a move of
-        // these structs is a `memcpy` call, which a minimal firmware would
-        // link for this alone.
+        // The serializer's reader of the same structs, straight into wire
+        // form: one copy of this code in firmware that also links
+        // `MQTT_SerializeConnect`. The result is used in place (by
+        // reference), never moved: a move of it is a `memcpy` call, which a
+        // minimal firmware would link for this alone.
         // SAFETY: the strings are the caller's, valid for the call with the
         // lengths it gives (coreMQTT's contract); NULL means absent.
-        let params = unsafe { c_connect(info) };
-        // SAFETY: as above.
-        let will = will.map(|w| unsafe { c_will(w) });
-        let Some(params) = params.as_ref() else {
+        let packet = unsafe { c_connect(info, will) };
+        let Some(packet) = packet.as_ref() else {
+            log::error!(
+                "MQTT_Connect: client identifier length and string disagree, or a will \
+                 with a NULL topic or payload or an invalid QoS"
+            );
             return MQTTStatus::MQTTBadParameter;
-        };
-        let will = match will.as_ref() {
-            None => None,
-            Some(Some(w)) => Some(w),
-            Some(None) => {
-                log::error!("MQTT_Connect: will with a NULL topic or payload, or an invalid QoS");
-                return MQTTStatus::MQTTBadParameter;
-            }
         };
         // As coreMQTT: once a CONNACK with valid flags arrived its
         // session-present bit is written, also when the connection then
         // fails (a refused CONNACK writes false).
         let mut seen = None;
-        let result = connect::connect_reporting(&mut ctx, params, will, timeoutMs, &mut seen);
+        let result = connect::connect_packet(&mut ctx, packet, timeoutMs, &mut seen);
         if let Some(session_present) = seen {
             // SAFETY: checked non-NULL; a writable bool of the caller.
             unsafe { pSessionPresent.write(session_present) };

@@ -130,25 +130,14 @@ unsafe fn connect_c(
         }
         out = buffer;
     }
-    // Read and used in place (by reference), never moved: a move of these
-    // structs is a `memcpy` call (as in `MQTT_Connect`).
+    // Read and used in place (by reference), never moved: a move of this
+    // struct is a `memcpy` call (as in `MQTT_Connect`).
     // SAFETY: string pointers valid for their lengths (caller contract).
-    let connect = unsafe { c_connect(info) };
-    // SAFETY: as above.
-    let will = will_info.map(|w| unsafe { c_will(w) });
-    let Some(connect) = connect.as_ref() else {
+    let packet = unsafe { c_connect(info, will_info) };
+    let Some(packet) = packet.as_ref() else {
         return MQTTBadParameter;
     };
-    let will = match will.as_ref() {
-        None => None,
-        Some(Some(w)) => Some(w),
-        Some(None) => return MQTTBadParameter,
-    };
-    let fields = connect_fields(connect, will);
-    let remaining = match connect_remaining(connect, &fields) {
-        Ok(remaining) => remaining,
-        Err(status) => return status,
-    };
+    let remaining = connect_remaining(packet);
     match job {
         ConnectJob::Size {
             remaining_out,
@@ -171,10 +160,8 @@ unsafe fn connect_c(
         }
         // Sized and checked above, and `out` holds a packet of that size.
         ConnectJob::Serialize { .. } => {
-            match connect::write_connect(out, connect, will, &fields, remaining) {
-                Ok(_) => MQTTSuccess,
-                Err(status) => status,
-            }
+            connect::write_connect(out, packet, remaining);
+            MQTTSuccess
         }
     }
 }
@@ -1172,34 +1159,16 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
         let (Some(info), false) = (unsafe { pConnectInfo.as_ref() }, pIndex.is_null()) else {
             return core::ptr::null_mut();
         };
-        // Only the flags and keep alive are needed: build the views without
-        // touching the strings.
-        let connect = Connect {
-            clean_session: info.cleanSession,
-            keep_alive_seconds: info.keepAliveSeconds,
-            client_id: &[],
-            user_name: (!info.pUserName.is_null()).then_some(&[][..]),
-            password: (!info.pPassword.is_null()).then_some(&[][..]),
-        };
-        // SAFETY: NULL is checked by `as_ref`.
-        let will = match unsafe { pWillInfo.as_ref() } {
-            None => None,
-            Some(will) => match MQTTQoS::from_raw(will.qos) {
-                Some(qos) => Some(Will {
-                    qos,
-                    retain: will.retain,
-                    topic: &[],
-                    payload: &[],
-                }),
-                None => return core::ptr::null_mut(),
-            },
-        };
-        let mut head = ConnectHead::default();
-        let Some(start) = connect_fixed_header(&mut head, &connect, will.as_ref(), remainingLength)
-        else {
+        // Only the flags and keep alive are needed: the strings are not
+        // touched. SAFETY: NULL is checked by `as_ref`.
+        let Some(flags) = c_connect_flags(info, unsafe { pWillInfo.as_ref() }) else {
             return core::ptr::null_mut();
         };
-        let bytes = head.get(start..).unwrap_or_default();
+        if remainingLength > MAX_REMAINING_LENGTH {
+            return core::ptr::null_mut();
+        }
+        let mut head = ConnectHead::default();
+        let bytes = connect_fixed_header(&mut head, flags, info.keepAliveSeconds, remainingLength);
         // SAFETY: the caller guarantees room for this header (at most 15
         // bytes); `bytes` is a local array, so the two do not overlap.
         unsafe {

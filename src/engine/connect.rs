@@ -1,9 +1,9 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
 use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
-use crate::coremqtt::serializer::{self, Connect, ConnectHead, Will};
+use crate::coremqtt::serializer::{self, Connect, ConnectHead, ConnectPacket, Will};
 use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
-use crate::wire::{self, raw, ConnectReturnCode};
+use crate::wire::{self, ConnectReturnCode};
 
 use super::config::Config;
 use super::error::Error;
@@ -42,10 +42,20 @@ pub fn connect_reporting<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    // The serializer's field list and size computation: one copy of each
-    // in firmware that also links `MQTT_SerializeConnect`.
-    let fields = serializer::connect_fields(p, will);
-    let remaining = serializer::connect_remaining(p, &fields)?;
+    connect_packet(ctx, &ConnectPacket::new(p, will)?, timeout_ms, seen)
+}
+
+/// [`connect_reporting`] for a CONNECT already in wire form (as
+/// `MQTT_Connect` reads it from C).
+pub fn connect_packet<P: Port>(
+    ctx: &mut P,
+    p: &ConnectPacket<'_>,
+    timeout_ms: u32,
+    seen: &mut Option<bool>,
+) -> Result<bool, Error> {
+    // The serializer's size computation: one copy in firmware that also
+    // links `MQTT_SerializeConnect`.
+    let remaining = serializer::connect_remaining(p);
     // The link state read directly (not through `keepalive::require_connected`,
     // whose answer would be decoded again here): the same refusals.
     let link = *ctx.session().link;
@@ -58,9 +68,9 @@ pub fn connect_reporting<P: Port>(
     // Bytes left over from an earlier connection mean nothing on this one.
     *ctx.session().held = 0;
 
-    send_connect(ctx, p, will, &fields, remaining)?;
+    send_connect(ctx, p, remaining)?;
     let session_present = receive_connack(ctx, timeout_ms, seen)?;
-    if p.clean_session && session_present {
+    if p.clean_session() && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
         return Err(MQTTStatus::MQTTBadResponse.into());
     }
@@ -85,23 +95,23 @@ pub fn connect_reporting<P: Port>(
 
 fn send_connect<P: Port>(
     ctx: &mut P,
-    p: &Connect<'_>,
-    will: Option<&Will<'_>>,
-    fields: &[Option<&[u8]>; 5],
+    p: &ConnectPacket<'_>,
     remaining: usize,
 ) -> Result<(), MQTTStatus> {
     let mut head = ConnectHead::default();
-    let start = serializer::connect_fixed_header(&mut head, p, will, remaining)
-        .ok_or(MQTTStatus::MQTTBadParameter)?;
+    let header =
+        serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.
     let mut lengths = [[0u8; 2]; 5];
-    let mut vectors: [&[u8]; 11] = [head.get(start..).unwrap_or_default(); 11];
+    let mut vectors: [&[u8]; 11] = [header; 11];
     let mut used = 1;
-    for (len, field) in lengths.iter_mut().zip(fields) {
+    for (len, field) in lengths.iter_mut().zip(&p.fields) {
         let Some(field) = field else { continue };
-        *len = raw::field_len(field);
+        // `ConnectPacket` holds no field over 65,535 bytes: the
+        // low 16 bits are the whole length (no saturation code needed).
+        *len = (field.len() as u16).to_be_bytes();
         let len: &[u8; 2] = len;
         if let Some([len_slot, field_slot]) = vectors
             .get_mut(used..)
@@ -272,6 +282,13 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         if id == 0 {
             break;
         }
+        // The record `publish_to_resend` found is the one before the cursor
+        // it advanced (no search): its QoS, read before any callback runs.
+        let qos = ctx
+            .record_array(true)
+            .get(cursor.wrapping_sub(1))
+            .and_then(|r| MQTTQoS::from_raw(r.qos))
+            .unwrap_or(MQTTQoS::MQTTQoS0);
         let Some(stored) = ctx.retrieve(id) else {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
             return MQTTStatus::MQTTPublishRetrieveFailed;
@@ -293,12 +310,6 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         // still in `MQTTPublishSend` (its first send failed) would otherwise
         // refuse the answer as an illegal transition, and the application
         // would reconnect into the same trap forever (coreMQTT v3 does).
-        let qos = ctx
-            .record_array(true)
-            .iter()
-            .find(|r| r.packetId == id)
-            .and_then(|r| MQTTQoS::from_raw(r.qos))
-            .unwrap_or(MQTTQoS::MQTTQoS0);
         if let Err(e) = ctx.outgoing().publish_sent(id, qos) {
             log::error!("resent PUBLISH {id}: its record cannot move on: {e:?}");
             return e;

@@ -43,30 +43,92 @@ pub unsafe fn c_client_id<'a>(pointer: *const c_char, length: u16) -> Option<&'a
     unsafe { c_bytes(pointer, usize::from(length)) }
 }
 
-/// Reads the CONNECT parameters. `None` when the client identifier's length
-/// and string disagree ([`c_client_id`]); a NULL user name or password is
-/// absent whatever its length (as coreMQTT, which looks only at the pointer).
+/// The CONNECT flags byte (3.1.2.3) of these C structs: a non-NULL user
+/// name or password sets its flag whatever its length (as coreMQTT, which
+/// looks only at the pointer). `None` for an invalid will QoS. The strings
+/// are not read, so `MQTT_SerializeConnectFixedHeader` uses it too.
+// Inlined into both callers: out of line it saves the whole-API firmware 8
+// bytes but costs the minimal one, which links only `c_connect`, 32.
+#[inline(always)]
+pub fn c_connect_flags(info: &MQTTConnectInfo_t, will: Option<&MQTTPublishInfo_t>) -> Option<u8> {
+    let mut flags = 0;
+    if info.cleanSession {
+        flags |= CONNECT_FLAG_CLEAN;
+    }
+    if !info.pUserName.is_null() {
+        flags |= CONNECT_FLAG_USERNAME;
+    }
+    if !info.pPassword.is_null() {
+        flags |= CONNECT_FLAG_PASSWORD;
+    }
+    if let Some(will) = will {
+        // Will QoS is bits 3-4: QoS 1 is 0x08, QoS 2 is 0x10.
+        flags |= CONNECT_FLAG_WILL | ((MQTTQoS::from_raw(will.qos)? as u8) << 3);
+        if will.retain {
+            flags |= CONNECT_FLAG_WILL_RETAIN;
+        }
+    }
+    Some(flags)
+}
+
+/// Reads a CONNECT and its optional will straight into wire form. `None`
+/// when the client identifier's length and string disagree
+/// ([`c_client_id`]) or the identifier is empty without clean session
+/// ([`client_id_allowed`]), for an invalid will QoS, or for a will topic or
+/// message that is NULL with a non-zero length, or a will message over
+/// 65,535 bytes (all `MQTTBadParameter` for
+/// every caller); a NULL user name or password is absent whatever its
+/// length.
 ///
 /// # Safety
-/// The pointers in `info` must be valid for their lengths.
-pub unsafe fn c_connect<'a>(info: &MQTTConnectInfo_t) -> Option<Connect<'a>> {
+/// The pointers in `info` and `will` must be valid for their lengths.
+pub unsafe fn c_connect<'a>(
+    info: &MQTTConnectInfo_t,
+    will: Option<&MQTTPublishInfo_t>,
+) -> Option<ConnectPacket<'a>> {
     // NULL is an absent field; otherwise the caller's bytes as they are (a
     // non-NULL pointer makes a valid slice also for length 0, and a `u16`
     // length always fits one), without the zero-length special case of
     // `c_bytes`: nothing to refuse here.
+    // The flags (and the will QoS check) first: computed while `info` and
+    // `will` are still in their argument registers (28 bytes less than last).
+    let flags = c_connect_flags(info, will)?;
     let optional = |pointer: *const c_char, length: u16| -> Option<&'a [u8]> {
         // SAFETY: non-NULL and, by the caller's contract, readable for
         // `length` bytes.
         (!pointer.is_null())
             .then(|| unsafe { core::slice::from_raw_parts(pointer.cast(), usize::from(length)) })
     };
-    Some(Connect {
-        clean_session: info.cleanSession,
-        keep_alive_seconds: info.keepAliveSeconds,
+    // The one field whose C length can exceed 65,535 bytes (the others
+    // are `u16`).
+    if will.is_some_and(|w| !field_len_allowed(w.payloadLength)) {
+        return None;
+    }
+    let (topic, message) = match will {
+        None => (None, None),
         // SAFETY: forwarded from the caller.
-        client_id: unsafe { c_client_id(info.pClientIdentifier, info.clientIdentifierLength)? },
-        user_name: optional(info.pUserName, info.userNameLength),
-        password: optional(info.pPassword, info.passwordLength),
+        Some(w) => unsafe {
+            (
+                Some(c_bytes(w.pTopicName, usize::from(w.topicNameLength))?),
+                Some(c_bytes(w.pPayload, w.payloadLength)?),
+            )
+        },
+    };
+    // SAFETY: forwarded from the caller.
+    let client_id = unsafe { c_client_id(info.pClientIdentifier, info.clientIdentifierLength)? };
+    if !client_id_allowed(client_id, flags) {
+        return None;
+    }
+    Some(ConnectPacket {
+        fields: [
+            Some(client_id),
+            topic,
+            message,
+            optional(info.pUserName, info.userNameLength),
+            optional(info.pPassword, info.passwordLength),
+        ],
+        flags,
+        keep_alive_seconds: info.keepAliveSeconds,
     })
 }
 

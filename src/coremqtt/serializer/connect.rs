@@ -32,54 +32,109 @@ pub struct Will<'a> {
     pub payload: &'a [u8],
 }
 
-/// The payload fields of a CONNECT in the order of 3.1.3: client
-/// identifier, will topic, will message, user name, password; `None` is a
-/// field left out. The engine sends these as vectors next to the header and
-/// the serializer writes them one after the other: both size and write the
-/// packet from this one list.
-#[inline]
-pub fn connect_fields<'a>(connect: &Connect<'a>, will: Option<&Will<'a>>) -> [Option<&'a [u8]>; 5] {
-    [
-        Some(connect.client_id),
-        will.map(|w| w.topic),
-        will.map(|w| w.payload),
-        connect.user_name,
-        connect.password,
-    ]
+/// A CONNECT as it goes on the wire: its flags byte, its keep alive and its
+/// payload fields in the order of 3.1.3 (client identifier, will topic, will
+/// message, user name, password; `None` is a field left out, and the flags
+/// byte says which are present). `MQTT_Connect`, `MQTT_SerializeConnect` and
+/// `MQTT_GetConnectPacketSize` read the C structs straight into this form
+/// ([`c_connect`]) and the engine, the sizer and the writer all walk the one
+/// field list: no field-by-field code, no copy of the caller's strings.
+///
+/// Both ways to build one ([`ConnectPacket::new`] and [`c_connect`]) refuse
+/// what `MQTT_GetConnectPacketSize` refuses (`MQTTBadParameter`): an empty
+/// client identifier without clean session ([`client_id_allowed`]) and a
+/// field over 65,535 bytes. So [`connect_remaining`] and the writers need
+/// not check again.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectPacket<'a> {
+    /// The payload fields in wire order.
+    pub(crate) fields: [Option<&'a [u8]>; 5],
+    /// The connect flags byte (3.1.2.3).
+    pub(crate) flags: u8,
+    /// Keep-alive interval in seconds.
+    pub(crate) keep_alive_seconds: u16,
 }
 
-/// The remaining length of a CONNECT with these parameters and
-/// [`connect_fields`], checked as `MQTT_GetConnectPacketSize` checks it: an
-/// empty client identifier needs a clean session, and no string and no will
-/// message may exceed 65,535 bytes (`MQTTBadParameter`). The one size
-/// computation of `MQTT_Connect` and the serializer functions.
+impl<'a> ConnectPacket<'a> {
+    /// The packet of these parameters; `MQTTBadParameter` for an empty
+    /// client identifier without clean session or a field over 65,535
+    /// bytes.
+    pub fn new(connect: &Connect<'a>, will: Option<&Will<'a>>) -> Result<Self, MQTTStatus> {
+        let flags = connect_flags(connect, will);
+        if !client_id_allowed(connect.client_id, flags) {
+            return Err(MQTTBadParameter);
+        }
+        let packet = Self {
+            fields: [
+                Some(connect.client_id),
+                will.map(|w| w.topic),
+                will.map(|w| w.payload),
+                connect.user_name,
+                connect.password,
+            ],
+            flags,
+            keep_alive_seconds: connect.keep_alive_seconds,
+        };
+        if packet
+            .fields
+            .iter()
+            .flatten()
+            .any(|f| !field_len_allowed(f.len()))
+        {
+            return Err(MQTTBadParameter);
+        }
+        Ok(packet)
+    }
+
+    /// The Clean Session flag.
+    pub fn clean_session(&self) -> bool {
+        self.flags & CONNECT_FLAG_CLEAN != 0
+    }
+}
+
+/// Whether a CONNECT field (a string or the will message) of `len` bytes
+/// fits its two length bytes; otherwise `MQTTBadParameter`.
 #[inline(always)]
-pub fn connect_remaining(
-    connect: &Connect<'_>,
-    fields: &[Option<&[u8]>; 5],
-) -> Result<usize, MQTTStatus> {
-    if connect.client_id.is_empty() && !connect.clean_session {
+pub(crate) fn field_len_allowed(len: usize) -> bool {
+    if len > usize::from(u16::MAX) {
+        log_error(format_args!(
+            "CONNECT: a string or the will message exceeds 65535 bytes"
+        ));
+        return false;
+    }
+    true
+}
+
+/// Whether a CONNECT with these flags may carry this client identifier: an
+/// empty one needs a clean session (MQTT 3.1.1 3.1.3-7, as coreMQTT
+/// v3-CodeBase); otherwise `MQTTBadParameter`.
+#[inline(always)]
+pub(crate) fn client_id_allowed(client_id: &[u8], flags: u8) -> bool {
+    if client_id.is_empty() && flags & CONNECT_FLAG_CLEAN == 0 {
         log_error(format_args!(
             "CONNECT: a zero-length client identifier requires clean session"
         ));
-        return Err(MQTTBadParameter);
+        return false;
     }
+    true
+}
+
+/// The remaining length of `packet`: the variable header and each field
+/// with its two length bytes. Nothing to check here: both ways to build a
+/// packet refused what `MQTT_GetConnectPacketSize` refuses. The one size
+/// computation of `MQTT_Connect`, the serializer functions and the engine.
+#[inline(always)]
+pub fn connect_remaining(packet: &ConnectPacket<'_>) -> usize {
     let mut remaining = CONNECT_VARIABLE_HEADER_SIZE;
     // A plain loop rather than `flatten()`, whose `next` firmware builds
     // keep as a function of its own.
-    for field in fields {
+    for field in &packet.fields {
         let Some(field) = field else { continue };
-        if field.len() > usize::from(u16::MAX) {
-            log_error(format_args!(
-                "CONNECT: a string or the will message exceeds 65535 bytes"
-            ));
-            return Err(MQTTBadParameter);
-        }
         // At most 10 + 5 * 65,537 bytes: no overflow, and far below
         // MAX_REMAINING_LENGTH.
         remaining += 2 + field.len();
     }
-    Ok(remaining)
+    remaining
 }
 
 /// Remaining length and total size of a CONNECT
@@ -90,7 +145,7 @@ pub fn connect_packet_size(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<(usize, usize), MQTTStatus> {
-    let remaining = connect_remaining(connect, &connect_fields(connect, will))?;
+    let remaining = connect_remaining(&ConnectPacket::new(connect, will)?);
     Ok((remaining, remaining + 1 + remaining_length_size(remaining)))
 }
 
@@ -121,26 +176,28 @@ pub type ConnectHead = [u8; CONNECT_FIXED_HEADER_MAX_SIZE];
 
 /// Writes the start of a CONNECT into `out`: type byte, remaining length,
 /// protocol name "MQTT", level 4, flags and keep alive
-/// (`MQTT_SerializeConnectFixedHeader`), and returns where in `out` it
-/// begins (it ends at the end of `out`). `None` for a remaining length over
-/// the MQTT limit.
+/// (`MQTT_SerializeConnectFixedHeader`), and returns those bytes: the end
+/// of `out` from where they begin (one bounds check here rather than one in
+/// each caller). `remaining` must be within the MQTT limit
+/// (`MAX_REMAINING_LENGTH`): every CONNECT sized from its fields is, and
+/// `MQTT_SerializeConnectFixedHeader` checks the caller's value first; a
+/// larger one would give four digits that do not decode to it (bounded
+/// writes, no panic), never a valid header.
 ///
 /// The variable header is at the end of the array and the fixed header
 /// right before it: no bounds checks against a caller's buffer, and the one
-/// encoder serves all three users (the engine sends `out[start..]` as it
-/// is, `MQTT_SerializeConnect` and `MQTT_SerializeConnectFixedHeader` copy
-/// it). The caller owns the array: returned by value it would be moved with
-/// a `memcpy` call, which a minimal firmware would link for this alone.
+/// encoder serves all three users (the engine sends the returned bytes as
+/// they are, `MQTT_SerializeConnect` and `MQTT_SerializeConnectFixedHeader`
+/// copy them). The caller owns the array: returned by value it would be
+/// moved with a `memcpy` call, which a minimal firmware would link for this
+/// alone.
 pub fn connect_fixed_header(
     out: &mut ConnectHead,
-    connect: &Connect<'_>,
-    will: Option<&Will<'_>>,
+    flags: u8,
+    keep_alive_seconds: u16,
     remaining: usize,
-) -> Option<usize> {
-    if remaining > MAX_REMAINING_LENGTH {
-        return None;
-    }
-    let [keep_alive_high, keep_alive_low] = connect.keep_alive_seconds.to_be_bytes();
+) -> &[u8] {
+    let [keep_alive_high, keep_alive_low] = keep_alive_seconds.to_be_bytes();
     *out = [
         0,
         0,
@@ -154,7 +211,7 @@ pub fn connect_fixed_header(
         b'T',
         b'T',
         PROTOCOL_LEVEL_3_1_1,
-        connect_flags(connect, will),
+        flags,
         keep_alive_high,
         keep_alive_low,
     ];
@@ -168,7 +225,7 @@ pub fn connect_fixed_header(
         *type_byte = MQTT_PACKET_TYPE_CONNECT;
         length::write_digits(remaining, digits);
     }
-    Some(start)
+    out.get(start..).unwrap_or_default()
 }
 
 /// Writes a whole CONNECT (`MQTT_SerializeConnect`) and returns its size.
@@ -179,32 +236,90 @@ pub fn serialize_connect(
     connect: &Connect<'_>,
     will: Option<&Will<'_>>,
 ) -> Result<usize, MQTTStatus> {
-    let fields = connect_fields(connect, will);
-    let remaining = connect_remaining(connect, &fields)?;
+    let packet = ConnectPacket::new(connect, will)?;
+    let remaining = connect_remaining(&packet);
     if does_not_fit(remaining, out.len()) {
         return Err(MQTTNoMemory);
     }
-    write_connect(out, connect, will, &fields, remaining)
+    Ok(write_connect(out, &packet, remaining))
 }
 
-/// Writes a CONNECT whose remaining length [`connect_remaining`] gave for
-/// these parameters and `fields` (so its checks have passed), without
-/// computing it again; `MQTTNoMemory` if `out` is too small.
-pub(crate) fn write_connect(
-    out: &mut [u8],
-    connect: &Connect<'_>,
-    will: Option<&Will<'_>>,
-    fields: &[Option<&[u8]>; 5],
-    remaining: usize,
-) -> Result<usize, MQTTStatus> {
+/// Writes `packet`, whose remaining length [`connect_remaining`] gave,
+/// without computing it again, and returns how many bytes it wrote. Both
+/// callers checked that `out` holds a packet of that size, so no write can
+/// fall short; the writer bounds every write all the same (a short `out`
+/// would end with a truncated packet, never a write past it), and nothing
+/// tests a result that cannot fail.
+pub(crate) fn write_connect(out: &mut [u8], packet: &ConnectPacket<'_>, remaining: usize) -> usize {
     let mut head = ConnectHead::default();
-    let start =
-        connect_fixed_header(&mut head, connect, will, remaining).ok_or(MQTTBadParameter)?;
+    let bytes = connect_fixed_header(
+        &mut head,
+        packet.flags,
+        packet.keep_alive_seconds,
+        remaining,
+    );
     let mut w = RawWriter::new(out);
-    w.bytes(head.get(start..).unwrap_or_default())?;
-    for field in fields {
+    let _ = w.bytes(bytes);
+    for field in &packet.fields {
         let Some(field) = field else { continue };
-        w.field(field)?;
+        let _ = w.field(field);
     }
-    Ok(w.position())
+    w.position()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connect<'a>(client_id: &'a [u8], user_name: Option<&'a [u8]>, clean: bool) -> Connect<'a> {
+        Connect {
+            clean_session: clean,
+            keep_alive_seconds: 60,
+            client_id,
+            user_name,
+            password: None,
+        }
+    }
+
+    /// `ConnectPacket::new` refuses what `MQTT_GetConnectPacketSize` refuses,
+    /// so the unchecked sizing never sees such a packet.
+    #[test]
+    fn rust_packets_are_checked_when_built() {
+        let long = [b'u'; 65_536];
+        assert_eq!(
+            connect_packet_size(&connect(b"id", Some(&long), true), None),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"id", Some(&long[1..]), true), None),
+            Ok((10 + 4 + 2 + 65_535, 1 + 3 + 10 + 4 + 2 + 65_535))
+        );
+        let will = Will {
+            qos: MQTTQoS::MQTTQoS1,
+            retain: false,
+            topic: b"t",
+            payload: &long,
+        };
+        assert_eq!(
+            connect_packet_size(&connect(b"id", None, true), Some(&will)),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"", None, false), None),
+            Err(MQTTBadParameter)
+        );
+        assert_eq!(
+            connect_packet_size(&connect(b"", None, true), None),
+            Ok((12, 14))
+        );
+        let mut out = [0u8; 14];
+        assert_eq!(
+            serialize_connect(&mut out, &connect(b"", None, true), None),
+            Ok(14)
+        );
+        assert_eq!(
+            out,
+            [0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0]
+        );
+    }
 }
