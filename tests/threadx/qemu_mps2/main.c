@@ -21,13 +21,13 @@
 
 #include "tx_api.h"
 #include "nx_api.h"
-#include "nx_packet.h" /* NX_PACKET_FREE: the mark of a packet in its pool */
 #include "nxd_mqtt_client.h"
 #ifdef MPS2_MTLS
 #include "nx_secure_tls_api.h"
 #endif
 #include "board.h"
 #include "nx_lan9118_driver.h"
+#include "netx_test_support.h"
 
 #define GUEST_ADDRESS IP_ADDRESS(10, 0, 2, 15)
 #define GUEST_MASK 0xFFFFFF00UL
@@ -91,100 +91,20 @@ static void print_driver_stats(void)
 }
 
 
-/* Where each packet not back in `p` is: walks the pool's memory (packets
-   lie back to back from nx_packet_pool_start) and prints every packet that
-   is not free with the list that holds it, so that a leak names its owner
-   instead of only a count. */
-static const char *packet_holder(NX_PACKET *packet)
-{
-    NX_PACKET *q;
-    NX_TCP_SOCKET *s = &client.nxd_mqtt_client_socket;
-    for (q = s->nx_tcp_socket_receive_queue_head; q != NX_NULL; q = q->nx_packet_union_next.nx_packet_tcp_queue_next)
-    {
-        if (q == packet)
-        {
-            return "TCP receive queue";
-        }
-        if (q == s->nx_tcp_socket_receive_queue_tail)
-        {
-            break;
-        }
-    }
-    for (q = s->nx_tcp_socket_transmit_sent_head; q != NX_NULL; q = q->nx_packet_union_next.nx_packet_tcp_queue_next)
-    {
-        if (q == packet)
-        {
-            return "TCP transmit (sent, awaiting ACK) queue";
-        }
-        if (q == s->nx_tcp_socket_transmit_sent_tail)
-        {
-            break;
-        }
-    }
-#ifdef MPS2_MTLS
-    for (q = client.nxd_mqtt_tls_session.nx_secure_record_queue_header; q != NX_NULL; q = q->nx_packet_next)
-    {
-        if (q == packet)
-        {
-            return "TLS record queue";
-        }
-    }
-    if (client.nxd_mqtt_tls_session.nx_secure_record_decrypted_packet == packet)
-    {
-        return "TLS decrypted packet";
-    }
-#endif
-    for (q = ip.nx_ip_deferred_received_packet_head; q != NX_NULL; q = q->nx_packet_queue_next)
-    {
-        if (q == packet)
-        {
-            return "IP deferred receive queue";
-        }
-    }
-    for (q = ip.nx_ip_tcp_queue_head; q != NX_NULL; q = q->nx_packet_queue_next)
-    {
-        if (q == packet)
-        {
-            return "IP TCP queue";
-        }
-    }
-    return "no list found";
-}
-
-static void print_packets_in_use(NX_PACKET_POOL *p)
-{
-    NX_PACKET *first = (NX_PACKET *)p->nx_packet_pool_start;
-    ULONG header = (ULONG)(first->nx_packet_data_start - (UCHAR *)first);
-    ULONG stride = ((header + p->nx_packet_pool_payload_size + NX_PACKET_ALIGNMENT - 1u) / NX_PACKET_ALIGNMENT) *
-                   NX_PACKET_ALIGNMENT;
-    ULONG i;
-    NX_TCP_SOCKET *s = &client.nxd_mqtt_client_socket;
-
-    printf("%s: socket state %u, receive queue %lu, transmit queue %lu, bound %s\r\n", p->nx_packet_pool_name,
-           s->nx_tcp_socket_state, s->nx_tcp_socket_receive_queue_count, s->nx_tcp_socket_transmit_sent_count,
-           s->nx_tcp_socket_bound_next != NX_NULL ? "yes" : "no");
-    for (i = 0; i < p->nx_packet_pool_total; i++)
-    {
-        NX_PACKET *packet = (NX_PACKET *)((UCHAR *)first + i * stride);
-        NX_PACKET *mark = packet->nx_packet_union_next.nx_packet_tcp_queue_next;
-        UCHAR *b = packet->nx_packet_prepend_ptr;
-        if (mark == (NX_PACKET *)NX_PACKET_FREE)
-        {
-            continue;
-        }
-        printf("  in use: packet %lu at %p, mark %p, length %lu, data at +%ld: %02x %02x %02x %02x %02x %02x, in %s\r\n",
-               i, (void *)packet, (void *)mark, packet->nx_packet_length,
-               (long)(b - packet->nx_packet_data_start), b[0], b[1], b[2], b[3], b[4], b[5], packet_holder(packet));
-    }
-}
-
 static void finish(int passed)
 {
     if (!passed)
     {
         print_driver_stats();
-        print_packets_in_use(&pool);
-        print_packets_in_use(&mqtt_pool);
+#ifdef MPS2_MTLS
+        NX_PACKET *tls_records = client.nxd_mqtt_tls_session.nx_secure_record_queue_header;
+        NX_PACKET *tls_decrypted = client.nxd_mqtt_tls_session.nx_secure_record_decrypted_packet;
+#else
+        NX_PACKET *tls_records = NX_NULL, *tls_decrypted = NX_NULL;
+#endif
+        netx_test_packets_in_use_print(&pool, &ip, &client.nxd_mqtt_client_socket, tls_records, tls_decrypted);
+        netx_test_packets_in_use_print(&mqtt_pool, &ip, &client.nxd_mqtt_client_socket, tls_records,
+                                       tls_decrypted);
         printf("packet pools: IP %lu of %lu packets free, MQTT %lu of %lu\r\n", pool.nx_packet_pool_available,
                pool.nx_packet_pool_total, mqtt_pool.nx_packet_pool_available, mqtt_pool.nx_packet_pool_total);
     }
@@ -707,15 +627,7 @@ void tx_application_define(void *first_unused_memory)
     }
     if (status == NX_SUCCESS)
     {
-        status = nx_arp_enable(&ip, arp_cache, sizeof arp_cache);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_icmp_enable(&ip);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_tcp_enable(&ip);
+        status = netx_test_ip_services_enable(&ip, arp_cache, sizeof arp_cache);
     }
     if (status != NX_SUCCESS)
     {
