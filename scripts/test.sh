@@ -232,7 +232,6 @@ if [ "$(cd "$THREADX_BUILD_DIR" && ctest -N -R '^threadx/qemu_mps2_(qos012|mtls)
 fi
 if [ "$(id -u)" -eq 0 ]; then
     (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx)
-    echo "NOT RUN (known failing, tests/threadx/CMakeLists.txt): threadx/qemu_mps2_mtls leaves 2 IP pool packets unreleased after the TLS disconnect"
 else
     (cd "$THREADX_BUILD_DIR" && ctest --output-on-failure --label-regex threadx --label-exclude netns)
     skipped "not root: the threadx tests labelled netns (driver_tcp_echo, netx_secure_mqtt_mtls, demo_mtls, demo_mtls_refused) were not run"

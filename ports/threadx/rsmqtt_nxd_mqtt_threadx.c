@@ -293,11 +293,21 @@ UINT _nxd_mqtt_read_remaining_length(NX_PACKET *packet_ptr, UINT *remaining_leng
 
 /* ---- connection ---------------------------------------------------------------- */
 
+/* Ends the TLS session (if any) and the TCP connection. The state change
+   and the TLS teardown happen under the mutex, and the client thread reads
+   the socket only under the mutex and only while the state is not IDLE
+   (receive_process): so no nx_secure_tls_session_receive runs during or
+   after nx_secure_tls_session_end. One that did could put the server's
+   close_notify record (and its decrypted alert) into the session after
+   session_end had emptied it and before its reset; session_reset and
+   session_delete do not release those packets, and they were lost to the
+   pool for good (seen as 2 IP pool packets short after disconnect in the
+   threadx/qemu_mps2_mtls test). What arrives once the state is IDLE stays
+   in the TCP receive queue, which nx_tcp_client_socket_unbind releases. */
 static VOID connection_end(NXD_MQTT_CLIENT *c, ULONG wait)
 {
     LOCK(c);
     c->nxd_mqtt_client_state = NXD_MQTT_CLIENT_STATE_IDLE;
-    UNLOCK(c);
 #ifdef NX_SECURE_ENABLE
     if (c->nxd_mqtt_client_use_tls)
     {
@@ -305,6 +315,7 @@ static VOID connection_end(NXD_MQTT_CLIENT *c, ULONG wait)
         nx_secure_tls_session_delete(&c->nxd_mqtt_tls_session);
     }
 #endif
+    UNLOCK(c);
     nx_tcp_socket_disconnect(&c->nxd_mqtt_client_socket, wait);
     nx_tcp_client_socket_unbind(&c->nxd_mqtt_client_socket);
     if (c->nxd_mqtt_keepalive)
@@ -709,7 +720,10 @@ static UINT process_suback(NXD_MQTT_CLIENT *c, const UCHAR *bytes, ULONG len)
 }
 
 /* Reads everything the socket has and handles each MQTT packet in it.
-   Called by the client thread with the mutex held. */
+   Called by the client thread with the mutex held, which it keeps across
+   each (non-blocking) receive: connection_end takes the mutex to end the
+   TLS session, so the two never overlap, and once the state is IDLE the
+   session is ended (or deleted) and must not be read (see connection_end). */
 static VOID receive_process(NXD_MQTT_CLIENT *c)
 {
     NX_PACKET *p;
@@ -718,7 +732,10 @@ static VOID receive_process(NXD_MQTT_CLIENT *c)
     {
         UINT consumed = NX_FALSE;
         UINT broken = NX_FALSE;
-        UNLOCK(c);
+        if (c->nxd_mqtt_client_state == NXD_MQTT_CLIENT_STATE_IDLE)
+        {
+            return;
+        }
         status = packet_receive(c, &p, NX_NO_WAIT);
         if (status != NX_SUCCESS)
         {
@@ -726,10 +743,8 @@ static VOID receive_process(NXD_MQTT_CLIENT *c)
             {
                 tx_event_flags_set(&c->nxd_mqtt_events, EV_NET_DISCONNECT, TX_OR);
             }
-            LOCK(c);
             return;
         }
-        LOCK(c);
         if (c->nxd_mqtt_client_processing_packet)
         {
             /* Complete the packet that started in an earlier segment. */

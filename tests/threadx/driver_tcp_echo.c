@@ -11,7 +11,6 @@
  *
  * Exit status 0 on success, 1 with a message on the first failure.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "tx_api.h"
 #include "nx_api.h"
 #include "nx_af_packet_driver.h"
+#include "netx_test_support.h"
 
 #define NETX_ADDRESS IP_ADDRESS(192, 168, 1, 2)
 #define NETX_NETMASK 0xFFFFFF00UL
@@ -180,8 +180,7 @@ static void app_entry(ULONG unused)
     tx_thread_sleep(SECONDS(1) / 10);
     if (pool.nx_packet_pool_available != pool.nx_packet_pool_total)
     {
-        printf("pool: %lu of %lu packets available\n", (unsigned long)pool.nx_packet_pool_available,
-               (unsigned long)pool.nx_packet_pool_total);
+        netx_test_packets_in_use_print(&pool, &ip, &sock, NX_NULL, NX_NULL);
         fail("packets leaked", NX_SUCCESS);
     }
     nx_af_packet_driver_stats(&stats);
@@ -214,15 +213,7 @@ void tx_application_define(void *first_unused_memory)
     {
         fail("nx_ip_create", status);
     }
-    status = nx_arp_enable(&ip, arp_cache, sizeof arp_cache);
-    if (status == NX_SUCCESS)
-    {
-        status = nx_icmp_enable(&ip);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_tcp_enable(&ip);
-    }
+    status = netx_test_ip_services_enable(&ip, arp_cache, sizeof arp_cache);
     if (status != NX_SUCCESS)
     {
         fail("enabling ARP, ICMP, TCP", status);
@@ -237,17 +228,12 @@ void tx_application_define(void *first_unused_memory)
 
 int main(int argc, char **argv)
 {
-    struct in_addr address;
-
     /* stdout is a pipe under CTest: keep each line even if a timeout kills us. */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc != 3 || inet_pton(AF_INET, argv[1], &address) != 1 || atoi(argv[2]) <= 0 || atoi(argv[2]) > 65535)
+    if (!netx_test_server_args(argc, argv, &server_address, &server_port))
     {
-        fprintf(stderr, "usage: %s SERVER_IPV4 PORT\n", argv[0]);
         return 2;
     }
-    server_address = ntohl(address.s_addr);
-    server_port = (UINT)atoi(argv[2]);
     tx_kernel_enter();
     return 1; /* tx_kernel_enter does not return */
 }

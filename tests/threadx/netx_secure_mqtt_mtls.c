@@ -23,6 +23,7 @@
 #include "nx_api.h"
 #include "nx_secure_tls_api.h"
 #include "nx_af_packet_driver.h"
+#include "netx_test_support.h"
 
 #define NETX_ADDRESS IP_ADDRESS(192, 168, 1, 2)
 #define BROKER_ADDRESS IP_ADDRESS(192, 168, 1, 1)
@@ -331,8 +332,8 @@ static void app_entry(ULONG unused)
     tx_thread_sleep(SECONDS(1) / 10);
     if (pool.nx_packet_pool_available != pool.nx_packet_pool_total)
     {
-        printf("pool: %lu of %lu packets available\n", (unsigned long)pool.nx_packet_pool_available,
-               (unsigned long)pool.nx_packet_pool_total);
+        netx_test_packets_in_use_print(&pool, &ip, &sock, tls.nx_secure_record_queue_header,
+                                       tls.nx_secure_record_decrypted_packet);
         fail("packets leaked", NX_SUCCESS);
     }
     printf("PASS: MQTT round trip over mutual TLS (NetX Secure) with Mosquitto\n");
@@ -348,32 +349,10 @@ void tx_application_define(void *first_unused_memory)
     check(nx_ip_create(&ip, "ip", NETX_ADDRESS, 0xFFFFFF00UL, &pool, nx_af_packet_driver, ip_stack,
                        sizeof ip_stack, 1),
           "nx_ip_create");
-    check(nx_arp_enable(&ip, arp_cache, sizeof arp_cache), "nx_arp_enable");
-    check(nx_icmp_enable(&ip), "nx_icmp_enable");
-    check(nx_tcp_enable(&ip), "nx_tcp_enable");
+    check(netx_test_ip_services_enable(&ip, arp_cache, sizeof arp_cache), "enabling ARP, ICMP, TCP");
     check(tx_thread_create(&app_thread, "app", app_entry, 0, app_stack, sizeof app_stack, 4, 4, TX_NO_TIME_SLICE,
                            TX_AUTO_START),
           "tx_thread_create");
-}
-
-static ULONG read_file(const char *path, UCHAR *buffer, ULONG size)
-{
-    FILE *file = fopen(path, "rb");
-    size_t length;
-
-    if (file == NULL)
-    {
-        perror(path);
-        exit(2);
-    }
-    length = fread(buffer, 1, size, file);
-    if (ferror(file) || !feof(file) || length == 0)
-    {
-        fprintf(stderr, "%s: empty, unreadable or larger than %lu bytes\n", path, (unsigned long)size);
-        exit(2);
-    }
-    fclose(file);
-    return (ULONG)length;
 }
 
 int main(int argc, char **argv)
@@ -384,9 +363,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s CA.der CLIENT.der CLIENT_KEY_PKCS1.der\n", argv[0]);
         return 2;
     }
-    ca_length = read_file(argv[1], ca_der, sizeof ca_der);
-    client_length = read_file(argv[2], client_der, sizeof client_der);
-    client_key_length = read_file(argv[3], client_key_der, sizeof client_key_der);
+    ca_length = netx_test_file_read(argv[1], ca_der, sizeof ca_der);
+    client_length = netx_test_file_read(argv[2], client_der, sizeof client_der);
+    client_key_length = netx_test_file_read(argv[3], client_key_der, sizeof client_key_der);
     tx_kernel_enter();
     return 1;
 }

@@ -13,7 +13,6 @@
  *
  *   port_mosquitto_qos012 BROKER_IPV4 PORT
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "nx_api.h"
 #include "nxd_mqtt_client.h"
 #include "nx_af_packet_driver.h"
+#include "netx_test_support.h"
 
 #define NETX_ADDRESS IP_ADDRESS(192, 168, 1, 2)
 #define SECONDS(s) ((ULONG)(s) * TX_TIMER_TICKS_PER_SECOND)
@@ -162,8 +162,7 @@ static void app_entry(ULONG unused)
     tx_thread_sleep(SECONDS(1) / 2);
     if (pool.nx_packet_pool_available != pool.nx_packet_pool_total)
     {
-        printf("pool: %lu of %lu packets available\n", (unsigned long)pool.nx_packet_pool_available,
-               (unsigned long)pool.nx_packet_pool_total);
+        netx_test_packets_in_use_print(&pool, &ip, &client.nxd_mqtt_client_socket, NX_NULL, NX_NULL);
         fail("packets leaked", 0);
     }
     printf("PASS: QoS 0/1/2 both ways, keep-alive, no packet leaked\n");
@@ -184,15 +183,7 @@ void tx_application_define(void *first_unused_memory)
     }
     if (status == NX_SUCCESS)
     {
-        status = nx_arp_enable(&ip, arp_cache, sizeof arp_cache);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_icmp_enable(&ip);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_tcp_enable(&ip);
+        status = netx_test_ip_services_enable(&ip, arp_cache, sizeof arp_cache);
     }
     if (status != NX_SUCCESS)
     {
@@ -208,15 +199,11 @@ void tx_application_define(void *first_unused_memory)
 
 int main(int argc, char **argv)
 {
-    struct in_addr address;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc != 3 || inet_pton(AF_INET, argv[1], &address) != 1 || atoi(argv[2]) <= 0 || atoi(argv[2]) > 65535)
+    if (!netx_test_server_args(argc, argv, &server_address, &server_port))
     {
-        fprintf(stderr, "usage: %s BROKER_IPV4 PORT\n", argv[0]);
         return 2;
     }
-    server_address = ntohl(address.s_addr);
-    server_port = (UINT)atoi(argv[2]);
     tx_kernel_enter();
     return 1;
 }

@@ -35,6 +35,7 @@
 #include "nx_secure_tls_api.h"
 #include "nxd_mqtt_client.h"
 #include "nx_af_packet_driver.h"
+#include "netx_test_support.h"
 
 #ifndef DEMO_CLIENT_NAME
 #error "DEMO_CLIENT_NAME (\"original\" or \"rsmqtt\") comes from tests/threadx/demo/CMakeLists.txt"
@@ -530,26 +531,6 @@ void tx_application_define(void *first_unused_memory)
           "tx_thread_create");
 }
 
-static USHORT read_file(const char *path, UCHAR *buffer, size_t size)
-{
-    FILE *file = fopen(path, "rb");
-    size_t length;
-
-    if (file == NULL)
-    {
-        perror(path);
-        exit(2);
-    }
-    length = fread(buffer, 1, size, file);
-    if (ferror(file) || !feof(file) || length == 0)
-    {
-        fprintf(stderr, "%s: empty, unreadable or larger than %lu bytes\n", path, (unsigned long)size);
-        exit(2);
-    }
-    fclose(file);
-    return (USHORT)length;
-}
-
 int main(int argc, char **argv)
 {
     /* stdout is a pipe under the test: line-buffer it so nothing is lost if
@@ -560,9 +541,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s CA.der CLIENT.der CLIENT_KEY_PKCS1.der\n", argv[0]);
         return 2;
     }
-    ca_length = read_file(argv[1], ca_der, sizeof ca_der);
-    client_length = read_file(argv[2], client_der, sizeof client_der);
-    client_key_length = read_file(argv[3], client_key_der, sizeof client_key_der);
+    ca_length = (USHORT)netx_test_file_read(argv[1], ca_der, sizeof ca_der);
+    client_length = (USHORT)netx_test_file_read(argv[2], client_der, sizeof client_der);
+    client_key_length = (USHORT)netx_test_file_read(argv[3], client_key_der, sizeof client_key_der);
     tx_kernel_enter();
     return 1;
 }

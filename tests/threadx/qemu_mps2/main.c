@@ -27,6 +27,7 @@
 #endif
 #include "board.h"
 #include "nx_lan9118_driver.h"
+#include "netx_test_support.h"
 
 #define GUEST_ADDRESS IP_ADDRESS(10, 0, 2, 15)
 #define GUEST_MASK 0xFFFFFF00UL
@@ -89,11 +90,21 @@ static void print_driver_stats(void)
            stats.most_frames_per_wakeup);
 }
 
+
 static void finish(int passed)
 {
     if (!passed)
     {
         print_driver_stats();
+#ifdef MPS2_MTLS
+        NX_PACKET *tls_records = client.nxd_mqtt_tls_session.nx_secure_record_queue_header;
+        NX_PACKET *tls_decrypted = client.nxd_mqtt_tls_session.nx_secure_record_decrypted_packet;
+#else
+        NX_PACKET *tls_records = NX_NULL, *tls_decrypted = NX_NULL;
+#endif
+        netx_test_packets_in_use_print(&pool, &ip, &client.nxd_mqtt_client_socket, tls_records, tls_decrypted);
+        netx_test_packets_in_use_print(&mqtt_pool, &ip, &client.nxd_mqtt_client_socket, tls_records,
+                                       tls_decrypted);
         printf("packet pools: IP %lu of %lu packets free, MQTT %lu of %lu\r\n", pool.nx_packet_pool_available,
                pool.nx_packet_pool_total, mqtt_pool.nx_packet_pool_available, mqtt_pool.nx_packet_pool_total);
     }
@@ -616,15 +627,7 @@ void tx_application_define(void *first_unused_memory)
     }
     if (status == NX_SUCCESS)
     {
-        status = nx_arp_enable(&ip, arp_cache, sizeof arp_cache);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_icmp_enable(&ip);
-    }
-    if (status == NX_SUCCESS)
-    {
-        status = nx_tcp_enable(&ip);
+        status = netx_test_ip_services_enable(&ip, arp_cache, sizeof arp_cache);
     }
     if (status != NX_SUCCESS)
     {
