@@ -200,3 +200,37 @@ pub struct MQTTPacketInfo {
 
 /// `MQTTPacketInfo_t`, the typedef applications use.
 pub type MQTTPacketInfo_t = MQTTPacketInfo;
+
+/// The coreMQTT status for an engine failure. Every variant but two has the
+/// status of its name; a refused CONNACK is `MQTTServerRefused`, a malformed
+/// packet `MQTTBadResponse`.
+impl From<crate::engine::Error> for MQTTStatus {
+    fn from(error: crate::engine::Error) -> Self {
+        use crate::engine::Error;
+        match error {
+            Error::BadParameter => MQTTStatus::MQTTBadParameter,
+            Error::NoMemory => MQTTStatus::MQTTNoMemory,
+            Error::SendFailed => MQTTStatus::MQTTSendFailed,
+            Error::RecvFailed => MQTTStatus::MQTTRecvFailed,
+            Error::BadResponse | Error::Malformed(_) => MQTTStatus::MQTTBadResponse,
+            Error::Refused(_) => MQTTStatus::MQTTServerRefused,
+            Error::NoDataAvailable => MQTTStatus::MQTTNoDataAvailable,
+            Error::IllegalState => MQTTStatus::MQTTIllegalState,
+            Error::StateCollision => MQTTStatus::MQTTStateCollision,
+            Error::KeepAliveTimeout => MQTTStatus::MQTTKeepAliveTimeout,
+            Error::AlreadyConnected => MQTTStatus::MQTTStatusConnected,
+            Error::NotConnected => MQTTStatus::MQTTStatusNotConnected,
+            Error::DisconnectPending => MQTTStatus::MQTTStatusDisconnectPending,
+            Error::PublishStoreFailed => MQTTStatus::MQTTPublishStoreFailed,
+            Error::PublishRetrieveFailed => MQTTStatus::MQTTPublishRetrieveFailed,
+        }
+    }
+}
+
+/// The coreMQTT status of an engine call's result: `MQTTSuccess` for `Ok`.
+pub fn status_of<T>(result: Result<T, crate::engine::Error>) -> MQTTStatus {
+    match result {
+        Ok(_) => MQTTStatus::MQTTSuccess,
+        Err(e) => e.into(),
+    }
+}

@@ -21,7 +21,8 @@ use super::context::{
     MQTTContext_t, MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState,
     MQTTPublishStateRaw, MQTTPublishState_t, MQTT_PACKET_ID_INVALID,
 };
-use super::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
+use super::serializer_types::{status_of, MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
+use crate::engine::Error;
 use crate::ffi::guard;
 
 /// Position in a record array for the resend iterators
@@ -163,7 +164,7 @@ pub unsafe extern "C" fn MQTT_ReserveState(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         match unsafe { record_array(context, true) } {
-            Some(records) => Outgoing(records).reserve(packetId, qos),
+            Some(records) => status_of(Outgoing(records).reserve(packetId, qos)),
             None => MQTTStatus::MQTTBadParameter,
         }
     })
@@ -229,7 +230,7 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, op == MQTTStateOperation::MQTT_SEND) }
-            .ok_or(MQTTStatus::MQTTBadParameter)
+            .ok_or(Error::BadParameter)
             .and_then(|records| update_publish(records, packetId, op, qos));
         match result {
             Ok(state) => {
@@ -237,7 +238,7 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
                 unsafe { pNewState.write(state) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(status) => status,
+            Err(e) => e.into(),
         }
     })
 }
@@ -266,7 +267,7 @@ pub unsafe extern "C" fn MQTT_RemoveStateRecord(
         // the C API takes the context as const but the records are the
         // application's mutable arrays.
         match unsafe { record_array(context, true) } {
-            Some(records) => Outgoing(records).remove(packetId),
+            Some(records) => status_of(Outgoing(records).remove(packetId)),
             None => MQTTStatus::MQTTBadParameter,
         }
     })
@@ -329,7 +330,7 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
         let step = ack_step(ack.into(), op.into());
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, step.outgoing) }
-            .ok_or(MQTTStatus::MQTTBadParameter)
+            .ok_or(Error::BadParameter)
             .and_then(|records| update_ack_in(records, packetId, step));
         match result {
             Ok(state) => {
@@ -337,7 +338,7 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
                 unsafe { pNewState.write(state) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(status) => status,
+            Err(e) => e.into(),
         }
     })
 }
@@ -604,18 +605,18 @@ mod tests {
         let mut out = [FREE_SLOT; 3];
         let mut inc = [FREE_SLOT; 1];
         let mut r = records(&mut out, &mut inc);
-        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS0), MQTTSuccess);
-        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS1), MQTTBadParameter);
-        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS1), MQTTSuccess);
-        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS2), MQTTStateCollision);
-        assert_eq!(r.reserve(3, MQTTQoS::MQTTQoS2), MQTTSuccess);
-        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), MQTTSuccess);
-        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS1), MQTTNoMemory);
+        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS0), Ok(()));
+        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS1), Err(Error::BadParameter));
+        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS1), Ok(()));
+        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS2), Err(Error::StateCollision));
+        assert_eq!(r.reserve(3, MQTTQoS::MQTTQoS2), Ok(()));
+        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), Ok(()));
+        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
         assert_eq!(ids(&out), [5, 3, 9]);
         assert_eq!(out[1], rec(3, 2, MQTTPublishSend));
         // An empty array has no room.
         let mut r = records(&mut [], &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), MQTTNoMemory);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
     }
 
     #[test]
@@ -628,21 +629,21 @@ mod tests {
             FREE_SLOT,
         ];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(ids(&out), [0, 7, 8, 0]);
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(ids(&out), [0, 7, 8, 9]);
         // Last slot used: compaction slides 7, 8, 9 to the front first.
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS2), MQTTSuccess);
+        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS2), Ok(()));
         assert_eq!(ids(&out), [7, 8, 9, 10]);
         assert_eq!(out[0], rec(7, 1, MQTTPubAckPending));
         assert_eq!(out[3], rec(10, 2, MQTTPublishSend));
         // Full and compact: no memory, and a collision is still reported.
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(11, MQTTQoS::MQTTQoS1), MQTTNoMemory);
-        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+        assert_eq!(r.reserve(11, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
+        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), Err(Error::StateCollision));
     }
 
     #[test]
@@ -658,7 +659,7 @@ mod tests {
         ];
         let before = out;
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(4, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+        assert_eq!(r.reserve(4, MQTTQoS::MQTTQoS1), Err(Error::StateCollision));
         assert_eq!(out, before);
     }
 
@@ -688,7 +689,7 @@ mod tests {
     fn outgoing_qos1_flow() {
         let mut out = [FREE_SLOT; 2];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(
             r.update_publish(1, MQTT_SEND, MQTTQoS::MQTTQoS1),
             Ok(MQTTPubAckPending)
@@ -701,7 +702,7 @@ mod tests {
         // A PUBREC is not an answer to a QoS 1 publish.
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE),
@@ -711,7 +712,7 @@ mod tests {
         let mut r = records(&mut out, &mut []);
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE),
-            Err(MQTTBadResponse)
+            Err(Error::BadResponse)
         );
     }
 
@@ -719,8 +720,8 @@ mod tests {
     fn outgoing_qos2_flow_moves_record_to_back_on_pubrec() {
         let mut out = [FREE_SLOT; 3];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS2), MQTTSuccess);
-        assert_eq!(r.reserve(2, MQTTQoS::MQTTQoS2), MQTTSuccess);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS2), Ok(()));
+        assert_eq!(r.reserve(2, MQTTQoS::MQTTQoS2), Ok(()));
         assert_eq!(
             r.update_publish(1, MQTT_SEND, MQTTQoS::MQTTQoS2),
             Ok(MQTTPubRecPending)
@@ -732,11 +733,11 @@ mod tests {
         // Sending with the wrong QoS, or for an unknown id, is a bad parameter.
         assert_eq!(
             r.update_publish(2, MQTT_SEND, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            Err(Error::BadParameter)
         );
         assert_eq!(
             r.update_publish(4, MQTT_SEND, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            Err(Error::BadParameter)
         );
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
@@ -784,7 +785,7 @@ mod tests {
         let mut r = records(&mut [], &mut inc);
         assert_eq!(
             r.update_publish(0, MQTT_RECEIVE, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            Err(Error::BadParameter)
         );
         assert_eq!(
             r.update_publish(0, MQTT_RECEIVE, MQTTQoS::MQTTQoS0),
@@ -801,11 +802,11 @@ mod tests {
         // The server resends publish 2: collision, the caller treats it as a duplicate.
         assert_eq!(
             r.update_publish(2, MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
-            Err(MQTTStateCollision)
+            Err(Error::StateCollision)
         );
         assert_eq!(
             r.update_publish(3, MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
-            Err(MQTTNoMemory)
+            Err(Error::NoMemory)
         );
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_SEND),
@@ -845,33 +846,33 @@ mod tests {
         // An ack before the publish was sent.
         assert_eq!(
             r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
         // PUBCOMP while a PUBREC is awaited.
         assert_eq!(
             r.update_ack(2, MQTTPubAckType::MQTTPubcomp, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
         // PUBREL received before we sent PUBREC.
         assert_eq!(
             r.update_ack(3, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
         // A record whose QoS C corrupted never transitions.
         assert_eq!(
             r.update_ack(4, MQTTPubAckType::MQTTPuback, MQTT_SEND),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
         assert_eq!(
             r.update_ack(0, MQTTPubAckType::MQTTPuback, MQTT_SEND),
-            Err(MQTTBadParameter)
+            Err(Error::BadParameter)
         );
         // A publish already waiting for its PUBREC cannot be "sent" as QoS 2 from PubRelSend.
         out[1] = rec(2, 2, MQTTPubRelSend);
         let mut r = records(&mut out, &mut inc);
         assert_eq!(
             r.update_publish(2, MQTT_SEND, MQTTQoS::MQTTQoS2),
-            Err(MQTTIllegalState)
+            Err(Error::IllegalState)
         );
     }
 
@@ -879,10 +880,10 @@ mod tests {
     fn remove_record() {
         let mut out = [rec(1, 1, MQTTPublishSend), rec(2, 0, MQTTPublishSend)];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.remove_outgoing(3), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(0), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(2), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(1), MQTTSuccess);
+        assert_eq!(r.remove_outgoing(3), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(0), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(2), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(1), Ok(()));
         assert_eq!(out[0], FREE_SLOT);
     }
 

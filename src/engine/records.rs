@@ -15,7 +15,9 @@ use crate::coremqtt::context::{
     MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState, MQTTPublishStateRaw,
     MQTT_PACKET_ID_INVALID,
 };
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
+use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw};
+
+use super::error::Error;
 use crate::coremqtt::state::{MQTTStateCursor_t, MQTTStateOperation};
 impl MQTTPublishState {
     /// The state for a raw value C stored, or `None` when it is not one of
@@ -340,19 +342,16 @@ pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) -> usize {
     next_free
 }
 
-/// Adds a record after the last used slot. `MQTTStateCollision` when the
-/// packet identifier is already recorded, `MQTTNoMemory` when no slot is
-/// free (or the array is empty).
+/// Adds a record after the last used slot. [`Error::StateCollision`] when
+/// the packet identifier is already recorded, [`Error::NoMemory`] when no
+/// slot is free (or the array is empty).
 fn add_record(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> MQTTStatus {
-    match add_record_at(records, packet_id, qos, state) {
-        Ok(_) => MQTTStatus::MQTTSuccess,
-        Err(e) => e,
-    }
+) -> Result<(), Error> {
+    add_record_at(records, packet_id, qos, state).map(|_| ())
 }
 
 /// [`add_record`], returning the index of the new record.
@@ -362,26 +361,26 @@ fn add_record_at(
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> Result<usize, MQTTStatus> {
+) -> Result<usize, Error> {
     match insert(records, packet_id, qos, state) {
-        (MQTTStatus::MQTTSuccess, index) => Ok(index),
-        (refusal, _) => Err(refusal),
+        (Ok(()), index) => Ok(index),
+        (Err(refusal), _) => Err(refusal),
     }
 }
 
-/// The body of [`add_record_at`]: `MQTTSuccess` and the new record's index,
-/// or the refusal. A pair rather than a `Result`: a status and an index
-/// come back in two registers, where `Result<usize, MQTTStatus>` goes
-/// through memory (measured smaller at its callers on a Cortex-M4).
+/// The body of [`add_record_at`]: `Ok` and the new record's index, or the
+/// refusal. A pair rather than a `Result<usize, Error>`: the pair comes
+/// back in registers, where the `Result` goes through memory (measured
+/// smaller at its callers on a Cortex-M4).
 fn insert(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> (MQTTStatus, usize) {
+) -> (Result<(), Error>, usize) {
     match insert_checked(records, packet_id, qos, state) {
-        Ok(index) => (MQTTStatus::MQTTSuccess, index),
-        Err(refusal) => (refusal, 0),
+        Ok(index) => (Ok(()), index),
+        Err(refusal) => (Err(refusal), 0),
     }
 }
 
@@ -392,21 +391,21 @@ fn insert_checked(
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> Result<usize, MQTTStatus> {
+) -> Result<usize, Error> {
     // The collision check comes first: a collision adds nothing, so it must
     // not move records either. `MQTT_Publish(dup = true)` of a stored publish
     // ends here, and compacting would shift the records under a
     // `MQTT_PublishToResend` cursor, which would then skip the publishes
     // that moved and never resend them (coreMQTT compacts first).
     let Some(mut used_end) = used_end_unless_collision(records, packet_id) else {
-        return Err(MQTTStatus::MQTTStateCollision);
+        return Err(Error::StateCollision);
     };
     if used_end == records.len() {
         used_end = compact(records);
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
-    let record = records.get_mut(used_end).ok_or(MQTTStatus::MQTTNoMemory)?;
+    let record = records.get_mut(used_end).ok_or(Error::NoMemory)?;
     *record = MQTTPubAckInfo_t {
         packetId: packet_id,
         qos: qos as MQTTQoSRaw,
@@ -499,14 +498,14 @@ pub struct StateRecords<'a> {
 impl StateRecords<'_> {
     /// Reserves a record for an outgoing publish before it is sent
     /// (`MQTT_ReserveState`). QoS 0 needs no record and succeeds at once.
-    /// Errors: packet identifier 0 → `MQTTBadParameter`; identifier in use →
-    /// `MQTTStateCollision`; no free slot → `MQTTNoMemory`.
-    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+    /// Errors: packet identifier 0 → [`Error::BadParameter`]; identifier in use →
+    /// [`Error::StateCollision`]; no free slot → [`Error::NoMemory`].
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<(), Error> {
         Outgoing(self.outgoing).reserve(packet_id, qos)
     }
 
     /// [`Outgoing::reserve_slot`] on the outgoing records.
-    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, Error> {
         Outgoing(self.outgoing).reserve_slot(packet_id, qos)
     }
 
@@ -516,7 +515,7 @@ impl StateRecords<'_> {
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         Outgoing(self.outgoing).sent(slot, packet_id, qos)
     }
 
@@ -524,17 +523,17 @@ impl StateRecords<'_> {
     /// and returns the publish's new state.
     ///
     /// QoS 0 → `MQTTPublishDone` without touching the records. Packet
-    /// identifier 0 → `MQTTBadParameter`. Sending needs a reserved record with
-    /// the same QoS (`MQTTBadParameter` otherwise); receiving adds a record
-    /// (`MQTTStateCollision` when the server resends a publish we still hold,
-    /// `MQTTNoMemory` when full). A transition the state machine forbids →
-    /// `MQTTIllegalState`.
+    /// identifier 0 → [`Error::BadParameter`]. Sending needs a reserved record with
+    /// the same QoS ([`Error::BadParameter`] otherwise); receiving adds a record
+    /// ([`Error::StateCollision`] when the server resends a publish we still hold,
+    /// [`Error::NoMemory`] when full). A transition the state machine forbids →
+    /// [`Error::IllegalState`].
     pub fn update_publish(
         &mut self,
         packet_id: u16,
         op: MQTTStateOperation,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         let records: &mut [MQTTPubAckInfo_t] = match op {
             MQTTStateOperation::MQTT_SEND => self.outgoing,
             MQTTStateOperation::MQTT_RECEIVE => self.incoming,
@@ -545,9 +544,9 @@ impl StateRecords<'_> {
     /// Records that an acknowledgement was sent or received
     /// (`MQTT_UpdateStateAck`) and returns the publish's new state.
     ///
-    /// Packet identifier 0 → `MQTTBadParameter`; no record for it →
-    /// `MQTTBadResponse` (the server acknowledged something we never sent);
-    /// a transition the state machine forbids → `MQTTIllegalState`. A
+    /// Packet identifier 0 → [`Error::BadParameter`]; no record for it →
+    /// [`Error::BadResponse`] (the server acknowledged something we never sent);
+    /// a transition the state machine forbids → [`Error::IllegalState`]. A
     /// completed exchange frees its record. A received PUBREC moves the
     /// record to the back, so that PUBRELs are resent in the order their
     /// PUBRECs arrived.
@@ -556,7 +555,7 @@ impl StateRecords<'_> {
         packet_id: u16,
         ack: MQTTPubAckType,
         op: MQTTStateOperation,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         let step = ack_step(ack.into(), op.into());
         let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
@@ -567,9 +566,9 @@ impl StateRecords<'_> {
     }
 
     /// Frees the record of an outgoing publish whose send failed
-    /// (`MQTT_RemoveStateRecord`). `MQTTBadParameter` when there is no such
+    /// (`MQTT_RemoveStateRecord`). [`Error::BadParameter`] when there is no such
     /// record or it is not a QoS 1/2 record.
-    pub fn remove_outgoing(&mut self, packet_id: u16) -> MQTTStatus {
+    pub fn remove_outgoing(&mut self, packet_id: u16) -> Result<(), Error> {
         Outgoing(self.outgoing).remove(packet_id)
     }
 }
@@ -584,11 +583,11 @@ impl Outgoing<'_> {
     /// [`StateRecords::reserve`] (`MQTT_ReserveState`) on the outgoing
     /// records alone. Not [`Outgoing::reserve_slot`], so that function stays
     /// inlined in the engine's publish (firmware measured smaller).
-    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<(), Error> {
         if qos == MQTTQoS::MQTTQoS0 {
-            MQTTStatus::MQTTSuccess
+            Ok(())
         } else if packet_id == MQTT_PACKET_ID_INVALID {
-            MQTTStatus::MQTTBadParameter
+            Err(Error::BadParameter)
         } else {
             add_record(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
         }
@@ -596,9 +595,9 @@ impl Outgoing<'_> {
 
     /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
     /// new record, which [`Outgoing::sent`] then finds without a search.
-    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, Error> {
         if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
         add_record_at(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
     }
@@ -613,7 +612,7 @@ impl Outgoing<'_> {
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
         if let Some(record) = slot.and_then(|slot| self.0.get_mut(slot)) {
             if qos != MQTTQoS::MQTTQoS0
@@ -631,17 +630,17 @@ impl Outgoing<'_> {
     /// `update_publish(packet_id, MQTT_SEND, qos)`
     /// ([`StateRecords::update_publish`]): QoS 0 → `MQTTPublishDone`,
     /// identifier 0 or no reserved record with that QoS →
-    /// `MQTTBadParameter`, a forbidden transition → `MQTTIllegalState`.
+    /// [`Error::BadParameter`], a forbidden transition → [`Error::IllegalState`].
     pub fn publish_sent(
         &mut self,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         if qos == MQTTQoS::MQTTQoS0 {
             return Ok(MQTTPublishState::MQTTPublishDone);
         }
         if packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
         let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
         // Searched from the back: the record was normally reserved
@@ -653,9 +652,9 @@ impl Outgoing<'_> {
             .iter_mut()
             .rev()
             .find(|record| record.packetId == packet_id)
-            .ok_or(MQTTStatus::MQTTBadParameter)?;
+            .ok_or(Error::BadParameter)?;
         if record.qos != qos as MQTTQoSRaw {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
         // A send leaves the reservation's `MQTTPublishSend` for the
         // pending state of its QoS; a resend after a session
@@ -673,7 +672,7 @@ impl Outgoing<'_> {
                     new.name()
                 );
             }
-            return Err(MQTTStatus::MQTTIllegalState);
+            return Err(Error::IllegalState);
         }
         record.publishState = new as MQTTPublishStateRaw;
         Ok(new)
@@ -681,14 +680,14 @@ impl Outgoing<'_> {
 
     /// Frees the record of a publish whose send failed
     /// ([`StateRecords::remove_outgoing`]).
-    pub fn remove(&mut self, packet_id: u16) -> MQTTStatus {
+    pub fn remove(&mut self, packet_id: u16) -> Result<(), Error> {
         // As `find`, identifier 0 is never a record; the slot itself, not
         // an index and a second bounds check.
         if packet_id == MQTT_PACKET_ID_INVALID {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         }
         let Some(record) = self.0.iter_mut().find(|r| r.packetId == packet_id) else {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         };
         let qos_ok = matches!(
             MQTTQoS::from_raw(record.qos),
@@ -696,10 +695,10 @@ impl Outgoing<'_> {
         );
         if record.publishState == MQTTPublishState::MQTTStateNull as MQTTPublishStateRaw || !qos_ok
         {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         }
         *record = FREE_SLOT;
-        MQTTStatus::MQTTSuccess
+        Ok(())
     }
 }
 
@@ -711,12 +710,12 @@ pub fn update_publish(
     packet_id: u16,
     op: MQTTStateOperation,
     qos: MQTTQoS,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     if qos == MQTTQoS::MQTTQoS0 {
         return Ok(MQTTPublishState::MQTTPublishDone);
     }
     if packet_id == MQTT_PACKET_ID_INVALID {
-        return Err(MQTTStatus::MQTTBadParameter);
+        return Err(Error::BadParameter);
     }
     match op {
         MQTTStateOperation::MQTT_SEND => Outgoing(records).publish_sent(packet_id, qos),
@@ -735,9 +734,9 @@ pub fn update_ack_in(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     step: AckStep,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     let result = apply_ack(records, packet_id, step);
-    if result == Err(MQTTStatus::MQTTBadResponse) {
+    if result == Err(Error::BadResponse) {
         log::error!("no state record for packet identifier {packet_id}");
     }
     result
@@ -750,7 +749,7 @@ pub fn receive_publish(
     incoming: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     let new = calculate_state_publish(MQTTStateOperation::MQTT_RECEIVE, qos);
     add_record_at(incoming, packet_id, qos, new).map(|_| new)
 }
@@ -762,14 +761,14 @@ pub fn apply_ack(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     step: AckStep,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     if packet_id == MQTT_PACKET_ID_INVALID {
-        return Err(MQTTStatus::MQTTBadParameter);
+        return Err(Error::BadParameter);
     }
     // No record: the caller logs it (a PUBREL without one is answered).
     // The slot itself, not `find`'s index: no second bounds check.
     let Some(slot) = records.iter_mut().find(|r| r.packetId == packet_id) else {
-        return Err(MQTTStatus::MQTTBadResponse);
+        return Err(Error::BadResponse);
     };
     let current = slot.publishState;
     let valid = slot.qos == step.qos as MQTTQoSRaw && state_in(step.from, current);
@@ -785,7 +784,7 @@ pub fn apply_ack(
             }
             .name()
         );
-        return Err(MQTTStatus::MQTTIllegalState);
+        return Err(Error::IllegalState);
     }
     if current == new as MQTTPublishStateRaw {
         // A repeated acknowledgement after a session resumption.
@@ -880,8 +879,9 @@ mod tests {
     use crate::coremqtt::context::{
         MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
     };
-    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
+    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw};
     use crate::coremqtt::state::MQTTStateOperation;
+    use crate::engine::Error;
 
     /// The acknowledgement rules as they read in MQTT 3.1.1 4.3, written
     /// out case by case: the table must agree with them.
@@ -954,11 +954,7 @@ mod tests {
                     assert_eq!(got, Ok(new), "{qos:?} from {current}");
                     assert_eq!(outgoing[0].publishState, new as MQTTPublishStateRaw);
                 } else {
-                    assert_eq!(
-                        got,
-                        Err(MQTTStatus::MQTTIllegalState),
-                        "{qos:?} from {current}"
-                    );
+                    assert_eq!(got, Err(Error::IllegalState), "{qos:?} from {current}");
                     assert_eq!(outgoing[0].publishState, current);
                 }
             }
@@ -998,7 +994,7 @@ mod tests {
                         } else {
                             assert_eq!(
                                 got,
-                                Err(MQTTStatus::MQTTIllegalState),
+                                Err(Error::IllegalState),
                                 "{ack:?} {op:?} qos {qos} from {current}"
                             );
                             assert_eq!(records[0].publishState, current);
@@ -1009,7 +1005,7 @@ mod tests {
         }
     }
 
-    fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> MQTTStatus {
+    fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> Result<(), Error> {
         add_record(
             records,
             id,
@@ -1022,20 +1018,20 @@ mod tests {
     fn add_record_appends_finds_collisions_before_holes_and_compacts_when_full() {
         let mut records = [FREE_SLOT; 4];
         for id in [1, 2, 3] {
-            assert_eq!(add(&mut records, id), MQTTStatus::MQTTSuccess);
+            assert_eq!(add(&mut records, id), Ok(()));
         }
         records[1] = FREE_SLOT; // 2 acknowledged: a hole
-        assert_eq!(add(&mut records, 1), MQTTStatus::MQTTStateCollision);
-        assert_eq!(add(&mut records, 3), MQTTStatus::MQTTStateCollision);
+        assert_eq!(add(&mut records, 1), Err(Error::StateCollision));
+        assert_eq!(add(&mut records, 3), Err(Error::StateCollision));
         // The hole stays: the new record goes after the last used one.
-        assert_eq!(add(&mut records, 4), MQTTStatus::MQTTSuccess);
+        assert_eq!(add(&mut records, 4), Ok(()));
         let ids = |r: &[MQTTPubAckInfo_t]| r.iter().map(|r| r.packetId).collect::<Vec<_>>();
         assert_eq!(ids(&records), [1, 0, 3, 4]);
         // Last slot used: compact, then append.
-        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTSuccess);
+        assert_eq!(add(&mut records, 5), Ok(()));
         assert_eq!(ids(&records), [1, 3, 4, 5]);
-        assert_eq!(add(&mut records, 6), MQTTStatus::MQTTNoMemory);
-        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTStateCollision);
-        assert_eq!(add(&mut [], 1), MQTTStatus::MQTTNoMemory);
+        assert_eq!(add(&mut records, 6), Err(Error::NoMemory));
+        assert_eq!(add(&mut records, 5), Err(Error::StateCollision));
+        assert_eq!(add(&mut [], 1), Err(Error::NoMemory));
     }
 }

@@ -5,9 +5,9 @@
 use crate::coremqtt::serializer::{
     self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
 };
-use crate::coremqtt::serializer_types::MQTTStatus;
 
 use super::config::Config;
+use super::error::Error;
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
@@ -23,10 +23,10 @@ pub fn send<'a, P: Port>(
     count: usize,
     filter: SubscriptionAt<'_, 'a>,
     packet_id: u16,
-) -> MQTTStatus {
+) -> Result<(), Error> {
     if packet_id == 0 {
         log::error!("{kind:?}: packet identifier 0");
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     let subscribe = kind == SubscriptionKind::Subscribe;
     // Per filter: its length prefix and the filter, and for SUBSCRIBE the
@@ -39,15 +39,13 @@ pub fn send<'a, P: Port>(
     let remaining =
         serializer::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
     if remaining == 0 {
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     if wants_qos1_or_2 && ctx.record_array(false).is_empty() {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
-    if let Some(refusal) = require_connected(ctx) {
-        return refusal;
-    }
+    require_connected(ctx)?;
     let mut header = [0u8; SUBSCRIPTION_HEADER_MAX_SIZE];
     // Cannot fail: `remaining` was checked against the MQTT limit above
     // and the array holds the longest header.
@@ -102,12 +100,12 @@ pub fn send<'a, P: Port>(
         let batch = vectors
             .get_mut(usize::from(started)..used)
             .unwrap_or_default();
-        if let Err(status) = send_batch(ctx, batch, &mut started) {
+        if let Err(e) = send_batch(ctx, batch, &mut started) {
             log::error!("{kind:?} {packet_id}: send failed");
-            return status;
+            return Err(e);
         }
     }
-    MQTTStatus::MQTTSuccess
+    Ok(())
 }
 
 /// Most vectors one batch holds: the header and [`BATCH_FILTERS_CAP`]
@@ -136,7 +134,7 @@ fn send_batch<P: Port>(
     ctx: &mut P,
     vectors: &mut [&[u8]],
     started: &mut bool,
-) -> Result<(), MQTTStatus> {
+) -> Result<(), Error> {
     match send_vectors(ctx, vectors) {
         Ok(()) => {
             *started = true;
@@ -147,7 +145,7 @@ fn send_batch<P: Port>(
             if *started {
                 mark_disconnect_pending(ctx);
             }
-            Err(MQTTStatus::MQTTSendFailed)
+            Err(Error::SendFailed)
         }
     }
 }
