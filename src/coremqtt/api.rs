@@ -404,7 +404,7 @@ pub unsafe extern "C" fn MQTT_Connect(
             // SAFETY: checked non-NULL; a writable bool of the caller.
             unsafe { pSessionPresent.write(session_present) };
         }
-        status_of(result)
+        status_of(result.map(|_| ()))
     })
 }
 

@@ -205,32 +205,38 @@ pub type MQTTPacketInfo_t = MQTTPacketInfo;
 /// status of its name; a refused CONNACK is `MQTTServerRefused`, a malformed
 /// packet `MQTTBadResponse`.
 impl From<crate::engine::Error> for MQTTStatus {
+    #[inline]
     fn from(error: crate::engine::Error) -> Self {
-        use crate::engine::Error;
-        match error {
-            Error::BadParameter => MQTTStatus::MQTTBadParameter,
-            Error::NoMemory => MQTTStatus::MQTTNoMemory,
-            Error::SendFailed => MQTTStatus::MQTTSendFailed,
-            Error::RecvFailed => MQTTStatus::MQTTRecvFailed,
-            Error::BadResponse | Error::Malformed(_) => MQTTStatus::MQTTBadResponse,
-            Error::Refused(_) => MQTTStatus::MQTTServerRefused,
-            Error::NoDataAvailable => MQTTStatus::MQTTNoDataAvailable,
-            Error::IllegalState => MQTTStatus::MQTTIllegalState,
-            Error::StateCollision => MQTTStatus::MQTTStateCollision,
-            Error::KeepAliveTimeout => MQTTStatus::MQTTKeepAliveTimeout,
-            Error::AlreadyConnected => MQTTStatus::MQTTStatusConnected,
-            Error::NotConnected => MQTTStatus::MQTTStatusNotConnected,
-            Error::DisconnectPending => MQTTStatus::MQTTStatusDisconnectPending,
-            Error::PublishStoreFailed => MQTTStatus::MQTTPublishStoreFailed,
-            Error::PublishRetrieveFailed => MQTTStatus::MQTTPublishRetrieveFailed,
-        }
+        status_of(Err(error))
     }
 }
 
 /// The coreMQTT status of an engine call's result: `MQTTSuccess` for `Ok`.
-pub fn status_of<T>(result: Result<T, crate::engine::Error>) -> MQTTStatus {
-    match result {
-        Ok(_) => MQTTStatus::MQTTSuccess,
-        Err(e) => e.into(),
+///
+/// The one copy of the conversion (and [`From`] goes through it): not
+/// generic over the `Ok` value and out of line, so that firmware holds it
+/// once instead of once per result type and call site.
+#[inline(never)]
+pub fn status_of(result: Result<(), crate::engine::Error>) -> MQTTStatus {
+    use crate::engine::Error;
+    let Err(error) = result else {
+        return MQTTStatus::MQTTSuccess;
+    };
+    match error {
+        Error::BadParameter => MQTTStatus::MQTTBadParameter,
+        Error::NoMemory => MQTTStatus::MQTTNoMemory,
+        Error::SendFailed => MQTTStatus::MQTTSendFailed,
+        Error::RecvFailed => MQTTStatus::MQTTRecvFailed,
+        Error::BadResponse | Error::Malformed(_) => MQTTStatus::MQTTBadResponse,
+        Error::Refused(_) => MQTTStatus::MQTTServerRefused,
+        Error::NoDataAvailable => MQTTStatus::MQTTNoDataAvailable,
+        Error::IllegalState => MQTTStatus::MQTTIllegalState,
+        Error::StateCollision => MQTTStatus::MQTTStateCollision,
+        Error::KeepAliveTimeout => MQTTStatus::MQTTKeepAliveTimeout,
+        Error::AlreadyConnected => MQTTStatus::MQTTStatusConnected,
+        Error::NotConnected => MQTTStatus::MQTTStatusNotConnected,
+        Error::DisconnectPending => MQTTStatus::MQTTStatusDisconnectPending,
+        Error::PublishStoreFailed => MQTTStatus::MQTTPublishStoreFailed,
+        Error::PublishRetrieveFailed => MQTTStatus::MQTTPublishRetrieveFailed,
     }
 }
