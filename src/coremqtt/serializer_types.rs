@@ -78,35 +78,8 @@ pub enum MQTTStatus {
 /// `MQTTStatus_t`, the typedef applications use.
 pub type MQTTStatus_t = MQTTStatus;
 
-/// MQTT quality of service levels.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MQTTQoS {
-    /// At most once.
-    MQTTQoS0 = 0,
-    /// At least once.
-    MQTTQoS1 = 1,
-    /// Exactly once.
-    MQTTQoS2 = 2,
-}
-
-/// `MQTTQoS_t`, the typedef applications use.
-pub type MQTTQoS_t = MQTTQoS;
-
-/// An `MQTTQoS_t` as C stores it: any integer. Appears as `MQTTQoS_t` in C.
-pub type MQTTQoSRaw = super::c_enum::Raw;
-
-impl MQTTQoS {
-    /// The QoS for a raw C value, or `None` when it is not 0, 1 or 2.
-    pub fn from_raw(raw: MQTTQoSRaw) -> Option<Self> {
-        match raw {
-            0 => Some(Self::MQTTQoS0),
-            1 => Some(Self::MQTTQoS1),
-            2 => Some(Self::MQTTQoS2),
-            _ => None,
-        }
-    }
-}
+// The QoS enum is the engine's; here under its C names.
+pub use crate::engine::record::{MQTTQoS, MQTTQoSRaw, MQTTQoS_t};
 
 /// A caller-owned buffer.
 #[repr(C)]

@@ -1,8 +1,8 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
-use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::coremqtt::serializer::{self, Connect, ConnectHead, ConnectPacket, Will};
-use crate::coremqtt::serializer_types::MQTTQoS;
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::wire::{self, ConnectReturnCode};
 
 use super::config::Config;

@@ -26,6 +26,7 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
+pub mod c_enum;
 pub mod config;
 pub mod connect;
 pub mod error;
@@ -33,6 +34,7 @@ pub mod keepalive;
 pub mod port;
 pub mod process;
 pub mod publish;
+pub mod record;
 pub mod records;
 pub mod send;
 pub mod subscribe;

@@ -21,8 +21,8 @@
 //! without data) the stream is out of sync, so the call returns
 //! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
 
-use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
-use crate::coremqtt::serializer_types::MQTTQoS;
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckType, MQTTPublishState};
 use crate::wire::{self, ack, FixedHeader, PacketType, QoS};
 
 use super::config::Config;

@@ -2,7 +2,7 @@
 //! payload, with its state record for QoS 1 and 2.
 
 use crate::coremqtt::serializer;
-use crate::coremqtt::serializer_types::MQTTQoS;
+use crate::engine::record::MQTTQoS;
 
 use super::error::Error;
 use super::keepalive::require_connected;

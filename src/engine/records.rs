@@ -11,14 +11,13 @@
 //! Everything here works on slices and never panics; the coreMQTT state
 //! functions (`coremqtt::state`) and the engine both call it.
 
-use crate::coremqtt::context::{
+use crate::engine::record::{
     MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState, MQTTPublishStateRaw,
     MQTT_PACKET_ID_INVALID,
 };
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw};
+use crate::engine::record::{MQTTQoS, MQTTQoSRaw};
 
 use super::error::Error;
-use crate::coremqtt::state::{MQTTStateCursor_t, MQTTStateOperation};
 impl MQTTPublishState {
     /// The state for a raw value C stored, or `None` when it is not one of
     /// the eleven states.
@@ -111,26 +110,17 @@ pub enum Direction {
     Receive = 1,
 }
 
-impl From<MQTTStateOperation> for Direction {
-    fn from(op: MQTTStateOperation) -> Self {
-        match op {
-            MQTTStateOperation::MQTT_SEND => Direction::Send,
-            MQTTStateOperation::MQTT_RECEIVE => Direction::Receive,
-        }
-    }
-}
-
 /// The state a publish enters when it is sent (`MQTT_SEND`) or received
 /// (`MQTT_RECEIVE`) with the given QoS: QoS 0 is done at once, QoS 1 waits
 /// for (or owes) a PUBACK, QoS 2 a PUBREC.
-pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPublishState {
+pub fn calculate_state_publish(op: Direction, qos: MQTTQoS) -> MQTTPublishState {
     use MQTTPublishState::*;
     match (qos, op) {
         (MQTTQoS::MQTTQoS0, _) => MQTTPublishDone,
-        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_SEND) => MQTTPubAckPending,
-        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubAckSend,
-        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_SEND) => MQTTPubRecPending,
-        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubRecSend,
+        (MQTTQoS::MQTTQoS1, Direction::Send) => MQTTPubAckPending,
+        (MQTTQoS::MQTTQoS1, Direction::Receive) => MQTTPubAckSend,
+        (MQTTQoS::MQTTQoS2, Direction::Send) => MQTTPubRecPending,
+        (MQTTQoS::MQTTQoS2, Direction::Receive) => MQTTPubRecSend,
     }
 }
 
@@ -202,7 +192,7 @@ const fn bits(mut states: &[MQTTPublishState]) -> u16 {
 /// Whether the stored `state` is one of `states` (bits as from [`bits`]); a
 /// value outside 0..=10 (C may have written anything) is none of them.
 fn state_in(states: u16, state: MQTTPublishStateRaw) -> bool {
-    let bit = crate::coremqtt::c_enum::to_index(state);
+    let bit = super::c_enum::to_index(state);
     bit < 16 && (states >> bit) & 1 != 0
 }
 
@@ -291,10 +281,10 @@ pub fn ack_step(ack: Ack, direction: Direction) -> AckStep {
 /// transition accepts.
 pub fn calculate_state_ack(
     ack: MQTTPubAckType,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState {
-    let step = ack_step(ack.into(), op.into());
+    let step = ack_step(ack.into(), op);
     if qos == step.qos as MQTTQoSRaw {
         step.new
     } else {
@@ -304,8 +294,8 @@ pub fn calculate_state_ack(
 
 /// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
 /// to one of our outgoing publishes (else to an incoming one).
-pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
-    ack_step(ack.into(), op.into()).outgoing
+pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: Direction) -> bool {
+    ack_step(ack.into(), op).outgoing
 }
 
 /// An empty slot, as a deleted record is left.
@@ -531,12 +521,12 @@ impl StateRecords<'_> {
     pub fn update_publish(
         &mut self,
         packet_id: u16,
-        op: MQTTStateOperation,
+        op: Direction,
         qos: MQTTQoS,
     ) -> Result<MQTTPublishState, Error> {
         let records: &mut [MQTTPubAckInfo_t] = match op {
-            MQTTStateOperation::MQTT_SEND => self.outgoing,
-            MQTTStateOperation::MQTT_RECEIVE => self.incoming,
+            Direction::Send => self.outgoing,
+            Direction::Receive => self.incoming,
         };
         update_publish(records, packet_id, op, qos)
     }
@@ -554,9 +544,9 @@ impl StateRecords<'_> {
         &mut self,
         packet_id: u16,
         ack: MQTTPubAckType,
-        op: MQTTStateOperation,
+        op: Direction,
     ) -> Result<MQTTPublishState, Error> {
-        let step = ack_step(ack.into(), op.into());
+        let step = ack_step(ack.into(), op);
         let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
         } else {
@@ -613,7 +603,7 @@ impl Outgoing<'_> {
         packet_id: u16,
         qos: MQTTQoS,
     ) -> Result<MQTTPublishState, Error> {
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        let new = calculate_state_publish(Direction::Send, qos);
         if let Some(record) = slot.and_then(|slot| self.0.get_mut(slot)) {
             if qos != MQTTQoS::MQTTQoS0
                 && record.packetId == packet_id
@@ -642,7 +632,7 @@ impl Outgoing<'_> {
         if packet_id == MQTT_PACKET_ID_INVALID {
             return Err(Error::BadParameter);
         }
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        let new = calculate_state_publish(Direction::Send, qos);
         // Searched from the back: the record was normally reserved
         // just before the send, after the last used slot. Packet
         // identifiers are unique in the array (`add_record` refuses
@@ -708,7 +698,7 @@ impl Outgoing<'_> {
 pub fn update_publish(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoS,
 ) -> Result<MQTTPublishState, Error> {
     if qos == MQTTQoS::MQTTQoS0 {
@@ -718,10 +708,10 @@ pub fn update_publish(
         return Err(Error::BadParameter);
     }
     match op {
-        MQTTStateOperation::MQTT_SEND => Outgoing(records).publish_sent(packet_id, qos),
+        Direction::Send => Outgoing(records).publish_sent(packet_id, qos),
         // Not `receive_publish`, which then has the engine as its one caller
         // and inlines there (smaller on a Cortex-M4).
-        MQTTStateOperation::MQTT_RECEIVE => {
+        Direction::Receive => {
             let new = calculate_state_publish(op, qos);
             add_record_at(records, packet_id, qos, new).map(|_| new)
         }
@@ -750,7 +740,7 @@ pub fn receive_publish(
     packet_id: u16,
     qos: MQTTQoS,
 ) -> Result<MQTTPublishState, Error> {
-    let new = calculate_state_publish(MQTTStateOperation::MQTT_RECEIVE, qos);
+    let new = calculate_state_publish(Direction::Receive, qos);
     add_record_at(incoming, packet_id, qos, new).map(|_| new)
 }
 
@@ -806,7 +796,7 @@ pub fn apply_ack(
 /// The next outgoing publish that owes a PUBREL after a session resumption
 /// (state `MQTTPubRelSend` or `MQTTPubCompPending`), from `*cursor` on; 0
 /// when there is none. Call repeatedly with the same cursor.
-pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut usize) -> u16 {
     use MQTTPublishState::*;
     const STATES: u16 = bits(&[MQTTPubRelSend, MQTTPubCompPending]);
     select(outgoing, STATES, cursor)
@@ -815,7 +805,7 @@ pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCur
 /// The next outgoing publish to send again after a session resumption
 /// (state `MQTTPublishSend`, `MQTTPubAckPending` or `MQTTPubRecPending`),
 /// from `*cursor` on; 0 when there is none.
-pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut usize) -> u16 {
     use MQTTPublishState::*;
     const STATES: u16 = bits(&[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending]);
     select(outgoing, STATES, cursor)
@@ -850,14 +840,12 @@ fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> boo
 fn publish_transition_valid(
     current: MQTTPublishState,
     new: MQTTPublishState,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoS,
 ) -> bool {
     use MQTTPublishState::*;
     match current {
-        MQTTStateNull => {
-            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
-        }
+        MQTTStateNull => op == Direction::Receive && matches!(new, MQTTPubAckSend | MQTTPubRecSend),
         MQTTPublishSend => match qos {
             MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
             MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
@@ -871,28 +859,24 @@ fn publish_transition_valid(
 
 #[cfg(test)]
 mod tests {
+    use super::Direction;
     use super::{
         ack_concerns_outgoing, ack_step, ack_transition_valid, add_record, apply_ack,
         calculate_state_ack, calculate_state_publish, publish_transition_valid, StateRecords,
         FREE_SLOT,
     };
-    use crate::coremqtt::context::{
+    use crate::engine::record::{
         MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
     };
-    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw};
-    use crate::coremqtt::state::MQTTStateOperation;
+    use crate::engine::record::{MQTTQoS, MQTTQoSRaw};
     use crate::engine::Error;
 
     /// The acknowledgement rules as they read in MQTT 3.1.1 4.3, written
     /// out case by case: the table must agree with them.
-    fn expected_state(
-        ack: MQTTPubAckType,
-        op: MQTTStateOperation,
-        qos: MQTTQoSRaw,
-    ) -> MQTTPublishState {
+    fn expected_state(ack: MQTTPubAckType, op: Direction, qos: MQTTQoSRaw) -> MQTTPublishState {
         use MQTTPubAckType::*;
         use MQTTPublishState::*;
-        let send = op == MQTTStateOperation::MQTT_SEND;
+        let send = op == Direction::Send;
         let (state, qos_needed) = match ack {
             MQTTPuback => (MQTTPublishDone, 1),
             MQTTPubrec if send => (MQTTPubRelPending, 2),
@@ -934,7 +918,7 @@ mod tests {
 
     #[test]
     fn a_sent_publish_follows_the_transition_rules() {
-        use MQTTStateOperation::MQTT_SEND;
+        use Direction::Send as MQTT_SEND;
         for qos in [MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2] {
             let new = calculate_state_publish(MQTT_SEND, qos);
             for current in 0..=20 as MQTTPublishStateRaw {
@@ -963,8 +947,8 @@ mod tests {
 
     #[test]
     fn the_ack_table_follows_the_transition_rules() {
+        use Direction::{Receive as MQTT_RECEIVE, Send as MQTT_SEND};
         use MQTTPubAckType::*;
-        use MQTTStateOperation::*;
         for ack in [MQTTPuback, MQTTPubrec, MQTTPubrel, MQTTPubcomp] {
             for op in [MQTT_SEND, MQTT_RECEIVE] {
                 let outgoing = match ack {
@@ -972,7 +956,7 @@ mod tests {
                     _ => op == MQTT_RECEIVE,
                 };
                 assert_eq!(ack_concerns_outgoing(ack, op), outgoing, "{ack:?} {op:?}");
-                assert_eq!(ack_step(ack.into(), op.into()).outgoing, outgoing);
+                assert_eq!(ack_step(ack.into(), op).outgoing, outgoing);
                 for qos in 0..=3 as MQTTQoSRaw {
                     let new = expected_state(ack, op, qos);
                     assert_eq!(
@@ -988,7 +972,7 @@ mod tests {
                             qos,
                             publishState: current,
                         }];
-                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op.into()));
+                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op));
                         if valid {
                             assert_eq!(got, Ok(new), "{ack:?} {op:?} qos {qos} from {current}");
                         } else {

@@ -12,9 +12,9 @@ use super::process::Progress;
 use super::records::StateRecords;
 use super::Error;
 use super::{connect, process, publish};
-use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
 use crate::coremqtt::serializer::Connect;
-use crate::coremqtt::serializer_types::MQTTQoS;
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckInfo_t, MQTTPublishState};
 use crate::wire::{self, ConnectReturnCode};
 
 const FREE: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
