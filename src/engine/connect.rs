@@ -1,6 +1,6 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
-use crate::coremqtt::serializer::{self, Connect, ConnectHead, ConnectPacket, Will};
+use super::packets::{self, Connect, ConnectHead, ConnectPacket, Will};
 use crate::engine::record::MQTTQoS;
 use crate::engine::record::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::wire::{self, ConnectReturnCode};
@@ -57,7 +57,7 @@ pub fn connect_packet<P: Port>(
 ) -> Result<bool, Error> {
     // The serializer's size computation: one copy in firmware that also
     // links `MQTT_SerializeConnect`.
-    let remaining = serializer::connect_remaining(p);
+    let remaining = packets::connect_remaining(p);
     // The link state read directly (not through `keepalive::require_connected`,
     // whose answer would be decoded again here): the same refusals.
     let link = *ctx.session().link;
@@ -98,8 +98,7 @@ fn send_connect<P: Port>(
     remaining: usize,
 ) -> Result<(), Error> {
     let mut head = ConnectHead::default();
-    let header =
-        serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
+    let header = packets::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.

@@ -31,6 +31,7 @@ pub mod config;
 pub mod connect;
 pub mod error;
 pub mod keepalive;
+pub mod packets;
 pub mod port;
 pub mod process;
 pub mod publish;

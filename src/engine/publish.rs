@@ -1,7 +1,7 @@
 //! `MQTT_Publish`: one PUBLISH sent as vectors over the caller's topic and
 //! payload, with its state record for QoS 1 and 2.
 
-use crate::coremqtt::serializer;
+use super::packets;
 use crate::engine::record::MQTTQoS;
 
 use super::error::Error;
@@ -54,7 +54,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> Result<
         );
         return Err(Error::BadParameter);
     }
-    // `MQTT_GetPublishPacketSize`'s checks (`serializer::publish_packet_size`,
+    // `MQTT_GetPublishPacketSize`'s checks (`packets::publish_packet_size`,
     // same statuses), on the sizes this function sends from: a topic of 1 to
     // 65,535 bytes, and (coreMQTT's limit) the whole packet, not only its
     // remaining length, at most 268,435,455 bytes.
@@ -104,7 +104,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> Result<
     let id_bytes = packet_id.to_be_bytes();
     let id_part = id_bytes.get(..id_len).unwrap_or_default();
     let mut head = [0u8; COALESCED_HEAD_CAP];
-    let first_byte = serializer::publish_type_byte(p.qos, p.retain, p.dup);
+    let first_byte = packets::publish_type_byte(p.qos, p.retain, p.dup);
     let topic_len = p.topic.len() as u16;
     // Built for size the header is the serializer's out-of-line
     // `header_with_u16` (the SUBSCRIBE header's and
@@ -113,7 +113,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> Result<
     #[cfg(rsmqtt_small)]
     let (coalesced, header_len) = (
         false,
-        serializer::header_with_u16(&mut head, first_byte, remaining, topic_len),
+        packets::header_with_u16(&mut head, first_byte, remaining, topic_len),
     );
     #[cfg(rsmqtt_small)]
     let head_len = header_len;

@@ -2,9 +2,7 @@
 //! vectors over the caller's strings, at most `MQTT_SUB_UNSUB_MAX_VECTORS`
 //! vectors per transport call.
 
-use crate::coremqtt::serializer::{
-    self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
-};
+use super::packets::{self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE};
 
 use super::config::Config;
 use super::error::Error;
@@ -36,8 +34,7 @@ pub fn send<'a, P: Port>(
     // statuses as `MQTT_GetSubscribePacketSize`), which also finds whether
     // any subscription needs incoming records.
     let mut wants_qos1_or_2 = false;
-    let remaining =
-        serializer::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
+    let remaining = packets::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
     if remaining == 0 {
         return Err(Error::BadParameter);
     }
@@ -49,8 +46,7 @@ pub fn send<'a, P: Port>(
     let mut header = [0u8; SUBSCRIPTION_HEADER_MAX_SIZE];
     // Cannot fail: `remaining` was checked against the MQTT limit above
     // and the array holds the longest header.
-    let header_len =
-        serializer::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
+    let header_len = packets::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
 
     let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();

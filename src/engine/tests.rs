@@ -7,12 +7,12 @@ extern crate std;
 use std::collections::{BTreeMap, VecDeque};
 use std::vec::Vec;
 
+use super::packets::Connect;
 use super::port::{Event, Link, LinkRaw, Port, Session};
 use super::process::Progress;
 use super::records::StateRecords;
 use super::Error;
 use super::{connect, process, publish};
-use crate::coremqtt::serializer::Connect;
 use crate::engine::record::MQTTQoS;
 use crate::engine::record::{MQTTPubAckInfo_t, MQTTPublishState};
 use crate::wire::{self, ConnectReturnCode};
@@ -513,8 +513,9 @@ fn qos2_publish_reusing_a_held_id_without_dup_is_not_delivered_twice() {
 
 #[test]
 fn subscribe_sent_in_batches_is_the_serializers_packet() {
+    use super::packets::{Subscription, SubscriptionKind};
     use super::subscribe;
-    use crate::coremqtt::serializer::{serialize_subscription, Subscription, SubscriptionKind};
+    use crate::coremqtt::serializer::serialize_subscription;
     // More filters than one batch of vectors holds (at most 64 vectors, two
     // or three per filter), with every QoS, so that the lengths and QoS
     // bytes of several batches are all checked.
