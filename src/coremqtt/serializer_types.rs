@@ -213,3 +213,51 @@ pub fn status_of(result: Result<(), crate::engine::Error>) -> MQTTStatus {
         Error::PublishRetrieveFailed => MQTTStatus::MQTTPublishRetrieveFailed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{status_of, MQTTStatus};
+    use crate::engine::Error;
+    use crate::wire::{ConnectReturnCode, ErrorKind};
+
+    /// Every engine failure becomes the coreMQTT status the library returned
+    /// for it before the engine had its own error type.
+    #[test]
+    fn engine_errors_map_to_their_coremqtt_statuses() {
+        use MQTTStatus::*;
+        let cases = [
+            (Error::BadParameter, MQTTBadParameter),
+            (Error::NoMemory, MQTTNoMemory),
+            (Error::SendFailed, MQTTSendFailed),
+            (Error::RecvFailed, MQTTRecvFailed),
+            (Error::BadResponse, MQTTBadResponse),
+            (Error::Malformed(ErrorKind::InvalidUtf8), MQTTBadResponse),
+            (
+                Error::Malformed(ErrorKind::UnexpectedPacketType),
+                MQTTBadResponse,
+            ),
+            (
+                Error::Refused(ConnectReturnCode::NotAuthorized),
+                MQTTServerRefused,
+            ),
+            (
+                Error::Refused(ConnectReturnCode::UnacceptableProtocolVersion),
+                MQTTServerRefused,
+            ),
+            (Error::NoDataAvailable, MQTTNoDataAvailable),
+            (Error::IllegalState, MQTTIllegalState),
+            (Error::StateCollision, MQTTStateCollision),
+            (Error::KeepAliveTimeout, MQTTKeepAliveTimeout),
+            (Error::AlreadyConnected, MQTTStatusConnected),
+            (Error::NotConnected, MQTTStatusNotConnected),
+            (Error::DisconnectPending, MQTTStatusDisconnectPending),
+            (Error::PublishStoreFailed, MQTTPublishStoreFailed),
+            (Error::PublishRetrieveFailed, MQTTPublishRetrieveFailed),
+        ];
+        for (error, status) in cases {
+            assert_eq!(MQTTStatus::from(error), status, "{error:?}");
+            assert_eq!(status_of(Err(error)), status, "{error:?}");
+        }
+        assert_eq!(status_of(Ok(())), MQTTSuccess);
+    }
+}

@@ -85,3 +85,19 @@ pub enum Error {
     /// Only in builds not made for size (see [`Error::BadResponse`]).
     Malformed(ErrorKind) = 17,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+    use core::mem::size_of;
+
+    /// The size the type's documentation promises: what fails and one byte
+    /// of cause, and a `Result<(), Error>` that uses a free discriminant for
+    /// `Ok` instead of a byte of its own.
+    #[test]
+    fn error_and_unit_result_are_two_bytes() {
+        assert_eq!(size_of::<Error>(), 2);
+        assert_eq!(size_of::<Result<(), Error>>(), 2);
+        assert_eq!(size_of::<Result<bool, Error>>(), 2);
+    }
+}

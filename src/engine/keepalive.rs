@@ -26,7 +26,7 @@ pub fn ping<P: Port>(ctx: &mut P) -> Result<(), Error> {
 /// The check `MQTT_ProcessLoop` runs when the transport had nothing to read.
 ///
 /// With a PINGREQ outstanding, more than `MQTT_PINGRESP_TIMEOUT_MS` without its
-/// PINGRESP is `MQTTKeepAliveTimeout`. Otherwise a PINGREQ goes out when
+/// PINGRESP is [`Error::KeepAliveTimeout`]. Otherwise a PINGREQ goes out when
 /// nothing was sent for the keep-alive interval (capped at
 /// `PACKET_TX_TIMEOUT_MS`) or nothing was received for `PACKET_RX_TIMEOUT_MS`.
 /// A keep-alive interval of 0 turns the mechanism off, as 3.1.2.10 says.

@@ -3,15 +3,15 @@
 //! Bytes accumulate in the network buffer; `MQTTContext_t::index` counts the
 //! ones held there between calls. Each call reads what the transport has
 //! (without blocking beyond the transport's own timeout) unless a complete
-//! packet is already held, and handles the first packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
+//! packet is already held, and handles the first packet once it is complete. Until then it returns [`Progress::Partial`] (`MQTTNeedMoreBytes` through the coreMQTT face) and
 //! keeps the partial bytes. Bytes after a handled packet stay in the buffer for
 //! the next call.
 //!
 //! | situation | coreMQTT v2.3.1 | rsmqtt |
 //! |---|---|---|
-//! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call returns **`MQTTNoMemory`**; the connection stays usable |
-//! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `MQTTSuccess` |
-//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | `MQTTBadResponse`, not delivered |
+//! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call fails with **[`Error::NoMemory`]** (`MQTTNoMemory`); the connection stays usable |
+//! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `Ok` (`MQTTSuccess`) |
+//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | [`Error::Malformed`] with the rule (built for size [`Error::BadResponse`]; both `MQTTBadResponse`), not delivered |
 //!
 //! Why drain the oversized packet rather than fail the connection: the stream
 //! stays in sync once the packet's bytes are read, so one oversized message
@@ -19,7 +19,7 @@
 //! plus the logged sizes tell the developer exactly how large the buffer must
 //! be. If the drain itself fails (transport error or `PACKET_RX_TIMEOUT_MS`
 //! without data) the stream is out of sync, so the call returns
-//! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
+//! [`Error::RecvFailed`] and the link becomes broken (`MQTTDisconnectPending`).
 
 use crate::engine::record::MQTTQoS;
 use crate::engine::record::{MQTTPubAckType, MQTTPublishState};
@@ -37,7 +37,9 @@ use super::send::{clock, mark_disconnect_pending, send_bytes};
 pub enum Progress {
     /// Nothing arrived (keep-alive may have sent a PINGREQ).
     Idle,
-    /// Part of a packet is held; call again (`MQTTNeedMoreBytes`).
+    /// Part of a packet is held; call again (the coreMQTT face's
+    /// `MQTTNeedMoreBytes`). Not an error: the engine keeps the bytes and the
+    /// next call continues.
     Partial,
     /// One packet was handled.
     Handled,
@@ -205,7 +207,7 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), Ref
 type Refusal = wire::Error;
 
 /// Built for size (`cfg(rsmqtt_small)`, see build.rs) no reason: the loop's
-/// status is `MQTTBadResponse` whatever the reason and firmware compiles the
+/// error is [`Error::BadResponse`] whatever the reason and firmware compiles the
 /// log out, so the `wire::Error` values the inlined decoders would build are
 /// dropped where they arise (about 90 bytes less on a Cortex-M4, measured with
 /// scripts/code-size-compare.sh).

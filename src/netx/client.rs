@@ -374,6 +374,45 @@ impl Client {
 mod tests {
     use super::*;
 
+    /// The NetX codes of a publish, subscribe or unsubscribe, for the engine
+    /// results they answer (the codes the face returned when the engine
+    /// reported coreMQTT statuses).
+    #[test]
+    fn engine_results_map_to_netx_codes() {
+        assert_eq!(send_status(Ok(())), NXD_MQTT_SUCCESS);
+        assert_eq!(
+            send_status(Err(EngineError::BadParameter)),
+            NXD_MQTT_INVALID_PARAMETER
+        );
+        assert_eq!(
+            send_status(Err(EngineError::NoMemory)),
+            NXD_MQTT_PACKET_POOL_EMPTY
+        );
+        assert_eq!(
+            send_status(Err(EngineError::NotConnected)),
+            NXD_MQTT_NOT_CONNECTED
+        );
+        assert_eq!(
+            send_status(Err(EngineError::DisconnectPending)),
+            NXD_MQTT_NOT_CONNECTED
+        );
+        assert_eq!(
+            send_status(Err(EngineError::SendFailed)),
+            NXD_MQTT_COMMUNICATION_FAILURE
+        );
+        for other in [
+            EngineError::StateCollision,
+            EngineError::IllegalState,
+            EngineError::PublishStoreFailed,
+        ] {
+            assert_eq!(
+                send_status(Err(other)),
+                NXD_MQTT_INTERNAL_ERROR,
+                "{other:?}"
+            );
+        }
+    }
+
     #[test]
     fn netx_addresses_become_socket_addresses() {
         let v4 = NXD_ADDRESS {
