@@ -290,6 +290,6 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-fn keepalive_ping(port: &mut FuzzPort) -> rsmqtt::coremqtt::serializer_types::MQTTStatus {
+fn keepalive_ping(port: &mut FuzzPort) -> Result<(), engine::Error> {
     engine::keepalive::ping(port)
 }

@@ -43,7 +43,7 @@ use super::serializer::{
     c_connect, c_subscription_list, c_subscription_reader, c_will, SubscriptionKind,
 };
 use super::serializer_types::{
-    MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTStatus, MQTTStatus_t,
+    status_of, MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPublishInfo_t, MQTTStatus, MQTTStatus_t,
     MQTTSubscribeInfo_t,
 };
 use super::transport_interface::TransportInterface_t;
@@ -404,10 +404,7 @@ pub unsafe extern "C" fn MQTT_Connect(
             // SAFETY: checked non-NULL; a writable bool of the caller.
             unsafe { pSessionPresent.write(session_present) };
         }
-        match result {
-            Ok(_) => MQTTStatus::MQTTSuccess,
-            Err(e) => e.status(),
-        }
+        status_of(result.map(|_| ()))
     })
 }
 
@@ -451,7 +448,7 @@ pub unsafe extern "C" fn MQTT_Publish(
             topic: w.topic,
             payload: w.payload,
         };
-        publish::publish(&mut ctx, &p, packetId)
+        status_of(publish::publish(&mut ctx, &p, packetId))
     })
 }
 
@@ -480,7 +477,13 @@ unsafe fn sub_unsub(
     // same reader as the serializer functions': a NULL filter or (SUBSCRIBE)
     // an invalid QoS is `None`, which the engine's check refuses.
     let filter = unsafe { c_subscription_reader(list, kind) };
-    subscribe::send(&mut ctx, kind, list.len(), &filter, packetId)
+    status_of(subscribe::send(
+        &mut ctx,
+        kind,
+        list.len(),
+        &filter,
+        packetId,
+    ))
 }
 
 /// Sends a SUBSCRIBE for `subscriptionCount` filters (`MQTT_Subscribe`); the
@@ -564,11 +567,13 @@ pub unsafe extern "C" fn MQTT_CancelCallback(
         // SAFETY: the array and count `MQTT_InitStatefulQoS` stored; only the
         // outgoing array is borrowed, so nothing aliases it.
         let outgoing = unsafe { core::slice::from_raw_parts_mut(out, out_len) };
-        StateRecords {
-            outgoing,
-            incoming: &mut [],
-        }
-        .remove_outgoing(packetId)
+        status_of(
+            StateRecords {
+                outgoing,
+                incoming: &mut [],
+            }
+            .remove_outgoing(packetId),
+        )
     })
 }
 
@@ -586,7 +591,7 @@ pub unsafe extern "C" fn MQTT_Ping(pContext: *mut MQTTContext_t) -> MQTTStatus_t
         if !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
-        keepalive::ping(&mut ctx)
+        status_of(keepalive::ping(&mut ctx))
     })
 }
 
@@ -605,7 +610,7 @@ pub unsafe extern "C" fn MQTT_Disconnect(pContext: *mut MQTTContext_t) -> MQTTSt
         if !usable(&mut ctx) {
             return MQTTStatus::MQTTBadParameter;
         }
-        connect::disconnect(&mut ctx)
+        status_of(connect::disconnect(&mut ctx))
     })
 }
 
@@ -618,8 +623,10 @@ fn run_loop(pContext: *mut MQTTContext_t, manage_keep_alive: bool) -> MQTTStatus
         return MQTTStatus::MQTTBadParameter;
     }
     match process::run(&mut ctx, manage_keep_alive) {
-        Ok(progress) => progress.status(),
-        Err(e) => e.status(),
+        // Only part of a packet: coreMQTT's "call again".
+        Ok(process::Progress::Partial) => MQTTStatus::MQTTNeedMoreBytes,
+        Ok(process::Progress::Idle | process::Progress::Handled) => MQTTStatus::MQTTSuccess,
+        Err(e) => e.into(),
     }
 }
 

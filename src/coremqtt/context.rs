@@ -1,15 +1,18 @@
 //! The types of `core_mqtt.h`: the connection context (which is the engine's
 //! whole state), state records, callbacks and the enums that go with them.
 
-use super::serializer_types::{
-    MQTTFixedBuffer_t, MQTTPacketInfo, MQTTPublishInfo_t, MQTTQoSRaw, MQTTStatus_t,
-};
+use super::serializer_types::{MQTTFixedBuffer_t, MQTTPacketInfo, MQTTPublishInfo_t, MQTTStatus_t};
 use super::transport_interface::{TransportInterface_t, TransportOutVector_t};
 
 /// The version string of the coreMQTT line whose API this library provides.
 pub const MQTT_LIBRARY_VERSION: &str = "v2.3.1+";
-/// Packet identifier 0 is invalid in MQTT 3.1.1.
-pub const MQTT_PACKET_ID_INVALID: u16 = 0;
+
+// The state record and its enums are the engine's (it keeps the records in
+// this C layout, in the application's arrays); here under their C names.
+pub use crate::engine::record::{
+    MQTTPubAckInfo, MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPubAckType_t,
+    MQTTPublishState, MQTTPublishStateRaw, MQTTPublishState_t, MQTT_PACKET_ID_INVALID,
+};
 
 /// Whether a context holds a connection.
 #[repr(C)]
@@ -29,58 +32,6 @@ pub type MQTTConnectionStatus_t = MQTTConnectionStatus;
 /// `MQTTConnectionStatus_t` in C.
 pub type MQTTConnectionStatusRaw = super::c_enum::Raw;
 
-/// The state of one QoS 1 or QoS 2 publish in the state records.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MQTTPublishState {
-    /// Empty record.
-    MQTTStateNull = 0,
-    /// An outgoing PUBLISH is to be sent.
-    MQTTPublishSend = 1,
-    /// A PUBACK is to be sent for an incoming PUBLISH.
-    MQTTPubAckSend = 2,
-    /// A PUBREC is to be sent for an incoming PUBLISH.
-    MQTTPubRecSend = 3,
-    /// A PUBREL is to be sent for an incoming PUBREC.
-    MQTTPubRelSend = 4,
-    /// A PUBCOMP is to be sent for an incoming PUBREL.
-    MQTTPubCompSend = 5,
-    /// Waiting for the PUBACK of an outgoing PUBLISH.
-    MQTTPubAckPending = 6,
-    /// Waiting for the PUBREC of an outgoing PUBLISH.
-    MQTTPubRecPending = 7,
-    /// Waiting for the PUBREL of an incoming PUBLISH.
-    MQTTPubRelPending = 8,
-    /// Waiting for the PUBCOMP of an outgoing PUBLISH.
-    MQTTPubCompPending = 9,
-    /// The exchange is complete.
-    MQTTPublishDone = 10,
-}
-
-/// `MQTTPublishState_t`, the typedef applications use.
-pub type MQTTPublishState_t = MQTTPublishState;
-/// An `MQTTPublishState_t` as C stores it. Appears as `MQTTPublishState_t` in C.
-pub type MQTTPublishStateRaw = super::c_enum::Raw;
-
-/// The four publish acknowledgement packets.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MQTTPubAckType {
-    /// PUBACK, answering a QoS 1 PUBLISH.
-    MQTTPuback = 0,
-    /// PUBREC, answering a QoS 2 PUBLISH.
-    MQTTPubrec = 1,
-    /// PUBREL, answering a PUBREC.
-    MQTTPubrel = 2,
-    /// PUBCOMP, answering a PUBREL.
-    MQTTPubcomp = 3,
-}
-
-/// `MQTTPubAckType_t`, the typedef applications use.
-pub type MQTTPubAckType_t = MQTTPubAckType;
-/// An `MQTTPubAckType_t` as C passes it. Appears as `MQTTPubAckType_t` in C.
-pub type MQTTPubAckTypeRaw = super::c_enum::Raw;
-
 /// SUBACK return codes.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,22 +48,6 @@ pub enum MQTTSubAckStatus {
 
 /// `MQTTSubAckStatus_t`, the typedef applications use.
 pub type MQTTSubAckStatus_t = MQTTSubAckStatus;
-
-/// One state record of a QoS 1 or QoS 2 publish. A free record has
-/// `packetId` 0.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MQTTPubAckInfo {
-    /// Packet identifier of the PUBLISH.
-    pub packetId: u16,
-    /// Its QoS (`MQTTQoS_t` in C).
-    pub qos: MQTTQoSRaw,
-    /// Where the exchange stands (`MQTTPublishState_t` in C).
-    pub publishState: MQTTPublishStateRaw,
-}
-
-/// `MQTTPubAckInfo_t`, the typedef applications use.
-pub type MQTTPubAckInfo_t = MQTTPubAckInfo;
 
 /// The vectors of one outgoing PUBLISH, handed to the store callback. Opaque
 /// to C: measure it with `MQTT_GetBytesInMQTTVec` and flatten it with
@@ -233,7 +168,7 @@ pub type MQTTDeserializedInfo_t = MQTTDeserializedInfo;
 /// C side of that build.
 #[cfg(all(target_arch = "arm", target_os = "none"))]
 const _: () = {
-    use crate::coremqtt::serializer_types::{MQTTConnectInfo_t, MQTTSubscribeInfo_t};
+    use crate::coremqtt::serializer_types::{MQTTConnectInfo_t, MQTTQoSRaw, MQTTSubscribeInfo_t};
     use core::mem::{offset_of, size_of};
     assert!(size_of::<MQTTQoSRaw>() == 1);
     assert!(size_of::<MQTTStatus_t>() == 1);

@@ -18,7 +18,8 @@
 
 #[allow(unsafe_code)] // exports
 pub mod api;
-pub mod c_enum;
+/// The C enum storage type, defined by the engine (its record layout needs it).
+pub use crate::engine::c_enum;
 pub mod context;
 pub mod engine;
 #[allow(unsafe_code)] // the engine port over the C context and callbacks

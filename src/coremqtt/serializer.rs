@@ -36,11 +36,10 @@ use core::ffi::{c_char, c_void};
 use super::serializer_types::{
     MQTTConnectInfo_t, MQTTFixedBuffer_t, MQTTPacketInfo_t, MQTTPublishInfo_t, MQTTQoS, MQTTQoSRaw,
     MQTTStatus, MQTTStatus_t, MQTTSubscribeInfo_t, MQTT_PACKET_TYPE_CONNACK,
-    MQTT_PACKET_TYPE_CONNECT, MQTT_PACKET_TYPE_DISCONNECT, MQTT_PACKET_TYPE_PINGREQ,
-    MQTT_PACKET_TYPE_PINGRESP, MQTT_PACKET_TYPE_PUBACK, MQTT_PACKET_TYPE_PUBCOMP,
-    MQTT_PACKET_TYPE_PUBLISH, MQTT_PACKET_TYPE_PUBREC, MQTT_PACKET_TYPE_PUBREL,
-    MQTT_PACKET_TYPE_SUBACK, MQTT_PACKET_TYPE_SUBSCRIBE, MQTT_PACKET_TYPE_UNSUBACK,
-    MQTT_PACKET_TYPE_UNSUBSCRIBE, MQTT_PUBLISH_ACK_PACKET_SIZE,
+    MQTT_PACKET_TYPE_DISCONNECT, MQTT_PACKET_TYPE_PINGREQ, MQTT_PACKET_TYPE_PINGRESP,
+    MQTT_PACKET_TYPE_PUBACK, MQTT_PACKET_TYPE_PUBCOMP, MQTT_PACKET_TYPE_PUBLISH,
+    MQTT_PACKET_TYPE_PUBREC, MQTT_PACKET_TYPE_PUBREL, MQTT_PACKET_TYPE_SUBACK,
+    MQTT_PACKET_TYPE_UNSUBACK, MQTT_PUBLISH_ACK_PACKET_SIZE,
 };
 use super::transport_interface::{NetworkContext_t, TransportRecv_t};
 use crate::ffi::guard;
@@ -52,15 +51,9 @@ use MQTTStatus::{
     MQTTRecvFailed, MQTTServerRefused, MQTTSuccess,
 };
 
-/// Logs an error from a cold, out-of-line function. The checks on the
-/// per-message paths (PUBLISH size and validation) call this instead of
-/// `log::error!` directly, so the log formatting is only set up when a check
-/// fails and those functions stay small enough to inline.
-#[cold]
-#[inline(never)]
-fn log_error(args: core::fmt::Arguments<'_>) {
-    log::error!("{args}");
-}
+use crate::engine::packets::log_error;
+// The packet forms the engine sends, shared with the serializer exports.
+pub use crate::engine::packets::*;
 
 mod acks;
 mod c_structs;
@@ -1199,7 +1192,7 @@ unsafe fn header_with_u16_c(
     let length = header_length(remainingLength, 2)?;
     // SAFETY: the caller guarantees room for this header (at most 7 bytes).
     let out = unsafe { core::slice::from_raw_parts_mut(pIndex, length) };
-    match subscribe::header_with_u16(out, first_byte, remainingLength, value) {
+    match header_with_u16(out, first_byte, remainingLength, value) {
         0 => None,
         written => Some(written),
     }

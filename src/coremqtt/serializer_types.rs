@@ -78,35 +78,8 @@ pub enum MQTTStatus {
 /// `MQTTStatus_t`, the typedef applications use.
 pub type MQTTStatus_t = MQTTStatus;
 
-/// MQTT quality of service levels.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MQTTQoS {
-    /// At most once.
-    MQTTQoS0 = 0,
-    /// At least once.
-    MQTTQoS1 = 1,
-    /// Exactly once.
-    MQTTQoS2 = 2,
-}
-
-/// `MQTTQoS_t`, the typedef applications use.
-pub type MQTTQoS_t = MQTTQoS;
-
-/// An `MQTTQoS_t` as C stores it: any integer. Appears as `MQTTQoS_t` in C.
-pub type MQTTQoSRaw = super::c_enum::Raw;
-
-impl MQTTQoS {
-    /// The QoS for a raw C value, or `None` when it is not 0, 1 or 2.
-    pub fn from_raw(raw: MQTTQoSRaw) -> Option<Self> {
-        match raw {
-            0 => Some(Self::MQTTQoS0),
-            1 => Some(Self::MQTTQoS1),
-            2 => Some(Self::MQTTQoS2),
-            _ => None,
-        }
-    }
-}
+// The QoS enum is the engine's; here under its C names.
+pub use crate::engine::record::{MQTTQoS, MQTTQoSRaw, MQTTQoS_t};
 
 /// A caller-owned buffer.
 #[repr(C)]
@@ -200,3 +173,95 @@ pub struct MQTTPacketInfo {
 
 /// `MQTTPacketInfo_t`, the typedef applications use.
 pub type MQTTPacketInfo_t = MQTTPacketInfo;
+
+/// The coreMQTT status for an engine failure. Every variant but two has the
+/// status of its name; a refused CONNACK is `MQTTServerRefused`, a malformed
+/// packet `MQTTBadResponse`.
+impl From<crate::engine::Error> for MQTTStatus {
+    #[inline]
+    fn from(error: crate::engine::Error) -> Self {
+        status_of(Err(error))
+    }
+}
+
+/// The coreMQTT status of an engine call's result: `MQTTSuccess` for `Ok`.
+///
+/// The one copy of the conversion (and [`From`] goes through it): not
+/// generic over the `Ok` value and, built for size (`cfg(rsmqtt_small)`, see
+/// build.rs), out of line, so that firmware holds it once instead of once per
+/// result type and call site (39 bytes less on a Cortex-M4). Other builds
+/// inline it: a call per message costs more instructions than the few it
+/// takes in place (scripts/bench.sh).
+#[cfg_attr(rsmqtt_small, inline(never))]
+#[cfg_attr(not(rsmqtt_small), inline)]
+pub fn status_of(result: Result<(), crate::engine::Error>) -> MQTTStatus {
+    use crate::engine::Error;
+    let Err(error) = result else {
+        return MQTTStatus::MQTTSuccess;
+    };
+    match error {
+        Error::BadParameter => MQTTStatus::MQTTBadParameter,
+        Error::NoMemory => MQTTStatus::MQTTNoMemory,
+        Error::SendFailed => MQTTStatus::MQTTSendFailed,
+        Error::RecvFailed => MQTTStatus::MQTTRecvFailed,
+        Error::BadResponse | Error::Malformed(_) => MQTTStatus::MQTTBadResponse,
+        Error::Refused(_) => MQTTStatus::MQTTServerRefused,
+        Error::NoDataAvailable => MQTTStatus::MQTTNoDataAvailable,
+        Error::IllegalState => MQTTStatus::MQTTIllegalState,
+        Error::StateCollision => MQTTStatus::MQTTStateCollision,
+        Error::KeepAliveTimeout => MQTTStatus::MQTTKeepAliveTimeout,
+        Error::AlreadyConnected => MQTTStatus::MQTTStatusConnected,
+        Error::NotConnected => MQTTStatus::MQTTStatusNotConnected,
+        Error::DisconnectPending => MQTTStatus::MQTTStatusDisconnectPending,
+        Error::PublishStoreFailed => MQTTStatus::MQTTPublishStoreFailed,
+        Error::PublishRetrieveFailed => MQTTStatus::MQTTPublishRetrieveFailed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{status_of, MQTTStatus};
+    use crate::engine::Error;
+    use crate::wire::{ConnectReturnCode, ErrorKind};
+
+    /// Every engine failure becomes the coreMQTT status the library returned
+    /// for it before the engine had its own error type.
+    #[test]
+    fn engine_errors_map_to_their_coremqtt_statuses() {
+        use MQTTStatus::*;
+        let cases = [
+            (Error::BadParameter, MQTTBadParameter),
+            (Error::NoMemory, MQTTNoMemory),
+            (Error::SendFailed, MQTTSendFailed),
+            (Error::RecvFailed, MQTTRecvFailed),
+            (Error::BadResponse, MQTTBadResponse),
+            (Error::Malformed(ErrorKind::InvalidUtf8), MQTTBadResponse),
+            (
+                Error::Malformed(ErrorKind::UnexpectedPacketType),
+                MQTTBadResponse,
+            ),
+            (
+                Error::Refused(ConnectReturnCode::NotAuthorized),
+                MQTTServerRefused,
+            ),
+            (
+                Error::Refused(ConnectReturnCode::UnacceptableProtocolVersion),
+                MQTTServerRefused,
+            ),
+            (Error::NoDataAvailable, MQTTNoDataAvailable),
+            (Error::IllegalState, MQTTIllegalState),
+            (Error::StateCollision, MQTTStateCollision),
+            (Error::KeepAliveTimeout, MQTTKeepAliveTimeout),
+            (Error::AlreadyConnected, MQTTStatusConnected),
+            (Error::NotConnected, MQTTStatusNotConnected),
+            (Error::DisconnectPending, MQTTStatusDisconnectPending),
+            (Error::PublishStoreFailed, MQTTPublishStoreFailed),
+            (Error::PublishRetrieveFailed, MQTTPublishRetrieveFailed),
+        ];
+        for (error, status) in cases {
+            assert_eq!(MQTTStatus::from(error), status, "{error:?}");
+            assert_eq!(status_of(Err(error)), status, "{error:?}");
+        }
+        assert_eq!(status_of(Ok(())), MQTTSuccess);
+    }
+}

@@ -21,7 +21,8 @@ use super::context::{
     MQTTContext_t, MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState,
     MQTTPublishStateRaw, MQTTPublishState_t, MQTT_PACKET_ID_INVALID,
 };
-use super::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
+use super::serializer_types::{status_of, MQTTQoS, MQTTQoSRaw, MQTTStatus, MQTTStatus_t};
+use crate::engine::Error;
 use crate::ffi::guard;
 
 /// Position in a record array for the resend iterators
@@ -45,6 +46,15 @@ pub type MQTTStateOperation_t = MQTTStateOperation;
 /// An `MQTTStateOperation_t` as C passes it. Appears as
 /// `MQTTStateOperation_t` in C.
 pub type MQTTStateOperationRaw = super::c_enum::Raw;
+
+impl From<MQTTStateOperation> for Direction {
+    fn from(op: MQTTStateOperation) -> Self {
+        match op {
+            MQTTStateOperation::MQTT_SEND => Direction::Send,
+            MQTTStateOperation::MQTT_RECEIVE => Direction::Receive,
+        }
+    }
+}
 
 impl MQTTStateOperation {
     /// The operation for a raw C value, or `None` when it is neither 0 nor 1.
@@ -163,7 +173,7 @@ pub unsafe extern "C" fn MQTT_ReserveState(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         match unsafe { record_array(context, true) } {
-            Some(records) => Outgoing(records).reserve(packetId, qos),
+            Some(records) => status_of(Outgoing(records).reserve(packetId, qos)),
             None => MQTTStatus::MQTTBadParameter,
         }
     })
@@ -229,15 +239,15 @@ pub unsafe extern "C" fn MQTT_UpdateStatePublish(
         };
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, op == MQTTStateOperation::MQTT_SEND) }
-            .ok_or(MQTTStatus::MQTTBadParameter)
-            .and_then(|records| update_publish(records, packetId, op, qos));
+            .ok_or(Error::BadParameter)
+            .and_then(|records| update_publish(records, packetId, op.into(), qos));
         match result {
             Ok(state) => {
                 // SAFETY: checked non-NULL above; the caller guarantees it is writable.
                 unsafe { pNewState.write(state) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(status) => status,
+            Err(e) => e.into(),
         }
     })
 }
@@ -266,7 +276,7 @@ pub unsafe extern "C" fn MQTT_RemoveStateRecord(
         // the C API takes the context as const but the records are the
         // application's mutable arrays.
         match unsafe { record_array(context, true) } {
-            Some(records) => Outgoing(records).remove(packetId),
+            Some(records) => status_of(Outgoing(records).remove(packetId)),
             None => MQTTStatus::MQTTBadParameter,
         }
     })
@@ -329,7 +339,7 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
         let step = ack_step(ack.into(), op.into());
         // SAFETY: the record array is the one given to MQTT_InitStatefulQoS.
         let result = unsafe { record_array(context, step.outgoing) }
-            .ok_or(MQTTStatus::MQTTBadParameter)
+            .ok_or(Error::BadParameter)
             .and_then(|records| update_ack_in(records, packetId, step));
         match result {
             Ok(state) => {
@@ -337,7 +347,7 @@ pub unsafe extern "C" fn MQTT_UpdateStateAck(
                 unsafe { pNewState.write(state) };
                 MQTTStatus::MQTTSuccess
             }
-            Err(status) => status,
+            Err(e) => e.into(),
         }
     })
 }
@@ -497,14 +507,14 @@ mod tests {
         for op in 0..=255 {
             for qos in 0..=255 {
                 let want = match (ops.get(op as usize), qoses.get(qos as usize)) {
-                    (Some(&op), Some(&qos)) => calculate_state_publish(op, qos),
+                    (Some(&op), Some(&qos)) => calculate_state_publish(op.into(), qos),
                     _ => MQTTStateNull,
                 };
                 // SAFETY: plain values.
                 assert_eq!(unsafe { MQTT_CalculateStatePublish(op, qos) }, want);
                 for ack in 0..=4 {
                     let want = match (acks.get(ack as usize), ops.get(op as usize)) {
-                        (Some(&ack), Some(&op)) => calculate_state_ack(ack, op, qos),
+                        (Some(&ack), Some(&op)) => calculate_state_ack(ack, op.into(), qos),
                         _ => MQTTStateNull,
                     };
                     // SAFETY: plain values.
@@ -517,27 +527,27 @@ mod tests {
     #[test]
     fn calculate_publish_states() {
         assert_eq!(
-            calculate_state_publish(MQTT_SEND, MQTTQoS::MQTTQoS0),
+            calculate_state_publish(MQTT_SEND.into(), MQTTQoS::MQTTQoS0),
             MQTTPublishDone
         );
         assert_eq!(
-            calculate_state_publish(MQTT_RECEIVE, MQTTQoS::MQTTQoS0),
+            calculate_state_publish(MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS0),
             MQTTPublishDone
         );
         assert_eq!(
-            calculate_state_publish(MQTT_SEND, MQTTQoS::MQTTQoS1),
+            calculate_state_publish(MQTT_SEND.into(), MQTTQoS::MQTTQoS1),
             MQTTPubAckPending
         );
         assert_eq!(
-            calculate_state_publish(MQTT_RECEIVE, MQTTQoS::MQTTQoS1),
+            calculate_state_publish(MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS1),
             MQTTPubAckSend
         );
         assert_eq!(
-            calculate_state_publish(MQTT_SEND, MQTTQoS::MQTTQoS2),
+            calculate_state_publish(MQTT_SEND.into(), MQTTQoS::MQTTQoS2),
             MQTTPubRecPending
         );
         assert_eq!(
-            calculate_state_publish(MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
+            calculate_state_publish(MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS2),
             MQTTPubRecSend
         );
         // SAFETY: plain values.
@@ -552,43 +562,43 @@ mod tests {
     fn calculate_ack_states() {
         use MQTTPubAckType::*;
         assert_eq!(
-            calculate_state_ack(MQTTPuback, MQTT_SEND, 1),
+            calculate_state_ack(MQTTPuback, MQTT_SEND.into(), 1),
             MQTTPublishDone
         );
         assert_eq!(
-            calculate_state_ack(MQTTPuback, MQTT_RECEIVE, 1),
+            calculate_state_ack(MQTTPuback, MQTT_RECEIVE.into(), 1),
             MQTTPublishDone
         );
         assert_eq!(
-            calculate_state_ack(MQTTPuback, MQTT_RECEIVE, 2),
+            calculate_state_ack(MQTTPuback, MQTT_RECEIVE.into(), 2),
             MQTTStateNull
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubrec, MQTT_SEND, 2),
+            calculate_state_ack(MQTTPubrec, MQTT_SEND.into(), 2),
             MQTTPubRelPending
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubrec, MQTT_RECEIVE, 2),
+            calculate_state_ack(MQTTPubrec, MQTT_RECEIVE.into(), 2),
             MQTTPubRelSend
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubrel, MQTT_SEND, 2),
+            calculate_state_ack(MQTTPubrel, MQTT_SEND.into(), 2),
             MQTTPubCompPending
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubrel, MQTT_RECEIVE, 2),
+            calculate_state_ack(MQTTPubrel, MQTT_RECEIVE.into(), 2),
             MQTTPubCompSend
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubcomp, MQTT_RECEIVE, 2),
+            calculate_state_ack(MQTTPubcomp, MQTT_RECEIVE.into(), 2),
             MQTTPublishDone
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubcomp, MQTT_RECEIVE, 1),
+            calculate_state_ack(MQTTPubcomp, MQTT_RECEIVE.into(), 1),
             MQTTStateNull
         );
         assert_eq!(
-            calculate_state_ack(MQTTPubrec, MQTT_RECEIVE, 0),
+            calculate_state_ack(MQTTPubrec, MQTT_RECEIVE.into(), 0),
             MQTTStateNull
         );
         // SAFETY: plain values.
@@ -604,18 +614,18 @@ mod tests {
         let mut out = [FREE_SLOT; 3];
         let mut inc = [FREE_SLOT; 1];
         let mut r = records(&mut out, &mut inc);
-        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS0), MQTTSuccess);
-        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS1), MQTTBadParameter);
-        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS1), MQTTSuccess);
-        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS2), MQTTStateCollision);
-        assert_eq!(r.reserve(3, MQTTQoS::MQTTQoS2), MQTTSuccess);
-        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), MQTTSuccess);
-        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS1), MQTTNoMemory);
+        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS0), Ok(()));
+        assert_eq!(r.reserve(0, MQTTQoS::MQTTQoS1), Err(Error::BadParameter));
+        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS1), Ok(()));
+        assert_eq!(r.reserve(5, MQTTQoS::MQTTQoS2), Err(Error::StateCollision));
+        assert_eq!(r.reserve(3, MQTTQoS::MQTTQoS2), Ok(()));
+        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), Ok(()));
+        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
         assert_eq!(ids(&out), [5, 3, 9]);
         assert_eq!(out[1], rec(3, 2, MQTTPublishSend));
         // An empty array has no room.
         let mut r = records(&mut [], &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), MQTTNoMemory);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
     }
 
     #[test]
@@ -628,21 +638,21 @@ mod tests {
             FREE_SLOT,
         ];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(ids(&out), [0, 7, 8, 0]);
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(9, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(ids(&out), [0, 7, 8, 9]);
         // Last slot used: compaction slides 7, 8, 9 to the front first.
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS2), MQTTSuccess);
+        assert_eq!(r.reserve(10, MQTTQoS::MQTTQoS2), Ok(()));
         assert_eq!(ids(&out), [7, 8, 9, 10]);
         assert_eq!(out[0], rec(7, 1, MQTTPubAckPending));
         assert_eq!(out[3], rec(10, 2, MQTTPublishSend));
         // Full and compact: no memory, and a collision is still reported.
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(11, MQTTQoS::MQTTQoS1), MQTTNoMemory);
-        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+        assert_eq!(r.reserve(11, MQTTQoS::MQTTQoS1), Err(Error::NoMemory));
+        assert_eq!(r.reserve(8, MQTTQoS::MQTTQoS1), Err(Error::StateCollision));
     }
 
     #[test]
@@ -658,7 +668,7 @@ mod tests {
         ];
         let before = out;
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(4, MQTTQoS::MQTTQoS1), MQTTStateCollision);
+        assert_eq!(r.reserve(4, MQTTQoS::MQTTQoS1), Err(Error::StateCollision));
         assert_eq!(out, before);
     }
 
@@ -688,30 +698,30 @@ mod tests {
     fn outgoing_qos1_flow() {
         let mut out = [FREE_SLOT; 2];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), MQTTSuccess);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS1), Ok(()));
         assert_eq!(
-            r.update_publish(1, MQTT_SEND, MQTTQoS::MQTTQoS1),
+            r.update_publish(1, MQTT_SEND.into(), MQTTQoS::MQTTQoS1),
             Ok(MQTTPubAckPending)
         );
         // Resending after a session resumption keeps the state.
         assert_eq!(
-            r.update_publish(1, MQTT_SEND, MQTTQoS::MQTTQoS1),
+            r.update_publish(1, MQTT_SEND.into(), MQTTQoS::MQTTQoS1),
             Ok(MQTTPubAckPending)
         );
         // A PUBREC is not an answer to a QoS 1 publish.
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE.into()),
+            Err(Error::IllegalState)
         );
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE),
+            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE.into()),
             Ok(MQTTPublishDone)
         );
         assert_eq!(out[0], FREE_SLOT);
         let mut r = records(&mut out, &mut []);
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE),
-            Err(MQTTBadResponse)
+            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_RECEIVE.into()),
+            Err(Error::BadResponse)
         );
     }
 
@@ -719,44 +729,44 @@ mod tests {
     fn outgoing_qos2_flow_moves_record_to_back_on_pubrec() {
         let mut out = [FREE_SLOT; 3];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS2), MQTTSuccess);
-        assert_eq!(r.reserve(2, MQTTQoS::MQTTQoS2), MQTTSuccess);
+        assert_eq!(r.reserve(1, MQTTQoS::MQTTQoS2), Ok(()));
+        assert_eq!(r.reserve(2, MQTTQoS::MQTTQoS2), Ok(()));
         assert_eq!(
-            r.update_publish(1, MQTT_SEND, MQTTQoS::MQTTQoS2),
+            r.update_publish(1, MQTT_SEND.into(), MQTTQoS::MQTTQoS2),
             Ok(MQTTPubRecPending)
         );
         assert_eq!(
-            r.update_publish(2, MQTT_SEND, MQTTQoS::MQTTQoS2),
+            r.update_publish(2, MQTT_SEND.into(), MQTTQoS::MQTTQoS2),
             Ok(MQTTPubRecPending)
         );
         // Sending with the wrong QoS, or for an unknown id, is a bad parameter.
         assert_eq!(
-            r.update_publish(2, MQTT_SEND, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            r.update_publish(2, MQTT_SEND.into(), MQTTQoS::MQTTQoS1),
+            Err(Error::BadParameter)
         );
         assert_eq!(
-            r.update_publish(4, MQTT_SEND, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            r.update_publish(4, MQTT_SEND.into(), MQTTQoS::MQTTQoS1),
+            Err(Error::BadParameter)
         );
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
+            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE.into()),
             Ok(MQTTPubRelSend)
         );
         assert_eq!(ids(&out), [0, 2, 1]);
         let mut r = records(&mut out, &mut []);
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrel, MQTT_SEND),
+            r.update_ack(1, MQTTPubAckType::MQTTPubrel, MQTT_SEND.into()),
             Ok(MQTTPubCompPending)
         );
         // Resending the PUBREL keeps the state.
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrel, MQTT_SEND),
+            r.update_ack(1, MQTTPubAckType::MQTTPubrel, MQTT_SEND.into()),
             Ok(MQTTPubCompPending)
         );
         assert_eq!(out[2], rec(1, 2, MQTTPubCompPending));
         let mut r = records(&mut out, &mut []);
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubcomp, MQTT_RECEIVE),
+            r.update_ack(1, MQTTPubAckType::MQTTPubcomp, MQTT_RECEIVE.into()),
             Ok(MQTTPublishDone)
         );
         assert_eq!(ids(&out), [0, 2, 0]);
@@ -769,7 +779,7 @@ mod tests {
         let mut out = [rec(1, 2, MQTTPubRecPending), rec(2, 2, MQTTPubRecPending)];
         let mut r = records(&mut out, &mut []);
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
+            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE.into()),
             Ok(MQTTPubRelSend)
         );
         assert_eq!(
@@ -783,55 +793,55 @@ mod tests {
         let mut inc = [FREE_SLOT; 2];
         let mut r = records(&mut [], &mut inc);
         assert_eq!(
-            r.update_publish(0, MQTT_RECEIVE, MQTTQoS::MQTTQoS1),
-            Err(MQTTBadParameter)
+            r.update_publish(0, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS1),
+            Err(Error::BadParameter)
         );
         assert_eq!(
-            r.update_publish(0, MQTT_RECEIVE, MQTTQoS::MQTTQoS0),
+            r.update_publish(0, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS0),
             Ok(MQTTPublishDone)
         );
         assert_eq!(
-            r.update_publish(1, MQTT_RECEIVE, MQTTQoS::MQTTQoS1),
+            r.update_publish(1, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS1),
             Ok(MQTTPubAckSend)
         );
         assert_eq!(
-            r.update_publish(2, MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
+            r.update_publish(2, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS2),
             Ok(MQTTPubRecSend)
         );
         // The server resends publish 2: collision, the caller treats it as a duplicate.
         assert_eq!(
-            r.update_publish(2, MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
-            Err(MQTTStateCollision)
+            r.update_publish(2, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS2),
+            Err(Error::StateCollision)
         );
         assert_eq!(
-            r.update_publish(3, MQTT_RECEIVE, MQTTQoS::MQTTQoS2),
-            Err(MQTTNoMemory)
+            r.update_publish(3, MQTT_RECEIVE.into(), MQTTQoS::MQTTQoS2),
+            Err(Error::NoMemory)
         );
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_SEND),
+            r.update_ack(1, MQTTPubAckType::MQTTPuback, MQTT_SEND.into()),
             Ok(MQTTPublishDone)
         );
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubrec, MQTT_SEND),
+            r.update_ack(2, MQTTPubAckType::MQTTPubrec, MQTT_SEND.into()),
             Ok(MQTTPubRelPending)
         );
         // A duplicate publish answered by another PUBREC stays pending.
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubrec, MQTT_SEND),
+            r.update_ack(2, MQTTPubAckType::MQTTPubrec, MQTT_SEND.into()),
             Ok(MQTTPubRelPending)
         );
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE),
+            r.update_ack(2, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE.into()),
             Ok(MQTTPubCompSend)
         );
         // A repeated PUBREL keeps the state.
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE),
+            r.update_ack(2, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE.into()),
             Ok(MQTTPubCompSend)
         );
         // PUBCOMP before PUBREL would be illegal; here it completes.
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubcomp, MQTT_SEND),
+            r.update_ack(2, MQTTPubAckType::MQTTPubcomp, MQTT_SEND.into()),
             Ok(MQTTPublishDone)
         );
         assert_eq!(inc, [FREE_SLOT; 2]);
@@ -844,34 +854,34 @@ mod tests {
         let mut r = records(&mut out, &mut inc);
         // An ack before the publish was sent.
         assert_eq!(
-            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            r.update_ack(1, MQTTPubAckType::MQTTPubrec, MQTT_RECEIVE.into()),
+            Err(Error::IllegalState)
         );
         // PUBCOMP while a PUBREC is awaited.
         assert_eq!(
-            r.update_ack(2, MQTTPubAckType::MQTTPubcomp, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            r.update_ack(2, MQTTPubAckType::MQTTPubcomp, MQTT_RECEIVE.into()),
+            Err(Error::IllegalState)
         );
         // PUBREL received before we sent PUBREC.
         assert_eq!(
-            r.update_ack(3, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE),
-            Err(MQTTIllegalState)
+            r.update_ack(3, MQTTPubAckType::MQTTPubrel, MQTT_RECEIVE.into()),
+            Err(Error::IllegalState)
         );
         // A record whose QoS C corrupted never transitions.
         assert_eq!(
-            r.update_ack(4, MQTTPubAckType::MQTTPuback, MQTT_SEND),
-            Err(MQTTIllegalState)
+            r.update_ack(4, MQTTPubAckType::MQTTPuback, MQTT_SEND.into()),
+            Err(Error::IllegalState)
         );
         assert_eq!(
-            r.update_ack(0, MQTTPubAckType::MQTTPuback, MQTT_SEND),
-            Err(MQTTBadParameter)
+            r.update_ack(0, MQTTPubAckType::MQTTPuback, MQTT_SEND.into()),
+            Err(Error::BadParameter)
         );
         // A publish already waiting for its PUBREC cannot be "sent" as QoS 2 from PubRelSend.
         out[1] = rec(2, 2, MQTTPubRelSend);
         let mut r = records(&mut out, &mut inc);
         assert_eq!(
-            r.update_publish(2, MQTT_SEND, MQTTQoS::MQTTQoS2),
-            Err(MQTTIllegalState)
+            r.update_publish(2, MQTT_SEND.into(), MQTTQoS::MQTTQoS2),
+            Err(Error::IllegalState)
         );
     }
 
@@ -879,10 +889,10 @@ mod tests {
     fn remove_record() {
         let mut out = [rec(1, 1, MQTTPublishSend), rec(2, 0, MQTTPublishSend)];
         let mut r = records(&mut out, &mut []);
-        assert_eq!(r.remove_outgoing(3), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(0), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(2), MQTTBadParameter);
-        assert_eq!(r.remove_outgoing(1), MQTTSuccess);
+        assert_eq!(r.remove_outgoing(3), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(0), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(2), Err(Error::BadParameter));
+        assert_eq!(r.remove_outgoing(1), Ok(()));
         assert_eq!(out[0], FREE_SLOT);
     }
 

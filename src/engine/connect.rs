@@ -1,8 +1,8 @@
 //! `MQTT_Connect` and `MQTT_Disconnect`.
 
-use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPubAckType};
-use crate::coremqtt::serializer::{self, Connect, ConnectHead, ConnectPacket, Will};
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use super::packets::{self, Connect, ConnectHead, ConnectPacket, Will};
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckInfo_t, MQTTPubAckType};
 use crate::wire::{self, ConnectReturnCode};
 
 use super::config::Config;
@@ -42,7 +42,9 @@ pub fn connect_reporting<P: Port>(
     timeout_ms: u32,
     seen: &mut Option<bool>,
 ) -> Result<bool, Error> {
-    connect_packet(ctx, &ConnectPacket::new(p, will)?, timeout_ms, seen)
+    // `ConnectPacket::new` refuses only invalid arguments.
+    let packet = ConnectPacket::new(p, will).map_err(|_| Error::BadParameter)?;
+    connect_packet(ctx, &packet, timeout_ms, seen)
 }
 
 /// [`connect_reporting`] for a CONNECT already in wire form (as
@@ -55,15 +57,15 @@ pub fn connect_packet<P: Port>(
 ) -> Result<bool, Error> {
     // The serializer's size computation: one copy in firmware that also
     // links `MQTT_SerializeConnect`.
-    let remaining = serializer::connect_remaining(p);
+    let remaining = packets::connect_remaining(p);
     // The link state read directly (not through `keepalive::require_connected`,
     // whose answer would be decoded again here): the same refusals.
     let link = *ctx.session().link;
     if link == Link::UP {
-        return Err(MQTTStatus::MQTTStatusConnected.into());
+        return Err(Error::AlreadyConnected);
     }
     if link == Link::BROKEN {
-        return Err(MQTTStatus::MQTTStatusDisconnectPending.into());
+        return Err(Error::DisconnectPending);
     }
     // Bytes left over from an earlier connection mean nothing on this one.
     *ctx.session().held = 0;
@@ -72,7 +74,7 @@ pub fn connect_packet<P: Port>(
     let session_present = receive_connack(ctx, timeout_ms, seen)?;
     if p.clean_session() && session_present {
         log::error!("CONNACK has session present set although a clean session was requested");
-        return Err(MQTTStatus::MQTTBadResponse.into());
+        return Err(Error::BadResponse);
     }
     if !session_present {
         forget_session(ctx);
@@ -85,10 +87,7 @@ pub fn connect_packet<P: Port>(
     *c.ping_sent = 0;
     *c.last_rx = now;
     if session_present {
-        let status = resume_session(ctx);
-        if status != MQTTStatus::MQTTSuccess {
-            return Err(status.into());
-        }
+        resume_session(ctx)?;
     }
     Ok(session_present)
 }
@@ -97,10 +96,9 @@ fn send_connect<P: Port>(
     ctx: &mut P,
     p: &ConnectPacket<'_>,
     remaining: usize,
-) -> Result<(), MQTTStatus> {
+) -> Result<(), Error> {
     let mut head = ConnectHead::default();
-    let header =
-        serializer::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
+    let header = packets::connect_fixed_header(&mut head, p.flags, p.keep_alive_seconds, remaining);
 
     // Each string is a two-byte length and the caller's bytes, unchanged;
     // the header is slot 0.
@@ -124,7 +122,7 @@ fn send_connect<P: Port>(
     }
     send_vectors(ctx, vectors.get_mut(..used).unwrap_or_default()).map_err(|e| {
         log::error!("sending CONNECT failed: {e:?}");
-        MQTTStatus::MQTTSendFailed
+        Error::SendFailed
     })
 }
 
@@ -145,7 +143,7 @@ fn receive_connack<P: Port>(
         let got = ctx.recv_into(&mut first);
         if got < 0 {
             log::error!("transport recv failed with {got} while waiting for CONNACK");
-            return Err(MQTTStatus::MQTTRecvFailed.into());
+            return Err(Error::RecvFailed);
         }
         if got > 0 {
             break;
@@ -158,7 +156,7 @@ fn receive_connack<P: Port>(
         };
         if give_up {
             log::error!("no CONNACK received (timeout {timeout_ms} ms)");
-            return Err(MQTTStatus::MQTTNoDataAvailable.into());
+            return Err(Error::NoDataAvailable);
         }
     }
     if first != [CONNACK_FIRST_BYTE] {
@@ -166,13 +164,13 @@ fn receive_connack<P: Port>(
             "packet type 0x{:02x} received while expecting CONNACK",
             first[0]
         );
-        return Err(Error::Status(MQTTStatus::MQTTBadResponse));
+        return Err(Error::BadResponse);
     }
     let mut rest = [0u8; 3];
     recv_exact(ctx, &mut rest[..1])?;
     if rest[0] != 2 {
         log::error!("CONNACK remaining length {} instead of 2", rest[0]);
-        return Err(Error::Status(MQTTStatus::MQTTBadResponse));
+        return Err(Error::BadResponse);
     }
     recv_exact(ctx, &mut rest[1..])?;
     // The CONNACK's two bytes checked here rather than through `wire`'s
@@ -206,12 +204,12 @@ fn receive_connack<P: Port>(
 #[cold]
 fn malformed(e: wire::Error) -> Error {
     log::error!("malformed CONNACK: {e}");
-    Error::Malformed(e)
+    Error::Malformed(e.kind())
 }
 
 /// Fills `dst`, allowing `MQTT_RECV_POLLING_TIMEOUT_MS` without data
 /// between pieces.
-fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), MQTTStatus> {
+fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), Error> {
     let stall_ms = Config::recv_polling_timeout_ms();
     let mut filled = 0;
     let mut last = clock(ctx);
@@ -219,7 +217,7 @@ fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), MQTTStatus> {
         let got = ctx.recv_into(dst.get_mut(filled..).unwrap_or_default());
         if got < 0 {
             log::error!("transport recv failed with {got}");
-            return Err(MQTTStatus::MQTTRecvFailed);
+            return Err(Error::RecvFailed);
         }
         let now = clock(ctx);
         if got > 0 {
@@ -230,7 +228,7 @@ fn recv_exact<P: Port>(ctx: &mut P, dst: &mut [u8]) -> Result<(), MQTTStatus> {
                 "packet stalled for {stall_ms} ms after {filled} of {} bytes",
                 dst.len()
             );
-            return Err(MQTTStatus::MQTTRecvFailed);
+            return Err(Error::RecvFailed);
         }
     }
     Ok(())
@@ -261,20 +259,17 @@ fn forget_session<P: Port>(ctx: &mut P) {
 /// The broker kept our session: finish what the records say was in flight.
 /// PUBRELs go out again for publishes past PUBREC; unacknowledged publishes go
 /// out again with DUP set when the retransmit callbacks are registered.
-fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
+fn resume_session<P: Port>(ctx: &mut P) -> Result<(), Error> {
     let mut cursor = 0;
     loop {
         let id = records::pubrel_to_resend(ctx.record_array(true), &mut cursor);
         if id == 0 {
             break;
         }
-        let status = send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true);
-        if status != MQTTStatus::MQTTSuccess {
-            return status;
-        }
+        send_ack(ctx, MQTTPubAckType::MQTTPubrel, id, true)?;
     }
     if !ctx.has_retransmit() {
-        return MQTTStatus::MQTTSuccess;
+        return Ok(());
     }
     let mut cursor = 0;
     loop {
@@ -291,11 +286,11 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
             .unwrap_or(MQTTQoS::MQTTQoS0);
         let Some(stored) = ctx.retrieve(id) else {
             log::error!("the retrieve callback could not give back PUBLISH {id}");
-            return MQTTStatus::MQTTPublishRetrieveFailed;
+            return Err(Error::PublishRetrieveFailed);
         };
         let Some((&first_byte, rest)) = stored.as_ref().split_first() else {
             log::error!("the retrieve callback gave back an empty PUBLISH {id}");
-            return MQTTStatus::MQTTPublishRetrieveFailed;
+            return Err(Error::PublishRetrieveFailed);
         };
         // DUP (bit 3) set on a copy of the first byte: the stored bytes stay
         // as the application keeps them.
@@ -303,7 +298,7 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         let mut vectors: [&[u8]; 2] = [&dup_first, rest];
         if send_vectors(ctx, &mut vectors).is_err() {
             log::error!("resending PUBLISH {id} failed");
-            return MQTTStatus::MQTTSendFailed;
+            return Err(Error::SendFailed);
         }
         // The copy is on the wire again: the record now waits for its
         // PUBACK/PUBREC exactly as after a first successful send. A record
@@ -312,10 +307,10 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
         // would reconnect into the same trap forever (coreMQTT v3 does).
         if let Err(e) = ctx.outgoing().publish_sent(id, qos) {
             log::error!("resent PUBLISH {id}: its record cannot move on: {e:?}");
-            return e;
+            return Err(e);
         }
     }
-    MQTTStatus::MQTTSuccess
+    Ok(())
 }
 
 /// Sends DISCONNECT when connected and marks the context not connected.
@@ -323,21 +318,21 @@ fn resume_session<P: Port>(ctx: &mut P) -> MQTTStatus {
 /// With a transport failure pending nothing is sent (the stream is unusable);
 /// the context is reset to not connected and the call succeeds, which is how
 /// the application acknowledges the failure.
-pub fn disconnect<P: Port>(ctx: &mut P) -> MQTTStatus {
+pub fn disconnect<P: Port>(ctx: &mut P) -> Result<(), Error> {
     // The link state read directly, as in `connect_reporting`.
     let link = *ctx.session().link;
     let status = if link == Link::UP {
         match send_bytes(ctx, &DISCONNECT) {
-            Ok(()) => MQTTStatus::MQTTSuccess,
+            Ok(()) => Ok(()),
             Err(e) => {
                 log::error!("sending DISCONNECT failed: {e:?}");
-                MQTTStatus::MQTTSendFailed
+                Err(Error::SendFailed)
             }
         }
     } else if link == Link::BROKEN {
-        MQTTStatus::MQTTSuccess
+        Ok(())
     } else {
-        return MQTTStatus::MQTTStatusNotConnected;
+        return Err(Error::NotConnected);
     };
     let c = ctx.session();
     *c.link = Link::DOWN;

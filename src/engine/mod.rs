@@ -26,13 +26,16 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
+pub mod c_enum;
 pub mod config;
 pub mod connect;
 pub mod error;
 pub mod keepalive;
+pub mod packets;
 pub mod port;
 pub mod process;
 pub mod publish;
+pub mod record;
 pub mod records;
 pub mod send;
 pub mod subscribe;

@@ -12,7 +12,7 @@ use core::ops::Range;
 
 use crate::wire::QoS;
 
-use crate::coremqtt::context::MQTTPubAckInfo_t;
+use crate::engine::record::MQTTPubAckInfo_t;
 
 use super::records::{Outgoing, StateRecords};
 
@@ -47,7 +47,7 @@ pub struct Link;
 
 /// The integer [`Session::link`] is stored in: coreMQTT's
 /// `MQTTConnectionStatus_t`, whose size follows the target's C enums.
-pub type LinkRaw = crate::coremqtt::context::MQTTConnectionStatusRaw;
+pub type LinkRaw = super::c_enum::Raw;
 
 impl Link {
     /// No connection.

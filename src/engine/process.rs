@@ -3,15 +3,15 @@
 //! Bytes accumulate in the network buffer; `MQTTContext_t::index` counts the
 //! ones held there between calls. Each call reads what the transport has
 //! (without blocking beyond the transport's own timeout) unless a complete
-//! packet is already held, and handles the first packet once it is complete. Until then it returns `MQTTNeedMoreBytes` and
+//! packet is already held, and handles the first packet once it is complete. Until then it returns [`Progress::Partial`] (`MQTTNeedMoreBytes` through the coreMQTT face) and
 //! keeps the partial bytes. Bytes after a handled packet stay in the buffer for
 //! the next call.
 //!
 //! | situation | coreMQTT v2.3.1 | rsmqtt |
 //! |---|---|---|
-//! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call returns **`MQTTNoMemory`**; the connection stays usable |
-//! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `MQTTSuccess` |
-//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | `MQTTBadResponse`, not delivered |
+//! | packet longer than the network buffer | drained from the socket and silently dropped; the call returns `MQTTSuccess` | drained from the socket, logged with both sizes, the call fails with **[`Error::NoMemory`]** (`MQTTNoMemory`); the connection stays usable |
+//! | PUBREL for a packet id without a record (e.g. records lost in a reboot) | `MQTTBadParameter` from the loop on every redelivery, the broker never gets its PUBCOMP | answered with **PUBCOMP** (MQTT 3.1.1 4.3.3: the receiver must answer every PUBREL), logged as a warning, `Ok` (`MQTTSuccess`) |
+//! | PUBLISH with a topic that is not UTF-8, or breaks another rule `wire` checks | delivered | [`Error::Malformed`] with the rule (built for size [`Error::BadResponse`]; both `MQTTBadResponse`), not delivered |
 //!
 //! Why drain the oversized packet rather than fail the connection: the stream
 //! stays in sync once the packet's bytes are read, so one oversized message
@@ -19,10 +19,10 @@
 //! plus the logged sizes tell the developer exactly how large the buffer must
 //! be. If the drain itself fails (transport error or `PACKET_RX_TIMEOUT_MS`
 //! without data) the stream is out of sync, so the call returns
-//! `MQTTRecvFailed` and the context becomes `MQTTDisconnectPending`.
+//! [`Error::RecvFailed`] and the link becomes broken (`MQTTDisconnectPending`).
 
-use crate::coremqtt::context::{MQTTPubAckType, MQTTPublishState};
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckType, MQTTPublishState};
 use crate::wire::{self, ack, FixedHeader, PacketType, QoS};
 
 use super::config::Config;
@@ -37,34 +37,19 @@ use super::send::{clock, mark_disconnect_pending, send_bytes};
 pub enum Progress {
     /// Nothing arrived (keep-alive may have sent a PINGREQ).
     Idle,
-    /// Part of a packet is held; call again (`MQTTNeedMoreBytes`).
+    /// Part of a packet is held; call again (the coreMQTT face's
+    /// `MQTTNeedMoreBytes`). Not an error: the engine keeps the bytes and the
+    /// next call continues.
     Partial,
     /// One packet was handled.
     Handled,
 }
 
-impl Progress {
-    /// The coreMQTT status of a successful loop call.
-    pub fn status(self) -> MQTTStatus {
-        match self {
-            Progress::Partial => MQTTStatus::MQTTNeedMoreBytes,
-            Progress::Idle | Progress::Handled => MQTTStatus::MQTTSuccess,
-        }
-    }
-}
-
-/// Turns a status of the engine's inner steps into a result.
-fn ok_if_success(status: MQTTStatus) -> Result<(), Error> {
-    match status {
-        MQTTStatus::MQTTSuccess => Ok(()),
-        other => Err(Error::Status(other)),
-    }
-}
-
 /// One loop call (`MQTT_ProcessLoop` with `manage_keep_alive`,
 /// `MQTT_ReceiveLoop` without): clears the "control packet sent" mark, then
 /// receives and handles at most one packet. A packet that breaks MQTT 3.1.1
-/// is [`Error::Malformed`] with `wire`'s reason.
+/// is [`Error::Malformed`] with `wire`'s reason ([`Error::BadResponse`] when
+/// built for size).
 pub fn run<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Progress, Error> {
     *ctx.session().control_sent = false;
     receive_one(ctx, manage_keep_alive)
@@ -95,7 +80,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
             log::error!("transport recv failed with {got}");
         }
         mark_disconnect_pending(ctx);
-        return Err(Error::Status(MQTTStatus::MQTTRecvFailed));
+        return Err(Error::RecvFailed);
     }
     let index = held.saturating_add(got.unsigned_abs() as usize).min(size);
     *ctx.session().held = index;
@@ -114,7 +99,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
     let framed = peek(ctx.buffer().get(..index).unwrap_or_default());
 
     if got == 0 && !complete && manage_keep_alive {
-        ok_if_success(keepalive::check(ctx))?;
+        keepalive::check(ctx)?;
     }
 
     let header = match framed {
@@ -123,7 +108,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
         Err(None) if index >= size => {
             log::error!("network buffer of {size} bytes cannot even hold a fixed header");
             mark_disconnect_pending(ctx);
-            return Err(Error::Status(MQTTStatus::MQTTNoMemory));
+            return Err(Error::NoMemory);
         }
         Err(None) => return Ok(Progress::Partial),
         Err(Some(e)) => return Err(bad_header(e)),
@@ -131,7 +116,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 
     let total = header.packet_len();
     if total > size {
-        return Err(Error::Status(drop_oversized(ctx, header, index, size)));
+        return Err(drop_oversized(ctx, header, index, size));
     }
     if total > index {
         return Ok(Progress::Partial);
@@ -162,12 +147,7 @@ pub fn receive_one<P: Port>(ctx: &mut P, manage_keep_alive: bool) -> Result<Prog
 /// (smaller on a Cortex-M4). The calls made in between (the transport's) do
 /// not get the context; and should the buffer still shrink, each receive
 /// checks its window against the buffer as it is then.
-fn drop_oversized<P: Port>(
-    ctx: &mut P,
-    header: FixedHeader,
-    held: usize,
-    size: usize,
-) -> MQTTStatus {
+fn drop_oversized<P: Port>(ctx: &mut P, header: FixedHeader, held: usize, size: usize) -> Error {
     let total = header.packet_len();
     log::error!(
         "incoming {:?} packet of {total} bytes does not fit the {size}-byte network buffer; \
@@ -183,7 +163,7 @@ fn drop_oversized<P: Port>(
         if got < 0 {
             log::error!("transport recv failed with {got} while dropping the oversized packet");
             mark_disconnect_pending(ctx);
-            return MQTTStatus::MQTTRecvFailed;
+            return Error::RecvFailed;
         }
         let now = clock(ctx);
         if got > 0 {
@@ -194,10 +174,10 @@ fn drop_oversized<P: Port>(
                 "no data for {timeout} ms while dropping the oversized packet ({left} bytes left)"
             );
             mark_disconnect_pending(ctx);
-            return MQTTStatus::MQTTRecvFailed;
+            return Error::RecvFailed;
         }
     }
-    MQTTStatus::MQTTNoMemory
+    Error::NoMemory
 }
 
 /// Where `part` starts within `whole` (both from the same buffer).
@@ -227,7 +207,7 @@ fn decode(buf: &[u8], header: &FixedHeader, event: &mut Event) -> Result<(), Ref
 type Refusal = wire::Error;
 
 /// Built for size (`cfg(rsmqtt_small)`, see build.rs) no reason: the loop's
-/// status is `MQTTBadResponse` whatever the reason and firmware compiles the
+/// error is [`Error::BadResponse`] whatever the reason and firmware compiles the
 /// log out, so the `wire::Error` values the inlined decoders would build are
 /// dropped where they arise (about 90 bytes less on a Cortex-M4, measured with
 /// scripts/code-size-compare.sh).
@@ -337,7 +317,7 @@ fn handle_packet<P: Port>(
     if let Err(e) = decode(ctx.buffer(), &header, &mut event) {
         return Err(malformed(ty, e));
     }
-    let status = match ty {
+    match ty {
         PacketType::Publish => incoming_publish(ctx, &event),
         PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
             publish_ack(ctx, &event, ack_type(ty))
@@ -347,7 +327,7 @@ fn handle_packet<P: Port>(
             if !manage_keep_alive {
                 ctx.deliver(&event);
             }
-            MQTTStatus::MQTTSuccess
+            Ok(())
         }
         // SUBACK and UNSUBACK. A refused filter is news for the application,
         // not a loop error.
@@ -359,10 +339,9 @@ fn handle_packet<P: Port>(
                 );
             }
             ctx.deliver(&event);
-            MQTTStatus::MQTTSuccess
+            Ok(())
         }
-    };
-    ok_if_success(status)
+    }
 }
 
 /// The fixed header at the start of `buf`: `Err(None)` while it is
@@ -382,15 +361,15 @@ fn peek(buf: &[u8]) -> Result<FixedHeader, Option<Refusal>> {
 #[cfg(not(rsmqtt_small))]
 fn bad_header(e: Refusal) -> Error {
     log::error!("malformed fixed header from the server: {e}");
-    Error::Malformed(e)
+    Error::Malformed(e.kind())
 }
 
 /// The loop's error for a fixed header `wire` refused: built for size (see
-/// [`Refusal`]) the status [`Error::Malformed`] maps to.
+/// [`Refusal`]) [`Error::BadResponse`], without the reason.
 #[cfg(rsmqtt_small)]
 fn bad_header(_: Refusal) -> Error {
     log::error!("malformed fixed header from the server");
-    Error::Status(MQTTStatus::MQTTBadResponse)
+    Error::BadResponse
 }
 
 /// A packet `wire` refused: logged, and the loop's error.
@@ -399,17 +378,17 @@ fn bad_header(_: Refusal) -> Error {
 #[inline(never)]
 fn malformed(ty: PacketType, e: Refusal) -> Error {
     log::error!("malformed {ty:?} from the server: {e}");
-    Error::Malformed(e)
+    Error::Malformed(e.kind())
 }
 
 /// A packet `wire` refused: logged, and the loop's error. Built for size the
-/// reason is not kept (see [`Refusal`]): the error is the status
-/// [`Error::Malformed`] maps to. Inlined: with the log compiled out (as in
+/// reason is not kept (see [`Refusal`]): the error is
+/// [`Error::BadResponse`]. Inlined: with the log compiled out (as in
 /// firmware) nothing is left but that constant.
 #[cfg(rsmqtt_small)]
 fn malformed(ty: PacketType, _: Refusal) -> Error {
     log::error!("malformed {ty:?} from the server");
-    Error::Status(MQTTStatus::MQTTBadResponse)
+    Error::BadResponse
 }
 
 /// The acknowledgement of PUBACK, PUBREC, PUBREL or PUBCOMP: the packet
@@ -435,9 +414,9 @@ pub(crate) fn mqtt_qos(qos: QoS) -> MQTTQoS {
 
 /// An incoming PUBLISH: record it (QoS 1/2), hand it to the application,
 /// acknowledge it.
-fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
+fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> Result<(), Error> {
     let Some(publish) = &event.publish else {
-        return MQTTStatus::MQTTBadResponse;
+        return Err(Error::BadResponse);
     };
     let id = event.packet_id;
     let qos = mqtt_qos(publish.qos);
@@ -450,7 +429,7 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
                 "QoS {} PUBLISH {id} dropped: no incoming records (MQTT_InitStatefulQoS)",
                 qos as u32
             );
-            return MQTTStatus::MQTTRecvFailed;
+            return Err(Error::RecvFailed);
         }
         // Packet identifier 0 cannot reach here: `wire` refuses it.
         match records::receive_publish(incoming, id, qos) {
@@ -463,7 +442,7 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
             // id as a new publication whatever its DUP flag: deliver it. coreMQTT
             // drops it as a duplicate; at-least-once allows the rare double
             // delivery, not the loss.
-            Err(MQTTStatus::MQTTStateCollision) if qos == MQTTQoS::MQTTQoS1 && !publish.dup => {
+            Err(Error::StateCollision) if qos == MQTTQoS::MQTTQoS1 && !publish.dup => {
                 log::warn!("QoS 1 PUBLISH {id} reuses a held id without DUP: a new message (MQTT 3.1.1 4.3.2)");
             }
             // A resend (DUP=1) of a publish we already have (our ack was lost):
@@ -471,7 +450,7 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
             // collision is a resend, DUP or not: the record stays until PUBREL,
             // and exactly-once (4.3.3) forbids delivering an id twice before
             // then; a broker may only reuse the id after our PUBCOMP.
-            Err(MQTTStatus::MQTTStateCollision) => {
+            Err(Error::StateCollision) => {
                 duplicate = true;
                 if !publish.dup {
                     log::warn!("PUBLISH {id} repeated without the DUP flag (MQTT-3.3.1-1)");
@@ -479,7 +458,7 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
             }
             Err(e) => {
                 log::error!("cannot record incoming PUBLISH {id}: {e:?}");
-                return e;
+                return Err(e);
             }
         }
     }
@@ -487,24 +466,24 @@ fn incoming_publish<P: Port>(ctx: &mut P, event: &Event) -> MQTTStatus {
         ctx.deliver(event);
     }
     match qos {
-        MQTTQoS::MQTTQoS0 => MQTTStatus::MQTTSuccess,
+        MQTTQoS::MQTTQoS0 => Ok(()),
         MQTTQoS::MQTTQoS1 => send(ctx, Ack::PubAck, id, true),
         MQTTQoS::MQTTQoS2 => send(ctx, Ack::PubRec, id, true),
     }
 }
 
 /// An incoming PUBACK, PUBREC, PUBREL or PUBCOMP.
-fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: Ack) -> MQTTStatus {
+fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: Ack) -> Result<(), Error> {
     let id = event.packet_id;
     let step = records::ack_step(ack, Direction::Receive);
     let state = match records::apply_ack(ctx.record_array(step.outgoing), id, step) {
         Ok(state) => state,
         // `wire` refuses identifier 0, so this is "no record for `id`".
-        Err(MQTTStatus::MQTTBadResponse) if ack == Ack::PubRel => {
+        Err(Error::BadResponse) if ack == Ack::PubRel => {
             log::warn!("PUBREL {id} without a state record (lost, e.g. in a reboot): answering PUBCOMP (MQTT 3.1.1 4.3.3)");
             return send(ctx, Ack::PubComp, id, false);
         }
-        Err(e) => return record_error(id, e),
+        Err(e) => return Err(record_error(id, e)),
     };
     if matches!(ack, Ack::PubAck | Ack::PubRec) {
         // The broker has the publish now: a stored copy is no longer needed.
@@ -514,14 +493,14 @@ fn publish_ack<P: Port>(ctx: &mut P, event: &Event, ack: Ack) -> MQTTStatus {
     match state {
         MQTTPublishState::MQTTPubRelSend => send(ctx, Ack::PubRel, id, true),
         MQTTPublishState::MQTTPubCompSend => send(ctx, Ack::PubComp, id, true),
-        _ => MQTTStatus::MQTTSuccess,
+        _ => Ok(()),
     }
 }
 
 /// A failed record update, logged when the record is missing (the other
 /// failures log themselves in `records`).
-fn record_error(id: u16, e: MQTTStatus) -> MQTTStatus {
-    if e == MQTTStatus::MQTTBadResponse {
+fn record_error(id: u16, e: Error) -> Error {
+    if e == Error::BadResponse {
         log::error!("no state record for packet identifier {id}");
     }
     e
@@ -545,7 +524,7 @@ pub fn send_ack<P: Port>(
     ack: MQTTPubAckType,
     id: u16,
     update_record: bool,
-) -> MQTTStatus {
+) -> Result<(), Error> {
     send(ctx, ack.into(), id, update_record)
 }
 
@@ -554,27 +533,27 @@ pub fn send_ack<P: Port>(
 ///
 /// Every caller passes an identifier that is not 0: one `wire` decoded (it
 /// refuses 0), or one `records::pubrel_to_resend` returned (0 ends its
-/// walk). Other builds still refuse 0 with `MQTTBadParameter`; size builds
+/// walk). Other builds still refuse 0 with [`Error::BadParameter`]; size builds
 /// (`cfg(rsmqtt_small)`, see build.rs) leave the unreachable check out
 /// (8 bytes on a Cortex-M4, measured with scripts/code-size-compare.sh).
-pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> MQTTStatus {
+pub fn send<P: Port>(ctx: &mut P, ack: Ack, id: u16, update_record: bool) -> Result<(), Error> {
     #[cfg(not(rsmqtt_small))]
     if id == 0 {
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     let packet = ack_packet(ack, id);
     if send_bytes(ctx, &packet).is_err() {
         log::error!("sending {ack:?} for packet {id} failed");
-        return MQTTStatus::MQTTSendFailed;
+        return Err(Error::SendFailed);
     }
     *ctx.session().control_sent = true;
     if !update_record {
-        return MQTTStatus::MQTTSuccess;
+        return Ok(());
     }
     let step = records::ack_step(ack, Direction::Send);
     match records::apply_ack(ctx.record_array(step.outgoing), id, step) {
-        Ok(_) => MQTTStatus::MQTTSuccess,
-        Err(e) => record_error(id, e),
+        Ok(_) => Ok(()),
+        Err(e) => Err(record_error(id, e)),
     }
 }
 

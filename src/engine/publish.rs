@@ -1,9 +1,10 @@
 //! `MQTT_Publish`: one PUBLISH sent as vectors over the caller's topic and
 //! payload, with its state record for QoS 1 and 2.
 
-use crate::coremqtt::serializer;
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use super::packets;
+use crate::engine::record::MQTTQoS;
 
+use super::error::Error;
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{send_vectors, send_vectors_inline};
@@ -37,23 +38,23 @@ pub struct Publish<'a> {
 /// callback refuses the publish nothing was sent and no copy exists, so the
 /// record reserved by this call is freed again (coreMQTT leaves it, and a
 /// later session resumption then fails with `MQTTPublishRetrieveFailed`).
-pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTStatus {
+pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> Result<(), Error> {
     let qos1_or_2 = p.qos != MQTTQoS::MQTTQoS0;
     if qos1_or_2 && packet_id == 0 {
         log::error!(
             "MQTT_Publish: QoS {} needs a non-zero packet identifier",
             p.qos as u32
         );
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     if qos1_or_2 && ctx.record_array(true).is_empty() {
         log::error!(
             "MQTT_Publish: QoS {} needs outgoing records (MQTT_InitStatefulQoS)",
             p.qos as u32
         );
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
-    // `MQTT_GetPublishPacketSize`'s checks (`serializer::publish_packet_size`,
+    // `MQTT_GetPublishPacketSize`'s checks (`packets::publish_packet_size`,
     // same statuses), on the sizes this function sends from: a topic of 1 to
     // 65,535 bytes, and (coreMQTT's limit) the whole packet, not only its
     // remaining length, at most 268,435,455 bytes.
@@ -74,11 +75,9 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
             p.topic.len(),
             p.payload.len()
         );
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
-    if let Some(refusal) = require_connected(ctx) {
-        return refusal;
-    }
+    require_connected(ctx)?;
 
     // The slot of the record this call reserved, if it reserved one.
     let mut reserved: Option<usize> = None;
@@ -86,10 +85,10 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         match ctx.outgoing().reserve_slot(packet_id, p.qos) {
             Ok(slot) => reserved = Some(slot),
             // An application resending its own publish (DUP) reuses the record.
-            Err(MQTTStatus::MQTTStateCollision) if p.dup => {}
+            Err(Error::StateCollision) if p.dup => {}
             Err(e) => {
                 log::error!("MQTT_Publish: cannot reserve a record for packet {packet_id}: {e:?}");
-                return e;
+                return Err(e);
             }
         }
     }
@@ -105,7 +104,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     let id_bytes = packet_id.to_be_bytes();
     let id_part = id_bytes.get(..id_len).unwrap_or_default();
     let mut head = [0u8; COALESCED_HEAD_CAP];
-    let first_byte = serializer::publish_type_byte(p.qos, p.retain, p.dup);
+    let first_byte = packets::publish_type_byte(p.qos, p.retain, p.dup);
     let topic_len = p.topic.len() as u16;
     // Built for size the header is the serializer's out-of-line
     // `header_with_u16` (the SUBSCRIBE header's and
@@ -114,7 +113,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     #[cfg(rsmqtt_small)]
     let (coalesced, header_len) = (
         false,
-        serializer::header_with_u16(&mut head, first_byte, remaining, topic_len),
+        packets::header_with_u16(&mut head, first_byte, remaining, topic_len),
     );
     #[cfg(rsmqtt_small)]
     let head_len = header_len;
@@ -152,7 +151,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         parts[0] = header;
         if stored == Some(false) {
             log::error!("MQTT_Publish: the store callback refused packet {packet_id}");
-            return release(ctx, reserved, packet_id, MQTTStatus::MQTTPublishStoreFailed);
+            return release(ctx, reserved, packet_id, Error::PublishStoreFailed);
         }
     }
     let result = if coalesced {
@@ -165,7 +164,7 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
     };
     if let Err(e) = result {
         log::error!("MQTT_Publish: sending packet {packet_id} failed: {e:?}");
-        return MQTTStatus::MQTTSendFailed;
+        return Err(Error::SendFailed);
     }
     if qos1_or_2 {
         // Built for size (`cfg(rsmqtt_small)`, see build.rs) the record is
@@ -176,12 +175,9 @@ pub fn publish<P: Port>(ctx: &mut P, p: &Publish<'_>, packet_id: u16) -> MQTTSta
         let moved = ctx.outgoing().publish_sent(packet_id, p.qos);
         #[cfg(not(rsmqtt_small))]
         let moved = ctx.outgoing().sent(reserved, packet_id, p.qos);
-        return match moved {
-            Ok(_) => MQTTStatus::MQTTSuccess,
-            Err(e) => e,
-        };
+        moved?;
     }
-    MQTTStatus::MQTTSuccess
+    Ok(())
 }
 
 /// Longest topic sent in one piece with the fixed header and the packet
@@ -208,17 +204,17 @@ const COALESCED_HEAD_CAP: usize = raw::PUBLISH_HEAD_MAX_LEN;
 /// DUP, bit 3 of a PUBLISH's first byte (MQTT 3.1.1 3.3.1.1).
 const DUP_FLAG: u8 = 0x08;
 
-/// Frees the record this call reserved, then returns `status`.
+/// Frees the record this call reserved, then fails with `error`.
 fn release<P: Port>(
     ctx: &mut P,
     reserved: Option<usize>,
     packet_id: u16,
-    status: MQTTStatus,
-) -> MQTTStatus {
+    error: Error,
+) -> Result<(), Error> {
     if reserved.is_some() {
         let _ = ctx.outgoing().remove(packet_id);
     }
-    status
+    Err(error)
 }
 
 #[cfg(test)]

@@ -11,12 +11,13 @@
 //! Everything here works on slices and never panics; the coreMQTT state
 //! functions (`coremqtt::state`) and the engine both call it.
 
-use crate::coremqtt::context::{
+use crate::engine::record::{
     MQTTPubAckInfo_t, MQTTPubAckType, MQTTPubAckTypeRaw, MQTTPublishState, MQTTPublishStateRaw,
     MQTT_PACKET_ID_INVALID,
 };
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
-use crate::coremqtt::state::{MQTTStateCursor_t, MQTTStateOperation};
+use crate::engine::record::{MQTTQoS, MQTTQoSRaw};
+
+use super::error::Error;
 impl MQTTPublishState {
     /// The state for a raw value C stored, or `None` when it is not one of
     /// the eleven states.
@@ -109,26 +110,17 @@ pub enum Direction {
     Receive = 1,
 }
 
-impl From<MQTTStateOperation> for Direction {
-    fn from(op: MQTTStateOperation) -> Self {
-        match op {
-            MQTTStateOperation::MQTT_SEND => Direction::Send,
-            MQTTStateOperation::MQTT_RECEIVE => Direction::Receive,
-        }
-    }
-}
-
 /// The state a publish enters when it is sent (`MQTT_SEND`) or received
 /// (`MQTT_RECEIVE`) with the given QoS: QoS 0 is done at once, QoS 1 waits
 /// for (or owes) a PUBACK, QoS 2 a PUBREC.
-pub fn calculate_state_publish(op: MQTTStateOperation, qos: MQTTQoS) -> MQTTPublishState {
+pub fn calculate_state_publish(op: Direction, qos: MQTTQoS) -> MQTTPublishState {
     use MQTTPublishState::*;
     match (qos, op) {
         (MQTTQoS::MQTTQoS0, _) => MQTTPublishDone,
-        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_SEND) => MQTTPubAckPending,
-        (MQTTQoS::MQTTQoS1, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubAckSend,
-        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_SEND) => MQTTPubRecPending,
-        (MQTTQoS::MQTTQoS2, MQTTStateOperation::MQTT_RECEIVE) => MQTTPubRecSend,
+        (MQTTQoS::MQTTQoS1, Direction::Send) => MQTTPubAckPending,
+        (MQTTQoS::MQTTQoS1, Direction::Receive) => MQTTPubAckSend,
+        (MQTTQoS::MQTTQoS2, Direction::Send) => MQTTPubRecPending,
+        (MQTTQoS::MQTTQoS2, Direction::Receive) => MQTTPubRecSend,
     }
 }
 
@@ -200,7 +192,7 @@ const fn bits(mut states: &[MQTTPublishState]) -> u16 {
 /// Whether the stored `state` is one of `states` (bits as from [`bits`]); a
 /// value outside 0..=10 (C may have written anything) is none of them.
 fn state_in(states: u16, state: MQTTPublishStateRaw) -> bool {
-    let bit = crate::coremqtt::c_enum::to_index(state);
+    let bit = super::c_enum::to_index(state);
     bit < 16 && (states >> bit) & 1 != 0
 }
 
@@ -289,10 +281,10 @@ pub fn ack_step(ack: Ack, direction: Direction) -> AckStep {
 /// transition accepts.
 pub fn calculate_state_ack(
     ack: MQTTPubAckType,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoSRaw,
 ) -> MQTTPublishState {
-    let step = ack_step(ack.into(), op.into());
+    let step = ack_step(ack.into(), op);
     if qos == step.qos as MQTTQoSRaw {
         step.new
     } else {
@@ -302,8 +294,8 @@ pub fn calculate_state_ack(
 
 /// Whether the acknowledgement `ack`, travelling in direction `op`, belongs
 /// to one of our outgoing publishes (else to an incoming one).
-pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: MQTTStateOperation) -> bool {
-    ack_step(ack.into(), op.into()).outgoing
+pub fn ack_concerns_outgoing(ack: MQTTPubAckType, op: Direction) -> bool {
+    ack_step(ack.into(), op).outgoing
 }
 
 /// An empty slot, as a deleted record is left.
@@ -340,19 +332,16 @@ pub(crate) fn compact(records: &mut [MQTTPubAckInfo_t]) -> usize {
     next_free
 }
 
-/// Adds a record after the last used slot. `MQTTStateCollision` when the
-/// packet identifier is already recorded, `MQTTNoMemory` when no slot is
-/// free (or the array is empty).
+/// Adds a record after the last used slot. [`Error::StateCollision`] when
+/// the packet identifier is already recorded, [`Error::NoMemory`] when no
+/// slot is free (or the array is empty).
 fn add_record(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> MQTTStatus {
-    match add_record_at(records, packet_id, qos, state) {
-        Ok(_) => MQTTStatus::MQTTSuccess,
-        Err(e) => e,
-    }
+) -> Result<(), Error> {
+    add_record_at(records, packet_id, qos, state).map(|_| ())
 }
 
 /// [`add_record`], returning the index of the new record.
@@ -362,57 +351,57 @@ fn add_record_at(
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> Result<usize, MQTTStatus> {
+) -> Result<usize, Error> {
     match insert(records, packet_id, qos, state) {
-        (MQTTStatus::MQTTSuccess, index) => Ok(index),
-        (refusal, _) => Err(refusal),
+        (Insert::Added, index) => Ok(index),
+        (Insert::Collision, _) => Err(Error::StateCollision),
+        (Insert::Full, _) => Err(Error::NoMemory),
     }
 }
 
-/// The body of [`add_record_at`]: `MQTTSuccess` and the new record's index,
-/// or the refusal. A pair rather than a `Result`: a status and an index
-/// come back in two registers, where `Result<usize, MQTTStatus>` goes
-/// through memory (measured smaller at its callers on a Cortex-M4).
+/// What [`insert`] did: one byte, so that it and the index come back in two
+/// registers (a `Result<usize, Error>`, or a pair holding the two-byte
+/// `Error`, goes through memory: measured larger at the callers on a
+/// Cortex-M4).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Insert {
+    /// The record was added at the returned index.
+    Added,
+    /// A record with this packet identifier exists already.
+    Collision,
+    /// No free slot.
+    Full,
+}
+
+/// The body of [`add_record_at`]: the outcome and the new record's index.
 fn insert(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
     state: MQTTPublishState,
-) -> (MQTTStatus, usize) {
-    match insert_checked(records, packet_id, qos, state) {
-        Ok(index) => (MQTTStatus::MQTTSuccess, index),
-        Err(refusal) => (refusal, 0),
-    }
-}
-
-/// [`insert`] with `?`.
-#[inline(always)]
-fn insert_checked(
-    records: &mut [MQTTPubAckInfo_t],
-    packet_id: u16,
-    qos: MQTTQoS,
-    state: MQTTPublishState,
-) -> Result<usize, MQTTStatus> {
+) -> (Insert, usize) {
     // The collision check comes first: a collision adds nothing, so it must
     // not move records either. `MQTT_Publish(dup = true)` of a stored publish
     // ends here, and compacting would shift the records under a
     // `MQTT_PublishToResend` cursor, which would then skip the publishes
     // that moved and never resend them (coreMQTT compacts first).
     let Some(mut used_end) = used_end_unless_collision(records, packet_id) else {
-        return Err(MQTTStatus::MQTTStateCollision);
+        return (Insert::Collision, 0);
     };
     if used_end == records.len() {
         used_end = compact(records);
     }
     // The first free slot after the last used one: earlier holes stay empty
     // so that the array order remains the order of insertion.
-    let record = records.get_mut(used_end).ok_or(MQTTStatus::MQTTNoMemory)?;
+    let Some(record) = records.get_mut(used_end) else {
+        return (Insert::Full, 0);
+    };
     *record = MQTTPubAckInfo_t {
         packetId: packet_id,
         qos: qos as MQTTQoSRaw,
         publishState: state as MQTTPublishStateRaw,
     };
-    Ok(used_end)
+    (Insert::Added, used_end)
 }
 
 /// The end of the used slots (everything after it is free), or `None` when
@@ -499,14 +488,14 @@ pub struct StateRecords<'a> {
 impl StateRecords<'_> {
     /// Reserves a record for an outgoing publish before it is sent
     /// (`MQTT_ReserveState`). QoS 0 needs no record and succeeds at once.
-    /// Errors: packet identifier 0 → `MQTTBadParameter`; identifier in use →
-    /// `MQTTStateCollision`; no free slot → `MQTTNoMemory`.
-    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+    /// Errors: packet identifier 0 → [`Error::BadParameter`]; identifier in use →
+    /// [`Error::StateCollision`]; no free slot → [`Error::NoMemory`].
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<(), Error> {
         Outgoing(self.outgoing).reserve(packet_id, qos)
     }
 
     /// [`Outgoing::reserve_slot`] on the outgoing records.
-    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, Error> {
         Outgoing(self.outgoing).reserve_slot(packet_id, qos)
     }
 
@@ -516,7 +505,7 @@ impl StateRecords<'_> {
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         Outgoing(self.outgoing).sent(slot, packet_id, qos)
     }
 
@@ -524,20 +513,20 @@ impl StateRecords<'_> {
     /// and returns the publish's new state.
     ///
     /// QoS 0 → `MQTTPublishDone` without touching the records. Packet
-    /// identifier 0 → `MQTTBadParameter`. Sending needs a reserved record with
-    /// the same QoS (`MQTTBadParameter` otherwise); receiving adds a record
-    /// (`MQTTStateCollision` when the server resends a publish we still hold,
-    /// `MQTTNoMemory` when full). A transition the state machine forbids →
-    /// `MQTTIllegalState`.
+    /// identifier 0 → [`Error::BadParameter`]. Sending needs a reserved record with
+    /// the same QoS ([`Error::BadParameter`] otherwise); receiving adds a record
+    /// ([`Error::StateCollision`] when the server resends a publish we still hold,
+    /// [`Error::NoMemory`] when full). A transition the state machine forbids →
+    /// [`Error::IllegalState`].
     pub fn update_publish(
         &mut self,
         packet_id: u16,
-        op: MQTTStateOperation,
+        op: Direction,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         let records: &mut [MQTTPubAckInfo_t] = match op {
-            MQTTStateOperation::MQTT_SEND => self.outgoing,
-            MQTTStateOperation::MQTT_RECEIVE => self.incoming,
+            Direction::Send => self.outgoing,
+            Direction::Receive => self.incoming,
         };
         update_publish(records, packet_id, op, qos)
     }
@@ -545,9 +534,9 @@ impl StateRecords<'_> {
     /// Records that an acknowledgement was sent or received
     /// (`MQTT_UpdateStateAck`) and returns the publish's new state.
     ///
-    /// Packet identifier 0 → `MQTTBadParameter`; no record for it →
-    /// `MQTTBadResponse` (the server acknowledged something we never sent);
-    /// a transition the state machine forbids → `MQTTIllegalState`. A
+    /// Packet identifier 0 → [`Error::BadParameter`]; no record for it →
+    /// [`Error::BadResponse`] (the server acknowledged something we never sent);
+    /// a transition the state machine forbids → [`Error::IllegalState`]. A
     /// completed exchange frees its record. A received PUBREC moves the
     /// record to the back, so that PUBRELs are resent in the order their
     /// PUBRECs arrived.
@@ -555,9 +544,9 @@ impl StateRecords<'_> {
         &mut self,
         packet_id: u16,
         ack: MQTTPubAckType,
-        op: MQTTStateOperation,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
-        let step = ack_step(ack.into(), op.into());
+        op: Direction,
+    ) -> Result<MQTTPublishState, Error> {
+        let step = ack_step(ack.into(), op);
         let records: &mut [MQTTPubAckInfo_t] = if step.outgoing {
             self.outgoing
         } else {
@@ -567,9 +556,9 @@ impl StateRecords<'_> {
     }
 
     /// Frees the record of an outgoing publish whose send failed
-    /// (`MQTT_RemoveStateRecord`). `MQTTBadParameter` when there is no such
+    /// (`MQTT_RemoveStateRecord`). [`Error::BadParameter`] when there is no such
     /// record or it is not a QoS 1/2 record.
-    pub fn remove_outgoing(&mut self, packet_id: u16) -> MQTTStatus {
+    pub fn remove_outgoing(&mut self, packet_id: u16) -> Result<(), Error> {
         Outgoing(self.outgoing).remove(packet_id)
     }
 }
@@ -584,11 +573,11 @@ impl Outgoing<'_> {
     /// [`StateRecords::reserve`] (`MQTT_ReserveState`) on the outgoing
     /// records alone. Not [`Outgoing::reserve_slot`], so that function stays
     /// inlined in the engine's publish (firmware measured smaller).
-    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> MQTTStatus {
+    pub fn reserve(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<(), Error> {
         if qos == MQTTQoS::MQTTQoS0 {
-            MQTTStatus::MQTTSuccess
+            Ok(())
         } else if packet_id == MQTT_PACKET_ID_INVALID {
-            MQTTStatus::MQTTBadParameter
+            Err(Error::BadParameter)
         } else {
             add_record(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
         }
@@ -596,9 +585,9 @@ impl Outgoing<'_> {
 
     /// [`StateRecords::reserve`] for QoS 1 or 2, returning the index of the
     /// new record, which [`Outgoing::sent`] then finds without a search.
-    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, MQTTStatus> {
+    pub fn reserve_slot(&mut self, packet_id: u16, qos: MQTTQoS) -> Result<usize, Error> {
         if qos == MQTTQoS::MQTTQoS0 || packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
         add_record_at(self.0, packet_id, qos, MQTTPublishState::MQTTPublishSend)
     }
@@ -613,8 +602,8 @@ impl Outgoing<'_> {
         slot: Option<usize>,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+    ) -> Result<MQTTPublishState, Error> {
+        let new = calculate_state_publish(Direction::Send, qos);
         if let Some(record) = slot.and_then(|slot| self.0.get_mut(slot)) {
             if qos != MQTTQoS::MQTTQoS0
                 && record.packetId == packet_id
@@ -631,19 +620,19 @@ impl Outgoing<'_> {
     /// `update_publish(packet_id, MQTT_SEND, qos)`
     /// ([`StateRecords::update_publish`]): QoS 0 → `MQTTPublishDone`,
     /// identifier 0 or no reserved record with that QoS →
-    /// `MQTTBadParameter`, a forbidden transition → `MQTTIllegalState`.
+    /// [`Error::BadParameter`], a forbidden transition → [`Error::IllegalState`].
     pub fn publish_sent(
         &mut self,
         packet_id: u16,
         qos: MQTTQoS,
-    ) -> Result<MQTTPublishState, MQTTStatus> {
+    ) -> Result<MQTTPublishState, Error> {
         if qos == MQTTQoS::MQTTQoS0 {
             return Ok(MQTTPublishState::MQTTPublishDone);
         }
         if packet_id == MQTT_PACKET_ID_INVALID {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
-        let new = calculate_state_publish(MQTTStateOperation::MQTT_SEND, qos);
+        let new = calculate_state_publish(Direction::Send, qos);
         // Searched from the back: the record was normally reserved
         // just before the send, after the last used slot. Packet
         // identifiers are unique in the array (`add_record` refuses
@@ -653,9 +642,9 @@ impl Outgoing<'_> {
             .iter_mut()
             .rev()
             .find(|record| record.packetId == packet_id)
-            .ok_or(MQTTStatus::MQTTBadParameter)?;
+            .ok_or(Error::BadParameter)?;
         if record.qos != qos as MQTTQoSRaw {
-            return Err(MQTTStatus::MQTTBadParameter);
+            return Err(Error::BadParameter);
         }
         // A send leaves the reservation's `MQTTPublishSend` for the
         // pending state of its QoS; a resend after a session
@@ -673,7 +662,7 @@ impl Outgoing<'_> {
                     new.name()
                 );
             }
-            return Err(MQTTStatus::MQTTIllegalState);
+            return Err(Error::IllegalState);
         }
         record.publishState = new as MQTTPublishStateRaw;
         Ok(new)
@@ -681,14 +670,14 @@ impl Outgoing<'_> {
 
     /// Frees the record of a publish whose send failed
     /// ([`StateRecords::remove_outgoing`]).
-    pub fn remove(&mut self, packet_id: u16) -> MQTTStatus {
+    pub fn remove(&mut self, packet_id: u16) -> Result<(), Error> {
         // As `find`, identifier 0 is never a record; the slot itself, not
         // an index and a second bounds check.
         if packet_id == MQTT_PACKET_ID_INVALID {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         }
         let Some(record) = self.0.iter_mut().find(|r| r.packetId == packet_id) else {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         };
         let qos_ok = matches!(
             MQTTQoS::from_raw(record.qos),
@@ -696,10 +685,10 @@ impl Outgoing<'_> {
         );
         if record.publishState == MQTTPublishState::MQTTStateNull as MQTTPublishStateRaw || !qos_ok
         {
-            return MQTTStatus::MQTTBadParameter;
+            return Err(Error::BadParameter);
         }
         *record = FREE_SLOT;
-        MQTTStatus::MQTTSuccess
+        Ok(())
     }
 }
 
@@ -709,20 +698,20 @@ impl Outgoing<'_> {
 pub fn update_publish(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoS,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     if qos == MQTTQoS::MQTTQoS0 {
         return Ok(MQTTPublishState::MQTTPublishDone);
     }
     if packet_id == MQTT_PACKET_ID_INVALID {
-        return Err(MQTTStatus::MQTTBadParameter);
+        return Err(Error::BadParameter);
     }
     match op {
-        MQTTStateOperation::MQTT_SEND => Outgoing(records).publish_sent(packet_id, qos),
+        Direction::Send => Outgoing(records).publish_sent(packet_id, qos),
         // Not `receive_publish`, which then has the engine as its one caller
         // and inlines there (smaller on a Cortex-M4).
-        MQTTStateOperation::MQTT_RECEIVE => {
+        Direction::Receive => {
             let new = calculate_state_publish(op, qos);
             add_record_at(records, packet_id, qos, new).map(|_| new)
         }
@@ -735,9 +724,9 @@ pub fn update_ack_in(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     step: AckStep,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     let result = apply_ack(records, packet_id, step);
-    if result == Err(MQTTStatus::MQTTBadResponse) {
+    if result == Err(Error::BadResponse) {
         log::error!("no state record for packet identifier {packet_id}");
     }
     result
@@ -750,8 +739,8 @@ pub fn receive_publish(
     incoming: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     qos: MQTTQoS,
-) -> Result<MQTTPublishState, MQTTStatus> {
-    let new = calculate_state_publish(MQTTStateOperation::MQTT_RECEIVE, qos);
+) -> Result<MQTTPublishState, Error> {
+    let new = calculate_state_publish(Direction::Receive, qos);
     add_record_at(incoming, packet_id, qos, new).map(|_| new)
 }
 
@@ -762,14 +751,14 @@ pub fn apply_ack(
     records: &mut [MQTTPubAckInfo_t],
     packet_id: u16,
     step: AckStep,
-) -> Result<MQTTPublishState, MQTTStatus> {
+) -> Result<MQTTPublishState, Error> {
     if packet_id == MQTT_PACKET_ID_INVALID {
-        return Err(MQTTStatus::MQTTBadParameter);
+        return Err(Error::BadParameter);
     }
     // No record: the caller logs it (a PUBREL without one is answered).
     // The slot itself, not `find`'s index: no second bounds check.
     let Some(slot) = records.iter_mut().find(|r| r.packetId == packet_id) else {
-        return Err(MQTTStatus::MQTTBadResponse);
+        return Err(Error::BadResponse);
     };
     let current = slot.publishState;
     let valid = slot.qos == step.qos as MQTTQoSRaw && state_in(step.from, current);
@@ -785,7 +774,7 @@ pub fn apply_ack(
             }
             .name()
         );
-        return Err(MQTTStatus::MQTTIllegalState);
+        return Err(Error::IllegalState);
     }
     if current == new as MQTTPublishStateRaw {
         // A repeated acknowledgement after a session resumption.
@@ -807,7 +796,7 @@ pub fn apply_ack(
 /// The next outgoing publish that owes a PUBREL after a session resumption
 /// (state `MQTTPubRelSend` or `MQTTPubCompPending`), from `*cursor` on; 0
 /// when there is none. Call repeatedly with the same cursor.
-pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut usize) -> u16 {
     use MQTTPublishState::*;
     const STATES: u16 = bits(&[MQTTPubRelSend, MQTTPubCompPending]);
     select(outgoing, STATES, cursor)
@@ -816,7 +805,7 @@ pub fn pubrel_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCur
 /// The next outgoing publish to send again after a session resumption
 /// (state `MQTTPublishSend`, `MQTTPubAckPending` or `MQTTPubRecPending`),
 /// from `*cursor` on; 0 when there is none.
-pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut MQTTStateCursor_t) -> u16 {
+pub fn publish_to_resend(outgoing: &[MQTTPubAckInfo_t], cursor: &mut usize) -> u16 {
     use MQTTPublishState::*;
     const STATES: u16 = bits(&[MQTTPublishSend, MQTTPubAckPending, MQTTPubRecPending]);
     select(outgoing, STATES, cursor)
@@ -851,14 +840,12 @@ fn ack_transition_valid(current: MQTTPublishState, new: MQTTPublishState) -> boo
 fn publish_transition_valid(
     current: MQTTPublishState,
     new: MQTTPublishState,
-    op: MQTTStateOperation,
+    op: Direction,
     qos: MQTTQoS,
 ) -> bool {
     use MQTTPublishState::*;
     match current {
-        MQTTStateNull => {
-            op == MQTTStateOperation::MQTT_RECEIVE && matches!(new, MQTTPubAckSend | MQTTPubRecSend)
-        }
+        MQTTStateNull => op == Direction::Receive && matches!(new, MQTTPubAckSend | MQTTPubRecSend),
         MQTTPublishSend => match qos {
             MQTTQoS::MQTTQoS1 => new == MQTTPubAckPending,
             MQTTQoS::MQTTQoS2 => new == MQTTPubRecPending,
@@ -872,27 +859,24 @@ fn publish_transition_valid(
 
 #[cfg(test)]
 mod tests {
+    use super::Direction;
     use super::{
         ack_concerns_outgoing, ack_step, ack_transition_valid, add_record, apply_ack,
         calculate_state_ack, calculate_state_publish, publish_transition_valid, StateRecords,
         FREE_SLOT,
     };
-    use crate::coremqtt::context::{
+    use crate::engine::record::{
         MQTTPubAckInfo_t, MQTTPubAckType, MQTTPublishState, MQTTPublishStateRaw,
     };
-    use crate::coremqtt::serializer_types::{MQTTQoS, MQTTQoSRaw, MQTTStatus};
-    use crate::coremqtt::state::MQTTStateOperation;
+    use crate::engine::record::{MQTTQoS, MQTTQoSRaw};
+    use crate::engine::Error;
 
     /// The acknowledgement rules as they read in MQTT 3.1.1 4.3, written
     /// out case by case: the table must agree with them.
-    fn expected_state(
-        ack: MQTTPubAckType,
-        op: MQTTStateOperation,
-        qos: MQTTQoSRaw,
-    ) -> MQTTPublishState {
+    fn expected_state(ack: MQTTPubAckType, op: Direction, qos: MQTTQoSRaw) -> MQTTPublishState {
         use MQTTPubAckType::*;
         use MQTTPublishState::*;
-        let send = op == MQTTStateOperation::MQTT_SEND;
+        let send = op == Direction::Send;
         let (state, qos_needed) = match ack {
             MQTTPuback => (MQTTPublishDone, 1),
             MQTTPubrec if send => (MQTTPubRelPending, 2),
@@ -934,7 +918,7 @@ mod tests {
 
     #[test]
     fn a_sent_publish_follows_the_transition_rules() {
-        use MQTTStateOperation::MQTT_SEND;
+        use Direction::Send as MQTT_SEND;
         for qos in [MQTTQoS::MQTTQoS1, MQTTQoS::MQTTQoS2] {
             let new = calculate_state_publish(MQTT_SEND, qos);
             for current in 0..=20 as MQTTPublishStateRaw {
@@ -954,11 +938,7 @@ mod tests {
                     assert_eq!(got, Ok(new), "{qos:?} from {current}");
                     assert_eq!(outgoing[0].publishState, new as MQTTPublishStateRaw);
                 } else {
-                    assert_eq!(
-                        got,
-                        Err(MQTTStatus::MQTTIllegalState),
-                        "{qos:?} from {current}"
-                    );
+                    assert_eq!(got, Err(Error::IllegalState), "{qos:?} from {current}");
                     assert_eq!(outgoing[0].publishState, current);
                 }
             }
@@ -967,8 +947,8 @@ mod tests {
 
     #[test]
     fn the_ack_table_follows_the_transition_rules() {
+        use Direction::{Receive as MQTT_RECEIVE, Send as MQTT_SEND};
         use MQTTPubAckType::*;
-        use MQTTStateOperation::*;
         for ack in [MQTTPuback, MQTTPubrec, MQTTPubrel, MQTTPubcomp] {
             for op in [MQTT_SEND, MQTT_RECEIVE] {
                 let outgoing = match ack {
@@ -976,7 +956,7 @@ mod tests {
                     _ => op == MQTT_RECEIVE,
                 };
                 assert_eq!(ack_concerns_outgoing(ack, op), outgoing, "{ack:?} {op:?}");
-                assert_eq!(ack_step(ack.into(), op.into()).outgoing, outgoing);
+                assert_eq!(ack_step(ack.into(), op).outgoing, outgoing);
                 for qos in 0..=3 as MQTTQoSRaw {
                     let new = expected_state(ack, op, qos);
                     assert_eq!(
@@ -992,13 +972,13 @@ mod tests {
                             qos,
                             publishState: current,
                         }];
-                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op.into()));
+                        let got = apply_ack(&mut records, 7, ack_step(ack.into(), op));
                         if valid {
                             assert_eq!(got, Ok(new), "{ack:?} {op:?} qos {qos} from {current}");
                         } else {
                             assert_eq!(
                                 got,
-                                Err(MQTTStatus::MQTTIllegalState),
+                                Err(Error::IllegalState),
                                 "{ack:?} {op:?} qos {qos} from {current}"
                             );
                             assert_eq!(records[0].publishState, current);
@@ -1009,7 +989,7 @@ mod tests {
         }
     }
 
-    fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> MQTTStatus {
+    fn add(records: &mut [MQTTPubAckInfo_t], id: u16) -> Result<(), Error> {
         add_record(
             records,
             id,
@@ -1022,20 +1002,20 @@ mod tests {
     fn add_record_appends_finds_collisions_before_holes_and_compacts_when_full() {
         let mut records = [FREE_SLOT; 4];
         for id in [1, 2, 3] {
-            assert_eq!(add(&mut records, id), MQTTStatus::MQTTSuccess);
+            assert_eq!(add(&mut records, id), Ok(()));
         }
         records[1] = FREE_SLOT; // 2 acknowledged: a hole
-        assert_eq!(add(&mut records, 1), MQTTStatus::MQTTStateCollision);
-        assert_eq!(add(&mut records, 3), MQTTStatus::MQTTStateCollision);
+        assert_eq!(add(&mut records, 1), Err(Error::StateCollision));
+        assert_eq!(add(&mut records, 3), Err(Error::StateCollision));
         // The hole stays: the new record goes after the last used one.
-        assert_eq!(add(&mut records, 4), MQTTStatus::MQTTSuccess);
+        assert_eq!(add(&mut records, 4), Ok(()));
         let ids = |r: &[MQTTPubAckInfo_t]| r.iter().map(|r| r.packetId).collect::<Vec<_>>();
         assert_eq!(ids(&records), [1, 0, 3, 4]);
         // Last slot used: compact, then append.
-        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTSuccess);
+        assert_eq!(add(&mut records, 5), Ok(()));
         assert_eq!(ids(&records), [1, 3, 4, 5]);
-        assert_eq!(add(&mut records, 6), MQTTStatus::MQTTNoMemory);
-        assert_eq!(add(&mut records, 5), MQTTStatus::MQTTStateCollision);
-        assert_eq!(add(&mut [], 1), MQTTStatus::MQTTNoMemory);
+        assert_eq!(add(&mut records, 6), Err(Error::NoMemory));
+        assert_eq!(add(&mut records, 5), Err(Error::StateCollision));
+        assert_eq!(add(&mut [], 1), Err(Error::NoMemory));
     }
 }

@@ -2,12 +2,10 @@
 //! vectors over the caller's strings, at most `MQTT_SUB_UNSUB_MAX_VECTORS`
 //! vectors per transport call.
 
-use crate::coremqtt::serializer::{
-    self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE,
-};
-use crate::coremqtt::serializer_types::MQTTStatus;
+use super::packets::{self, SubscriptionAt, SubscriptionKind, SUBSCRIPTION_HEADER_MAX_SIZE};
 
 use super::config::Config;
+use super::error::Error;
 use super::keepalive::require_connected;
 use super::port::Port;
 use super::send::{mark_disconnect_pending, send_vectors};
@@ -23,10 +21,10 @@ pub fn send<'a, P: Port>(
     count: usize,
     filter: SubscriptionAt<'_, 'a>,
     packet_id: u16,
-) -> MQTTStatus {
+) -> Result<(), Error> {
     if packet_id == 0 {
         log::error!("{kind:?}: packet identifier 0");
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     let subscribe = kind == SubscriptionKind::Subscribe;
     // Per filter: its length prefix and the filter, and for SUBSCRIBE the
@@ -36,23 +34,19 @@ pub fn send<'a, P: Port>(
     // statuses as `MQTT_GetSubscribePacketSize`), which also finds whether
     // any subscription needs incoming records.
     let mut wants_qos1_or_2 = false;
-    let remaining =
-        serializer::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
+    let remaining = packets::checked_subscription_size(count, filter, kind, &mut wants_qos1_or_2);
     if remaining == 0 {
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
     if wants_qos1_or_2 && ctx.record_array(false).is_empty() {
         log::error!("{kind:?}: QoS 1/2 subscriptions need incoming records (MQTT_InitStatefulQoS)");
-        return MQTTStatus::MQTTBadParameter;
+        return Err(Error::BadParameter);
     }
-    if let Some(refusal) = require_connected(ctx) {
-        return refusal;
-    }
+    require_connected(ctx)?;
     let mut header = [0u8; SUBSCRIPTION_HEADER_MAX_SIZE];
     // Cannot fail: `remaining` was checked against the MQTT limit above
     // and the array holds the longest header.
-    let header_len =
-        serializer::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
+    let header_len = packets::header_with_u16(&mut header, kind.type_byte(), remaining, packet_id);
 
     let max = Config::sub_unsub_vectors_now();
     let header = header.get(..header_len).unwrap_or_default();
@@ -102,12 +96,12 @@ pub fn send<'a, P: Port>(
         let batch = vectors
             .get_mut(usize::from(started)..used)
             .unwrap_or_default();
-        if let Err(status) = send_batch(ctx, batch, &mut started) {
+        if let Err(e) = send_batch(ctx, batch, &mut started) {
             log::error!("{kind:?} {packet_id}: send failed");
-            return status;
+            return Err(e);
         }
     }
-    MQTTStatus::MQTTSuccess
+    Ok(())
 }
 
 /// Most vectors one batch holds: the header and [`BATCH_FILTERS_CAP`]
@@ -136,7 +130,7 @@ fn send_batch<P: Port>(
     ctx: &mut P,
     vectors: &mut [&[u8]],
     started: &mut bool,
-) -> Result<(), MQTTStatus> {
+) -> Result<(), Error> {
     match send_vectors(ctx, vectors) {
         Ok(()) => {
             *started = true;
@@ -147,7 +141,7 @@ fn send_batch<P: Port>(
             if *started {
                 mark_disconnect_pending(ctx);
             }
-            Err(MQTTStatus::MQTTSendFailed)
+            Err(Error::SendFailed)
         }
     }
 }

@@ -7,12 +7,14 @@ extern crate std;
 use std::collections::{BTreeMap, VecDeque};
 use std::vec::Vec;
 
+use super::packets::Connect;
 use super::port::{Event, Link, LinkRaw, Port, Session};
+use super::process::Progress;
 use super::records::StateRecords;
+use super::Error;
 use super::{connect, process, publish};
-use crate::coremqtt::context::{MQTTPubAckInfo_t, MQTTPublishState};
-use crate::coremqtt::serializer::Connect;
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::engine::record::MQTTQoS;
+use crate::engine::record::{MQTTPubAckInfo_t, MQTTPublishState};
 use crate::wire::{self, ConnectReturnCode};
 
 const FREE: MQTTPubAckInfo_t = MQTTPubAckInfo_t {
@@ -173,12 +175,9 @@ impl Port for MemoryPort {
     }
 }
 
-/// One `MQTT_ProcessLoop`, as the coreMQTT face reports it.
-fn loop_status(port: &mut MemoryPort) -> MQTTStatus {
-    match process::run(port, true) {
-        Ok(progress) => progress.status(),
-        Err(e) => e.status(),
-    }
+/// One `MQTT_ProcessLoop`.
+fn loop_status(port: &mut MemoryPort) -> Result<Progress, Error> {
+    process::run(port, true)
 }
 
 fn params(clean_session: bool) -> Connect<'static> {
@@ -208,7 +207,7 @@ fn refused_connack_carries_its_return_code() {
     port.broker_sends(&[0x20, 2, 0, 5]);
     assert_eq!(
         connect::connect(&mut port, &params(true), None, 1000),
-        Err(super::Error::Refused(ConnectReturnCode::NotAuthorized))
+        Err(Error::Refused(ConnectReturnCode::NotAuthorized))
     );
     assert_eq!(port.s.link, Link::DOWN);
 }
@@ -220,7 +219,7 @@ fn refused_connack_reports_its_session_present_bit() {
     let mut seen = None;
     assert_eq!(
         connect::connect_reporting(&mut port, &params(true), None, 1000, &mut seen),
-        Err(super::Error::Refused(ConnectReturnCode::NotAuthorized))
+        Err(Error::Refused(ConnectReturnCode::NotAuthorized))
     );
     assert_eq!(
         seen,
@@ -236,7 +235,7 @@ fn session_present_on_a_clean_session_is_reported_and_refused() {
     let mut seen = None;
     assert_eq!(
         connect::connect_reporting(&mut port, &params(true), None, 1000, &mut seen),
-        Err(super::Error::Status(MQTTStatus::MQTTBadResponse))
+        Err(Error::BadResponse)
     );
     assert_eq!(seen, Some(true));
 }
@@ -260,7 +259,7 @@ fn stored_publish_has_dup_set_while_the_sent_one_keeps_the_callers_flag() {
         topic: b"t",
         payload: b"hi",
     };
-    assert_eq!(publish::publish(&mut port, &p, 9), MQTTStatus::MQTTSuccess);
+    assert_eq!(publish::publish(&mut port, &p, 9), Ok(()));
     assert_eq!(port.take_sent(), [0x35, 7, 0, 1, b't', 0, 9, b'h', b'i']);
     assert_eq!(
         port.stored.get(&9).map(Vec::as_slice),
@@ -280,7 +279,7 @@ fn publish_with_a_topic_too_long_to_coalesce_sends_the_same_bytes() {
             topic: &topic,
             payload: b"xyz",
         };
-        assert_eq!(publish::publish(&mut port, &p, 3), MQTTStatus::MQTTSuccess);
+        assert_eq!(publish::publish(&mut port, &p, 3), Ok(()));
         let remaining = 2 + topic_len + 2 + 3;
         let mut expected = vec![0x32];
         if remaining < 128 {
@@ -301,9 +300,7 @@ fn malformed_connack_carries_the_wire_reason() {
     port.broker_sends(&[0x20, 2, 0x02, 0]);
     assert_eq!(
         connect::connect(&mut port, &params(true), None, 1000),
-        Err(super::Error::Malformed(wire::Error::InvalidConnAckFlags(
-            0x02
-        )))
+        Err(Error::Malformed(wire::ErrorKind::InvalidConnAckFlags))
     );
 }
 
@@ -320,9 +317,9 @@ fn connack_reasons_match_the_wire_decoder() {
             let result =
                 connect::connect_reporting(&mut port, &params(false), None, 1000, &mut seen);
             let expected = match wire::ConnAck::decode(&[0x20, 2, flags, code]) {
-                Err(e) => Err(super::Error::Malformed(e)),
+                Err(e) => Err(Error::Malformed(e.kind())),
                 Ok((ack, _)) if ack.return_code != ConnectReturnCode::Accepted => {
-                    Err(super::Error::Refused(ack.return_code))
+                    Err(Error::Refused(ack.return_code))
                 }
                 Ok((ack, _)) => Ok(ack.session_present),
             };
@@ -350,7 +347,7 @@ fn stored_copy_of_an_uncoalesced_publish_has_dup_set() {
         topic: &topic,
         payload: b"z",
     };
-    assert_eq!(publish::publish(&mut port, &p, 5), MQTTStatus::MQTTSuccess);
+    assert_eq!(publish::publish(&mut port, &p, 5), Ok(()));
     let mut expected = vec![0x32, 2 + 100 + 2 + 1, 0, 100];
     expected.extend(topic);
     expected.extend([0, 5, b'z']);
@@ -369,10 +366,10 @@ fn qos1_publish_goes_out_and_its_puback_completes_it() {
         topic: b"t",
         payload: b"hi",
     };
-    assert_eq!(publish::publish(&mut port, &p, 7), MQTTStatus::MQTTSuccess);
+    assert_eq!(publish::publish(&mut port, &p, 7), Ok(()));
     assert_eq!(port.take_sent(), [0x32, 7, 0, 1, b't', 0, 7, b'h', b'i']);
     port.broker_sends(&[0x40, 2, 0, 7]);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.events.len(), 1);
     assert_eq!(port.events[0].packet_id, 7);
     assert!(port.outgoing.iter().all(|r| r.packetId == 0));
@@ -383,15 +380,13 @@ fn qos1_publish_goes_out_and_its_puback_completes_it() {
 fn publish_with_invalid_utf8_topic_is_refused_and_not_delivered() {
     let mut port = connected(true);
     port.broker_sends(&[0x30, 5, 0, 2, 0xC3, 0x28, b'x']);
-    // Built for size the loop keeps no reason, only the status (see
-    // `process::Refusal`).
+    // Built for size the loop keeps no reason (see `process::Refusal`).
     let expected = if cfg!(rsmqtt_small) {
-        super::Error::Status(MQTTStatus::MQTTBadResponse)
+        Error::BadResponse
     } else {
-        super::Error::Malformed(wire::Error::InvalidUtf8)
+        Error::Malformed(wire::ErrorKind::InvalidUtf8)
     };
     assert_eq!(process::run(&mut port, true), Err(expected));
-    assert_eq!(expected.status(), MQTTStatus::MQTTBadResponse);
     assert!(port.events.is_empty());
 }
 
@@ -400,8 +395,8 @@ fn truncated_packet_then_close_is_a_receive_failure() {
     let mut port = connected(true);
     port.broker_sends(&[0x30, 20, 0, 3, b'a']);
     port.closed = true;
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTNeedMoreBytes);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTRecvFailed);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Partial));
+    assert_eq!(loop_status(&mut port), Err(Error::RecvFailed));
     assert_eq!(port.s.link, Link::BROKEN);
     assert!(port.events.is_empty());
 }
@@ -419,15 +414,12 @@ fn publish_resent_on_resumption_waits_for_its_acknowledgement() {
         topic: b"t",
         payload: b"x",
     };
-    assert_eq!(
-        publish::publish(&mut port, &p, 9),
-        MQTTStatus::MQTTSendFailed
-    );
+    assert_eq!(publish::publish(&mut port, &p, 9), Err(Error::SendFailed));
     assert_eq!(
         port.outgoing[0].publishState,
         MQTTPublishState::MQTTPublishSend as u32
     );
-    assert_eq!(connect::disconnect(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(connect::disconnect(&mut port), Ok(()));
 
     port.send_budget = None;
     port.take_sent();
@@ -444,10 +436,10 @@ fn publish_resent_on_resumption_waits_for_its_acknowledgement() {
         MQTTPublishState::MQTTPubRecPending as u32
     );
     port.broker_sends(&[0x50, 2, 0, 9]);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.take_sent(), [0x62, 2, 0, 9]);
     port.broker_sends(&[0x70, 2, 0, 9]);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert!(port.outgoing.iter().all(|r| r.packetId == 0));
 }
 
@@ -464,7 +456,7 @@ fn qos1_held_after_a_lost_puback() -> MemoryPort {
     let mut port = connected(false);
     port.broker_sends(&[0x32, 6, 0, 1, b't', 0, 5, b'a']);
     port.send_budget = Some(0);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSendFailed);
+    assert_eq!(loop_status(&mut port), Err(Error::SendFailed));
     assert_eq!(port.events.len(), 1);
     assert_eq!(last_payload(&port), Some(b"a".to_vec()));
     assert!(port.incoming.iter().any(|r| r.packetId == 5));
@@ -486,7 +478,7 @@ fn qos1_held_after_a_lost_puback() -> MemoryPort {
 fn qos1_publish_reusing_a_held_id_without_dup_is_delivered() {
     let mut port = qos1_held_after_a_lost_puback();
     port.broker_sends(&[0x32, 6, 0, 1, b't', 0, 5, b'b']);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.events.len(), 2, "the new message is delivered");
     assert_eq!(last_payload(&port), Some(b"b".to_vec()));
     assert_eq!(port.take_sent(), [0x40, 2, 0, 5]);
@@ -499,7 +491,7 @@ fn qos1_publish_reusing_a_held_id_without_dup_is_delivered() {
 fn qos1_publish_resent_with_dup_on_a_held_id_is_acknowledged_not_delivered() {
     let mut port = qos1_held_after_a_lost_puback();
     port.broker_sends(&[0x3A, 6, 0, 1, b't', 0, 5, b'a']);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.events.len(), 1, "no second delivery");
     assert_eq!(port.take_sent(), [0x40, 2, 0, 5]);
     assert!(port.incoming.iter().all(|r| r.packetId == 0));
@@ -511,18 +503,19 @@ fn qos1_publish_resent_with_dup_on_a_held_id_is_acknowledged_not_delivered() {
 fn qos2_publish_reusing_a_held_id_without_dup_is_not_delivered_twice() {
     let mut port = connected(false);
     port.broker_sends(&[0x34, 6, 0, 1, b't', 0, 5, b'a']);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.take_sent(), [0x50, 2, 0, 5]);
     port.broker_sends(&[0x34, 6, 0, 1, b't', 0, 5, b'b']);
-    assert_eq!(loop_status(&mut port), MQTTStatus::MQTTSuccess);
+    assert_eq!(loop_status(&mut port), Ok(Progress::Handled));
     assert_eq!(port.events.len(), 1);
     assert_eq!(port.take_sent(), [0x50, 2, 0, 5]);
 }
 
 #[test]
 fn subscribe_sent_in_batches_is_the_serializers_packet() {
+    use super::packets::{Subscription, SubscriptionKind};
     use super::subscribe;
-    use crate::coremqtt::serializer::{serialize_subscription, Subscription, SubscriptionKind};
+    use crate::coremqtt::serializer::serialize_subscription;
     // More filters than one batch of vectors holds (at most 64 vectors, two
     // or three per filter), with every QoS, so that the lengths and QoS
     // bytes of several batches are all checked.
@@ -552,7 +545,7 @@ fn subscribe_sent_in_batches_is_the_serializers_packet() {
         let mut port = connected(true);
         assert_eq!(
             subscribe::send(&mut port, kind, names.len(), &|i| Some(filter(i)), 11),
-            MQTTStatus::MQTTSuccess
+            Ok(())
         );
         let mut expected = [0u8; 1024];
         let len = serialize_subscription(&mut expected, kind, &subs, 11).unwrap();

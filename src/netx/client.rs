@@ -33,7 +33,7 @@ use super::queue::ReceiveQueue;
 use super::secure::{rustls_config, store};
 use super::threadx::{UINT, ULONG, USHORT};
 use crate::coremqtt::serializer::{Connect, Subscription, SubscriptionKind, Will as WillParams};
-use crate::coremqtt::serializer_types::{MQTTQoS, MQTTStatus};
+use crate::coremqtt::serializer_types::MQTTQoS;
 use crate::engine::publish::Publish;
 use crate::engine::{self, Error as EngineError};
 use crate::transport::tcp;
@@ -152,17 +152,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Maps an engine status from publish/subscribe/unsubscribe to NetX.
-fn send_status(status: MQTTStatus) -> UINT {
-    match status {
-        MQTTStatus::MQTTSuccess => NXD_MQTT_SUCCESS,
-        MQTTStatus::MQTTBadParameter => NXD_MQTT_INVALID_PARAMETER,
-        MQTTStatus::MQTTNoMemory => NXD_MQTT_PACKET_POOL_EMPTY,
-        MQTTStatus::MQTTStatusNotConnected | MQTTStatus::MQTTStatusDisconnectPending => {
-            NXD_MQTT_NOT_CONNECTED
-        }
-        MQTTStatus::MQTTSendFailed => NXD_MQTT_COMMUNICATION_FAILURE,
-        _ => NXD_MQTT_INTERNAL_ERROR,
+/// Maps the engine's result of a publish, subscribe or unsubscribe to NetX.
+fn send_status(result: Result<(), EngineError>) -> UINT {
+    match result {
+        Ok(()) => NXD_MQTT_SUCCESS,
+        Err(EngineError::BadParameter) => NXD_MQTT_INVALID_PARAMETER,
+        Err(EngineError::NoMemory) => NXD_MQTT_PACKET_POOL_EMPTY,
+        Err(EngineError::NotConnected | EngineError::DisconnectPending) => NXD_MQTT_NOT_CONNECTED,
+        Err(EngineError::SendFailed) => NXD_MQTT_COMMUNICATION_FAILURE,
+        Err(_) => NXD_MQTT_INTERNAL_ERROR,
     }
 }
 
@@ -375,6 +373,45 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The NetX codes of a publish, subscribe or unsubscribe, for the engine
+    /// results they answer (the codes the face returned when the engine
+    /// reported coreMQTT statuses).
+    #[test]
+    fn engine_results_map_to_netx_codes() {
+        assert_eq!(send_status(Ok(())), NXD_MQTT_SUCCESS);
+        assert_eq!(
+            send_status(Err(EngineError::BadParameter)),
+            NXD_MQTT_INVALID_PARAMETER
+        );
+        assert_eq!(
+            send_status(Err(EngineError::NoMemory)),
+            NXD_MQTT_PACKET_POOL_EMPTY
+        );
+        assert_eq!(
+            send_status(Err(EngineError::NotConnected)),
+            NXD_MQTT_NOT_CONNECTED
+        );
+        assert_eq!(
+            send_status(Err(EngineError::DisconnectPending)),
+            NXD_MQTT_NOT_CONNECTED
+        );
+        assert_eq!(
+            send_status(Err(EngineError::SendFailed)),
+            NXD_MQTT_COMMUNICATION_FAILURE
+        );
+        for other in [
+            EngineError::StateCollision,
+            EngineError::IllegalState,
+            EngineError::PublishStoreFailed,
+        ] {
+            assert_eq!(
+                send_status(Err(other)),
+                NXD_MQTT_INTERNAL_ERROR,
+                "{other:?}"
+            );
+        }
+    }
 
     #[test]
     fn netx_addresses_become_socket_addresses() {

@@ -142,7 +142,114 @@ pub enum Error {
     },
 }
 
+/// Which rule an [`Error`] names, without the values it carries: one byte,
+/// for callers that keep the reason in a small result type (the session
+/// engine's `engine::Error::Malformed`). [`Error::kind`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum ErrorKind {
+    /// [`Error::Incomplete`].
+    Incomplete,
+    /// [`Error::BufferTooSmall`].
+    BufferTooSmall,
+    /// [`Error::TooFewVectors`].
+    TooFewVectors,
+    /// [`Error::RemainingLengthTooLong`].
+    RemainingLengthTooLong,
+    /// [`Error::RemainingLengthNotMinimal`].
+    RemainingLengthNotMinimal,
+    /// [`Error::PacketTooLarge`].
+    PacketTooLarge,
+    /// [`Error::WrongRemainingLength`].
+    WrongRemainingLength,
+    /// [`Error::ReservedPacketType`].
+    ReservedPacketType,
+    /// [`Error::InvalidFlags`].
+    InvalidFlags,
+    /// [`Error::InvalidQos`].
+    InvalidQos,
+    /// [`Error::DupWithQos0`].
+    DupWithQos0,
+    /// [`Error::ZeroPacketId`].
+    ZeroPacketId,
+    /// [`Error::InvalidUtf8`].
+    InvalidUtf8,
+    /// [`Error::NullCharacter`].
+    NullCharacter,
+    /// [`Error::FieldTooLong`].
+    FieldTooLong,
+    /// [`Error::Truncated`].
+    Truncated,
+    /// [`Error::TrailingBytes`].
+    TrailingBytes,
+    /// [`Error::InvalidProtocolName`].
+    InvalidProtocolName,
+    /// [`Error::UnsupportedProtocolLevel`].
+    UnsupportedProtocolLevel,
+    /// [`Error::ReservedConnectFlag`].
+    ReservedConnectFlag,
+    /// [`Error::WillFlagsWithoutWill`].
+    WillFlagsWithoutWill,
+    /// [`Error::PasswordWithoutUsername`].
+    PasswordWithoutUsername,
+    /// [`Error::InvalidConnAckFlags`].
+    InvalidConnAckFlags,
+    /// [`Error::InvalidConnectReturnCode`].
+    InvalidConnectReturnCode,
+    /// [`Error::SessionPresentWithError`].
+    SessionPresentWithError,
+    /// [`Error::InvalidSubAckReturnCode`].
+    InvalidSubAckReturnCode,
+    /// [`Error::ReservedQosBits`].
+    ReservedQosBits,
+    /// [`Error::EmptyPayload`].
+    EmptyPayload,
+    /// [`Error::InvalidTopicName`].
+    InvalidTopicName,
+    /// [`Error::InvalidTopicFilter`].
+    InvalidTopicFilter,
+    /// [`Error::UnexpectedPacketType`].
+    UnexpectedPacketType,
+}
+
 impl Error {
+    /// The rule this error names, without its values.
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Incomplete { .. } => ErrorKind::Incomplete,
+            Error::BufferTooSmall { .. } => ErrorKind::BufferTooSmall,
+            Error::TooFewVectors { .. } => ErrorKind::TooFewVectors,
+            Error::RemainingLengthTooLong => ErrorKind::RemainingLengthTooLong,
+            Error::RemainingLengthNotMinimal => ErrorKind::RemainingLengthNotMinimal,
+            Error::PacketTooLarge => ErrorKind::PacketTooLarge,
+            Error::WrongRemainingLength { .. } => ErrorKind::WrongRemainingLength,
+            Error::ReservedPacketType(_) => ErrorKind::ReservedPacketType,
+            Error::InvalidFlags { .. } => ErrorKind::InvalidFlags,
+            Error::InvalidQos(_) => ErrorKind::InvalidQos,
+            Error::DupWithQos0 => ErrorKind::DupWithQos0,
+            Error::ZeroPacketId => ErrorKind::ZeroPacketId,
+            Error::InvalidUtf8 => ErrorKind::InvalidUtf8,
+            Error::NullCharacter => ErrorKind::NullCharacter,
+            Error::FieldTooLong => ErrorKind::FieldTooLong,
+            Error::Truncated => ErrorKind::Truncated,
+            Error::TrailingBytes => ErrorKind::TrailingBytes,
+            Error::InvalidProtocolName => ErrorKind::InvalidProtocolName,
+            Error::UnsupportedProtocolLevel(_) => ErrorKind::UnsupportedProtocolLevel,
+            Error::ReservedConnectFlag => ErrorKind::ReservedConnectFlag,
+            Error::WillFlagsWithoutWill => ErrorKind::WillFlagsWithoutWill,
+            Error::PasswordWithoutUsername => ErrorKind::PasswordWithoutUsername,
+            Error::InvalidConnAckFlags(_) => ErrorKind::InvalidConnAckFlags,
+            Error::InvalidConnectReturnCode(_) => ErrorKind::InvalidConnectReturnCode,
+            Error::SessionPresentWithError => ErrorKind::SessionPresentWithError,
+            Error::InvalidSubAckReturnCode(_) => ErrorKind::InvalidSubAckReturnCode,
+            Error::ReservedQosBits(_) => ErrorKind::ReservedQosBits,
+            Error::EmptyPayload => ErrorKind::EmptyPayload,
+            Error::InvalidTopicName(_) => ErrorKind::InvalidTopicName,
+            Error::InvalidTopicFilter(_) => ErrorKind::InvalidTopicFilter,
+            Error::UnexpectedPacketType { .. } => ErrorKind::UnexpectedPacketType,
+        }
+    }
+
     /// True for [`Error::Incomplete`]: more input may still make a valid
     /// packet. Every other decode error is a protocol violation.
     pub const fn is_incomplete(&self) -> bool {

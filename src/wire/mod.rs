@@ -101,7 +101,7 @@ pub use body::IoSlices;
 pub use connack::{ConnAck, ConnectReturnCode};
 pub use connect::{Connect, Will};
 pub(crate) use cursor::{copy_into, shift_to_front};
-pub use error::{Error, TopicError};
+pub use error::{Error, ErrorKind, TopicError};
 pub use header::{packet_len, split_first_byte, FixedHeader, PacketType};
 pub use packet::{decode, Packet};
 pub use publish::{Publish, PublishBody, PublishParts, PUBLISH_MAX_VECTORS, PUBLISH_SCRATCH_LEN};

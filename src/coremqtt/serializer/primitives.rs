@@ -7,36 +7,11 @@ use super::*;
 
 /// Largest remaining length the four-byte encoding can carry (§2.2.3).
 pub const MAX_REMAINING_LENGTH: usize = length::MAX_REMAINING_LENGTH;
-/// Size of the CONNECT variable header: protocol name (6), level (1), flags
-/// (1), keep alive (2) (§3.1.2).
-pub(crate) const CONNECT_VARIABLE_HEADER_SIZE: usize = 10;
-/// Most bytes [`connect_fixed_header`] writes: type, four length bytes and
-/// the variable header.
-pub const CONNECT_FIXED_HEADER_MAX_SIZE: usize = 1 + 4 + CONNECT_VARIABLE_HEADER_SIZE;
 /// Most bytes [`serialize_publish_header_without_topic`] writes: type, four
 /// length bytes and the topic length.
 pub const PUBLISH_HEADER_WITHOUT_TOPIC_MAX_SIZE: usize = 1 + 4 + 2;
-/// Most bytes [`subscription_header`] writes: type, four length bytes and
-/// the packet identifier.
-pub const SUBSCRIPTION_HEADER_MAX_SIZE: usize = 1 + 4 + 2;
 /// DISCONNECT and PINGREQ are two bytes: type and a zero remaining length.
 pub const EMPTY_PACKET_SIZE: usize = 2;
-/// Protocol level of MQTT 3.1.1 (§3.1.2.2).
-pub(crate) const PROTOCOL_LEVEL_3_1_1: u8 = 4;
-
-/// PUBLISH fixed-header flag bits (§3.3.1).
-pub(crate) const PUBLISH_FLAG_RETAIN: u8 = 0x01;
-pub(crate) const PUBLISH_FLAG_QOS1: u8 = 0x02;
-pub(crate) const PUBLISH_FLAG_QOS2: u8 = 0x04;
-pub(crate) const PUBLISH_FLAG_DUP: u8 = 0x08;
-
-/// CONNECT flag bits (§3.1.2.3).
-pub(crate) const CONNECT_FLAG_CLEAN: u8 = 0x02;
-pub(crate) const CONNECT_FLAG_WILL: u8 = 0x04;
-pub(crate) const CONNECT_FLAG_WILL_RETAIN: u8 = 0x20;
-pub(crate) const CONNECT_FLAG_PASSWORD: u8 = 0x40;
-pub(crate) const CONNECT_FLAG_USERNAME: u8 = 0x80;
-
 use crate::wire::raw::RawError;
 pub use crate::wire::raw::{packet_size, remaining_length_size};
 
@@ -103,5 +78,20 @@ mod tests {
                 "{type_byte:#04x}"
             );
         }
+    }
+
+    /// The engine builds the first bytes of the packets it sends from
+    /// `wire`'s packet types; they are the header's constants.
+    #[test]
+    fn engine_type_bytes_are_the_c_constants() {
+        use crate::coremqtt::serializer_types::{
+            MQTT_PACKET_TYPE_CONNECT, MQTT_PACKET_TYPE_PUBLISH, MQTT_PACKET_TYPE_SUBSCRIBE,
+            MQTT_PACKET_TYPE_UNSUBSCRIBE,
+        };
+        use crate::engine::packets;
+        assert_eq!(packets::CONNECT_TYPE_BYTE, MQTT_PACKET_TYPE_CONNECT);
+        assert_eq!(packets::PUBLISH_TYPE_BYTE, MQTT_PACKET_TYPE_PUBLISH);
+        assert_eq!(packets::SUBSCRIBE_TYPE_BYTE, MQTT_PACKET_TYPE_SUBSCRIBE);
+        assert_eq!(packets::UNSUBSCRIBE_TYPE_BYTE, MQTT_PACKET_TYPE_UNSUBSCRIBE);
     }
 }

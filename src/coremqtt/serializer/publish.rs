@@ -15,23 +15,6 @@ pub struct PublishHeader<'a> {
     pub topic: &'a [u8],
 }
 
-/// The first byte of a PUBLISH: type and flags (§3.3.1).
-pub fn publish_type_byte(qos: MQTTQoS, retain: bool, dup: bool) -> u8 {
-    let mut byte = MQTT_PACKET_TYPE_PUBLISH;
-    match qos {
-        MQTTQoS::MQTTQoS1 => byte |= PUBLISH_FLAG_QOS1,
-        MQTTQoS::MQTTQoS2 => byte |= PUBLISH_FLAG_QOS2,
-        MQTTQoS::MQTTQoS0 => {}
-    }
-    if retain {
-        byte |= PUBLISH_FLAG_RETAIN;
-    }
-    if dup {
-        byte |= PUBLISH_FLAG_DUP;
-    }
-    byte
-}
-
 /// Remaining length and total size of a PUBLISH (`MQTT_GetPublishPacketSize`).
 /// An empty or oversized topic is `MQTTBadParameter`; so is a payload
 /// that makes the whole packet (not only its remaining length) exceed

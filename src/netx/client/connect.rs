@@ -213,18 +213,14 @@ impl Client {
                 }
                 // The broker ended the TLS session instead of answering, as
                 // it does when it rejects the client certificate.
-                (EngineError::Status(_), Some(tls)) => {
+                (EngineError::Malformed(_), _) => NXD_MQTT_SERVER_MESSAGE_FAILURE,
+                (_, Some(tls)) => {
                     log::error!("rsmqtt: TLS failure while waiting for CONNACK: {tls}");
                     rustls_config::handshake_error(&ConnectError::from_tls(&tls))
                 }
-                (EngineError::Malformed(_), _) => NXD_MQTT_SERVER_MESSAGE_FAILURE,
-                (EngineError::Status(MQTTStatus::MQTTSendFailed), None) => {
-                    NXD_MQTT_COMMUNICATION_FAILURE
-                }
-                (EngineError::Status(MQTTStatus::MQTTBadResponse), None) => {
-                    NXD_MQTT_SERVER_MESSAGE_FAILURE
-                }
-                (EngineError::Status(_), None) => NXD_MQTT_CONNECT_FAILURE,
+                (EngineError::SendFailed, None) => NXD_MQTT_COMMUNICATION_FAILURE,
+                (EngineError::BadResponse, None) => NXD_MQTT_SERVER_MESSAGE_FAILURE,
+                (_, None) => NXD_MQTT_CONNECT_FAILURE,
             };
             log::error!("rsmqtt: MQTT connect failed ({error:?}) → {code:#x}");
             return (code, connack_seen);

@@ -29,10 +29,10 @@ impl Client {
             let in_flight = engine.outgoing.iter().filter(|r| r.packetId != 0).count();
             let status = if qos > 0 && in_flight >= self.inflight_limit.load(Ordering::Relaxed) {
                 // The window is full: wait like for a full record table.
-                (MQTTStatus::MQTTNoMemory, 0)
+                (Err(EngineError::NoMemory), 0)
             } else {
                 match MQTTQoS::from_raw(qos) {
-                    None => (MQTTStatus::MQTTBadParameter, 0),
+                    None => (Err(EngineError::BadParameter), 0),
                     Some(qos) => {
                         let id = if qos == MQTTQoS::MQTTQoS0 {
                             0
@@ -52,7 +52,7 @@ impl Client {
             };
             drop(engine);
             let (status, id) = status;
-            if status == MQTTStatus::MQTTNoMemory && qos > 0 {
+            if status == Err(EngineError::NoMemory) && qos > 0 {
                 let expired = deadline.is_some_and(|d| Instant::now() >= d);
                 if expired {
                     return NXD_MQTT_PACKET_POOL_EMPTY;
@@ -156,7 +156,7 @@ impl Client {
         if !engine.connected {
             return NXD_MQTT_NOT_CONNECTED;
         }
-        engine::connect::disconnect(&mut *engine);
+        let _ = engine::connect::disconnect(&mut *engine);
         engine.drop_connection();
         self.fd.store(-1, Ordering::SeqCst);
         *lock(&self.interrupt) = None;

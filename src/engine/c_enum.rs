@@ -1,5 +1,6 @@
 //! The storage type of a C enum on the target: the one integer type behind
-//! every `*Raw` alias of the coreMQTT face.
+//! the enum fields of the engine's C-layout state records
+//! ([`super::record`]) and every `*Raw` alias of the coreMQTT face.
 //!
 //! coreMQTT is compiled by the application's own compiler, so its enums take
 //! whatever size that compiler gives them, and rsmqtt must do the same. That
