@@ -110,9 +110,11 @@ cargo test --workspace
 banner "engine and coreMQTT tests with the library built for size (profile small-test: cfg(rsmqtt_small), as firmware)"
 # Firmware builds (opt-level s/z) call a few functions out of line that
 # other builds inline (build.rs): run the engine, scenario, serializer,
-# Mosquitto and NetX client tests on that code too.
+# Mosquitto and NetX client and behaviour tests on that code too (the last
+# hold the NetX face's scripted-broker tests of malformed input).
 cargo test -p rsmqtt --profile small-test --lib --test coremqtt_scenarios \
-    --test coremqtt_serializer --test coremqtt_mosquitto --test netx_client
+    --test coremqtt_serializer --test coremqtt_mosquitto --test netx_client \
+    --test netx_behaviour
 if ! grep -qx 'cargo:rustc-cfg=rsmqtt_small' "$TARGET_DIR"/small-test/build/rsmqtt-*/output; then
     echo "the small-test build was not compiled with cfg(rsmqtt_small)" >&2
     exit 1
