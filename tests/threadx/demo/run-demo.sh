@@ -81,8 +81,16 @@ else
     check "the demo exited 3, connect refused (it exited $status)" test "$status" -eq 3
     check "the demo reported the refused connect" demo_said "^CONNECT REFUSED: nxd_mqtt_client_secure_connect .* 0 pool packets missing"
     check "the demo never reached MQTT" broker_silent "New client connected"
-    check "the TCP connection reached the broker" broker_said "New connection from 192\.168\.1\.2:[0-9]+ on port 8883"
-    check "the broker refused the client certificate in TLS" broker_said "OpenSSL Error.*certificate"
+    # Mosquitto logs this one of two ways, depending on timing: its accept
+    # runs SSL_accept once, and when the handshake fails within that call the
+    # log has only "Client connection from <ip> failed: ...certificate verify
+    # failed" (seen on a loaded CI machine); otherwise "New connection from
+    # <ip>:<port> on port 8883" and later an "OpenSSL Error" line. Both say
+    # the TCP connection arrived and the certificate was refused in TLS.
+    check "the TCP connection reached the broker" broker_said \
+        "New connection from 192\.168\.1\.2:[0-9]+ on port 8883|Client connection from 192\.168\.1\.2 failed: "
+    check "the broker refused the client certificate in TLS" broker_said \
+        "OpenSSL Error.*certificate|Client connection from 192\.168\.1\.2 failed: .*certificate"
     verdict="PASS: demo_mtls_refused (client $CLIENT): a client certificate from a foreign CA is refused before MQTT"
 fi
 
