@@ -262,6 +262,31 @@ impl Broker {
         std::fs::read_to_string(self.dir.join("mosquitto.log")).unwrap_or_default()
     }
 
+    /// The broker's log once it contains every one of `needles`, waiting up
+    /// to 10 s; fails the test naming the missing ones otherwise. Mosquitto
+    /// writes a line after it has acted (sent a TLS alert, closed a socket),
+    /// so a client can see the effect before the line is in the file: a
+    /// test that checks the log right after must wait for it.
+    pub fn wait_log_contains(&self, needles: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            let missing: Vec<&str> = needles
+                .iter()
+                .copied()
+                .filter(|n| !log.contains(n))
+                .collect();
+            if missing.is_empty() {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {missing:?} in the broker log after 10 s:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Stops the broker: SIGTERM to its pid, then SIGKILL if it has not exited
     /// within 10 s. Only this broker's own pid is signalled.
     fn stop(&mut self) {
