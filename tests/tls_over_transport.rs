@@ -462,11 +462,7 @@ fn mqtt_over_mutual_tls_over_a_tcp_transport_interface() {
     // ring provider's lazily built tables are process-wide and stay).
     assert_eq!(leaked, 0, "{leaked} bytes still held after disconnect");
     // The broker saw our client certificate's identity.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !broker.log().contains("tls-over-transport") {
-        assert!(Instant::now() < deadline, "broker log: {}", broker.log());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    broker.wait_log_contains(&["tls-over-transport"]);
 }
 
 #[test]
